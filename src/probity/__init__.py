@@ -1,0 +1,1 @@
+"""Probity: surfaces, explains and records; people decide."""

@@ -1,0 +1,348 @@
+"""Planted cases for every concern, and innocent look-alikes (decoys) for the detectors.
+
+Every planted case and decoy is recorded in the world's ground truth, which is written beside
+the export folder and never inside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from probity.synth.conduct import complaint_row, conduct_case_row
+from probity.synth.duty import CODE, SHIFT_HOURS, SHIFT_START_H, WORKING
+from probity.synth.lookups import LogBlock
+from probity.synth.names import variant_forename
+from probity.synth.register import company, directorship_row
+from probity.synth.world import World
+
+
+class Picker:
+    """Draws people for plants and decoys, each person used once, serving the whole period."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.used: set[int] = set()
+        self.full = world.employed.all(axis=1)
+
+    def take(self, mask: np.ndarray, k: int) -> list[int]:
+        candidates = [int(i) for i in np.flatnonzero(mask & self.full) if int(i) not in self.used]
+        if not candidates:
+            return []
+        chosen = self.world.rng.choice(candidates, min(k, len(candidates)), replace=False)
+        self.used.update(int(c) for c in chosen)
+        return [int(c) for c in chosen]
+
+
+def _at(world: World, day: int, minute: int) -> np.datetime64:
+    return world.date(day).astype("datetime64[s]") + np.timedelta64(int(minute) * 60, "s")
+
+
+def _off_duty_days(world: World, person: int) -> np.ndarray:
+    return np.flatnonzero(world.duty[person] == CODE["rest_day"])
+
+
+def _lookups(world: World, person: int, subject: int, times: list[np.datetime64]) -> None:
+    n = len(times)
+    world.extra_lookups.append(
+        LogBlock(
+            time=np.array(times, dtype="datetime64[s]"),
+            account=np.full(n, world.account_of[person]),
+            subject_kind=np.zeros(n, dtype=np.int64),
+            subject=np.full(n, subject),
+            linked=np.full(n, -1),
+        )
+    )
+
+
+def _scattered_times(world: World, person: int, n: int, after_day: int = 0) -> list[np.datetime64]:
+    """Half off duty in the evening, half during shifts, spread over the period."""
+    rng = world.rng
+    off = _off_duty_days(world, person)
+    off = off[off >= after_day]
+    on = np.flatnonzero(np.isin(world.duty[person], WORKING))
+    on = on[on >= after_day]
+    times = []
+    for j in range(n):
+        if j % 2 == 0 and len(off):
+            times.append(_at(world, int(rng.choice(off)), int(rng.integers(19 * 60, 23 * 60))))
+        elif len(on):
+            d = int(rng.choice(on))
+            code = world.duty[person, d]
+            times.append(_at(world, d, int(SHIFT_START_H[code] * 60 + rng.integers(30, SHIFT_HOURS[code] * 60 - 30))))
+    return times
+
+
+def plant_relative_lookups(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    nok = world.nok
+    has_nok = np.zeros(world.n, dtype=bool)
+    has_nok[np.array(nok["person"], dtype=np.int64)] = True
+    for person in pick.take(has_nok & (world.people.staff_type != "special"), k):
+        rows = [j for j, p in enumerate(nok["person"]) if p == person]
+        j = int(rng.choice(rows))
+        subject = nok.get("subject", [None] * len(nok["person"]))[j]
+        if subject is None:
+            subject = world.subjects.add(
+                nok["surname"][j],
+                variant_forename(rng, nok["forenames"][j]),
+                nok["date_of_birth"][j],
+                nok["postcode"][j],
+                int(world.person_bcu[person]),
+                {"victim"} if rng.random() < 0.5 else set(),
+            )
+            world.links.append(
+                {
+                    "task": "record_subject_relative",
+                    "record_id": str(world.subjects.subject_id[subject]),
+                    "person_id": str(world.people.person_id[person]),
+                    "relationship": nok["relationship"][j],
+                }
+            )
+        n = int(rng.integers(4, 10))
+        _lookups(world, person, subject, _scattered_times(world, person, n))
+        world.plant(person, "information_misuse", "relative_lookup", f"{n} look-ups of their {nok['relationship'][j]}")
+
+
+def plant_victim_pursuit(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    inc = world.incidents
+    sensitive = np.isin(inc.category, ["domestic", "sexual_offence"])
+    victim_of = {int(i): int(s) for i, s, r in zip(inc.sub_incident, inc.sub_subject, inc.sub_role, strict=True) if r == "victim"}
+    attended = np.zeros(world.n, dtype=bool)
+    rows = np.flatnonzero(sensitive[inc.att_incident] & np.isin(inc.att_incident, list(victim_of)))
+    attended[inc.att_person[rows]] = True
+    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
+        mine = rows[inc.att_person[rows] == person]
+        a = int(rng.choice(mine))
+        incident = int(inc.att_incident[a])
+        victim = victim_of[incident]
+        world.subjects.flags[victim].update({"victim", "vulnerable"})
+        closed_day = int((inc.closed[incident].astype("datetime64[D]") - world.day0) / np.timedelta64(1, "D")) + 3
+        n = int(rng.integers(5, 11))
+        times = _scattered_times(world, person, n, after_day=min(closed_day, world.days - 30))
+        _lookups(world, person, victim, times)
+        world.plant(person, "abuse_of_position_sexual", "victim_lookups_after_closure", f"{n} look-ups of a vulnerable victim after incident {inc.ref[incident]} closed")
+        if rng.random() < 0.5:
+            day = int(rng.integers(closed_day, world.days)) if closed_day < world.days else world.days - 1
+            world.add_row("complaints", complaint_row(world, person, day, "abuse_of_position_sexual", "colleague"))
+
+
+def plant_nominal_lookups(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    nominals = np.array([i for i, f in enumerate(world.subjects.flags) if "ocg_nominal" in f])
+    for person in pick.take(world.people.staff_type == "officer", k):
+        total = 0
+        for subject in rng.choice(nominals, min(2, len(nominals)), replace=False):
+            n = int(rng.integers(3, 7))
+            total += n
+            _lookups(world, person, int(subject), _scattered_times(world, person, n))
+        world.plant(person, "corrupt_association", "nominal_lookups", f"{total} look-ups of organised-crime nominals with no reference")
+
+
+def plant_undeclared_directorships(world: World, pick: Picker, k: int, serial: list[int]) -> None:
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        serial[0] += 1
+        number, name = company(world.rng, serial[0])
+        appointed = world.date(int(world.rng.integers(0, world.days - 30)))
+        world.add_row("company_officers", directorship_row(world, person, number, name, appointed))
+        world.links.append({"task": "company_officer", "record_id": number, "person_id": str(world.people.person_id[person])})
+        world.plant(person, "undeclared_interest", "undeclared_directorship", f"director of {name} ({number}), not declared")
+
+
+def _overtime(world: World, person: int, day: int, start_h: float, hours: float, reason: str) -> None:
+    start = world.date(day).astype("datetime64[m]") + np.timedelta64(int(start_h * 60), "m")
+    world.add_row(
+        "overtime_claims",
+        {
+            "person": person,
+            "work_date": world.date(day),
+            "start_time": start,
+            "end_time": start + np.timedelta64(int(hours * 60), "m"),
+            "hours": hours,
+            "reason_code": reason,
+            "operation_ref": "OP-MERIDIAN" if reason in ("operation", "event") else None,
+            "submitted_date": world.date(day) + np.timedelta64(int(world.rng.integers(2, 15)), "D"),
+        },
+    )
+
+
+def plant_claims_while_absent(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    absent = np.isin(world.duty, [CODE["sick"], CODE["annual_leave"]])
+    enough = absent.sum(axis=1) >= 8
+    for person in pick.take(enough & np.isin(world.people.staff_type, ["officer", "pcso"]), k):
+        days = rng.choice(np.flatnonzero(absent[person]), int(rng.integers(3, 7)), replace=False)
+        for day in days:
+            _overtime(world, person, int(day), 8, float(rng.choice([6.0, 8.0, 10.0])), str(rng.choice(["event", "operation", "cover"])))
+        world.plant(person, "claims_and_attendance", "overtime_while_absent", f"{len(days)} overtime claims on days rostered sick or on leave")
+
+
+def plant_complaint_pattern(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"]) & (world.people.staff_type == "officer")
+    for person in pick.take(public, k):
+        theme = str(rng.choice(["discriminatory_behaviour", "individual_behaviour"]))
+        n = int(rng.integers(6, 10))
+        for day in rng.choice(world.days, n, replace=False):
+            world.add_row("complaints", complaint_row(world, person, int(day), theme if rng.random() < 0.8 else "other"))
+        world.plant(person, "complaint_pattern", "repeated_theme", f"{n} complaints, mostly {theme}")
+
+
+def plant_use_of_powers(world: World, pick: Picker, k: int) -> None:
+    attended = np.bincount(world.incidents.att_person, minlength=world.n)
+    response = (world.units.kind[world.people.unit] == "response") & (world.people.staff_type == "officer")
+    for person in pick.take(response & (attended >= 10), k):
+        world.multiplier("force")[person] = 8.0
+        world.multiplier("searches")[person] = 3.0
+        world.plant(person, "use_of_powers", "force_far_above_peers", "use of force about eight times the rate of peers")
+
+
+def plant_vetting(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    for i, person in enumerate(pick.take(np.ones(world.n, dtype=bool), k)):
+        if i % 2 == 0:
+            world.vetting_override[person] = ("RV", "active", world.days + 2000)
+            detail = "holds RV vetting, below the unit's requirement"
+        else:
+            world.vetting_override[person] = ("NPPV2", "lapsed", int(rng.integers(0, world.days - 60)))
+            detail = "vetting lapsed while serving"
+        world.plant(person, "vetting_compliance", "vetting_gap", detail)
+
+
+def plant_fatigue(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    response = world.units.kind[world.people.unit] == "response"
+    for person in pick.take(response & (world.people.staff_type == "officer"), k):
+        first = int(rng.integers(0, max(1, world.days - 120)))
+        window = np.arange(first, min(world.days, first + 120))
+        rest = window[world.duty[person, window] == CODE["rest_day"]]
+        world.duty[person, rest[rng.random(len(rest)) < 0.85]] = CODE["late"]
+        for day in window[np.isin(world.duty[person, window], WORKING)][::2]:
+            code = world.duty[person, day]
+            _overtime(world, person, int(day), float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 3.0, "late_turn_out")
+        world.plant(person, "welfare", "sustained_hours", "120 days with almost no rest days and frequent late turn-outs")
+
+
+def plant_team_culture(world: World, pick: Picker) -> None:
+    rng = world.rng
+    response_units = np.flatnonzero(world.units.kind == "response")
+    sizes = np.bincount(world.people.unit, minlength=len(world.units.code))
+    u = int(response_units[np.argmax(sizes[response_units])])
+    members = pick.take((world.people.unit == u) & (world.people.staff_type == "officer"), 5)
+    code = str(world.units.code[u])
+    for person in members:
+        for day in rng.choice(world.days, int(rng.integers(2, 4)), replace=False):
+            world.add_row("complaints", complaint_row(world, person, int(day), "discriminatory_behaviour", str(rng.choice(["public", "colleague"]))))
+        world.add_row("conduct_cases", conduct_case_row(world, person, world.date(int(rng.integers(0, world.days))), "discriminatory_behaviour", "internal_report", None))
+        world.plant(person, "team_culture", "unit_cluster", f"one of several in {code} with discriminatory-behaviour allegations", unit_code=code)
+
+
+# --- decoys -------------------------------------------------------------------------------
+
+
+def decoy_busy_analysts(world: World, pick: Picker, k: int) -> None:
+    for person in pick.take(world.people.role == "Intelligence analyst", k):
+        world.decoy(person, "information_misuse", "intelligence analyst: very high look-up volume, all in role")
+
+
+def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
+    """Officers who, on duty and citing the incident, look up a stranger who shares their surname."""
+    rng = world.rng
+    inc = world.incidents
+    attended = np.zeros(world.n, dtype=bool)
+    attended[inc.att_person] = True
+    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
+        a = int(rng.choice(np.flatnonzero(inc.att_person == person)))
+        incident = int(inc.att_incident[a])
+        dob = world.people.date_of_birth[person] + np.timedelta64(int(rng.integers(3000, 9000)), "D")
+        subject = world.subjects.add(str(world.people.surname[person]), str(rng.choice(world.subjects.forenames)), dob, str(rng.choice(world.subjects.postcode)), int(world.person_bcu[person]), {"witness"})
+        world.add_row("incident_subjects", {"incident": incident, "subject": subject, "subject_role": "witness"})
+        times = [inc.att_arrived[a].astype("datetime64[s]") + np.timedelta64(int(rng.integers(600, 7200)), "s") for _ in range(3)]
+        world.extra_lookups.append(
+            LogBlock(np.array(times, dtype="datetime64[s]"), np.full(3, world.account_of[person]), np.zeros(3, dtype=np.int64), np.full(3, subject), np.full(3, incident))
+        )
+        world.decoy(person, "information_misuse", "looked up a namesake witness, citing an incident they attended")
+
+
+def decoy_public_order_exposure(world: World, pick: Picker, k: int) -> None:
+    po = (world.units.kind[world.people.unit] == "public_order") & (world.people.staff_type == "officer")
+    for person in pick.take(po, k):
+        world.multiplier("searches")[person] = 3.0
+        world.multiplier("complaints")[person] = 3.0
+        world.decoy(person, "complaint_pattern", "public-order officer: many complaints, in proportion to searches")
+
+
+def decoy_declared_interests(world: World, pick: Picker, k: int, serial: list[int]) -> None:
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        serial[0] += 1
+        number, name = company(world.rng, serial[0])
+        appointed = world.date(int(world.rng.integers(0, world.days - 30)))
+        world.add_row("company_officers", directorship_row(world, person, number, name, appointed))
+        world.add_row(
+            "declarations",
+            {"person": person, "kind": "business_interest", "counterpart_name": name, "company_number": number, "details": "director, family business", "declared_date": appointed - np.timedelta64(20, "D"), "decision": "approved"},
+        )
+        world.links.append({"task": "company_officer", "record_id": number, "person_id": str(world.people.person_id[person])})
+        world.decoy(person, "undeclared_interest", f"declared directorship of {name}")
+
+
+def decoy_register_namesakes(world: World, pick: Picker, k: int, serial: list[int]) -> None:
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        serial[0] += 1
+        number, name = company(world.rng, serial[0])
+        row = directorship_row(world, person, number, name, world.date(10))
+        row["birth_year"] = int(row["birth_year"]) + int(world.rng.choice([-9, -5, 6, 11]))
+        row["postcode"] = str(world.rng.choice(world.subjects.postcode))
+        world.add_row("company_officers", row)
+        world.links.append({"task": "company_officer", "record_id": number, "person_id": None})
+        world.decoy(person, "undeclared_interest", "a namesake of theirs is a company director")
+
+
+def decoy_event_overtime(world: World, pick: Picker, k: int) -> None:
+    rng = world.rng
+    officers = np.isin(world.people.staff_type, ["officer"])
+    for person in pick.take(officers, k):
+        rest = _off_duty_days(world, person)
+        for day in rng.choice(rest, min(4, len(rest)), replace=False):
+            _overtime(world, person, int(day), 8, 10.0, "event")
+            site = f"{world.units.code[world.people.unit[person]]}-STN"
+            world.add_row("building_access", {"person": person, "event_time": _at(world, int(day), 7 * 60 + 45), "site_code": site, "direction": "in"})
+            world.add_row("building_access", {"person": person, "event_time": _at(world, int(day), 18 * 60 + 10), "site_code": site, "direction": "out"})
+        world.decoy(person, "claims_and_attendance", "big-event overtime on rest days, badge records match")
+
+
+def decoy_overtime_after_sickness(world: World, pick: Picker, k: int) -> None:
+    sick_end = {}
+    for s in world.spells:
+        if s.kind == "sickness" and s.last_day + 1 < world.days and world.duty[s.person, s.last_day + 1] in WORKING:
+            sick_end[s.person] = s.last_day + 1
+    mask = np.zeros(world.n, dtype=bool)
+    mask[list(sick_end)] = True
+    for person in pick.take(mask & (world.people.staff_type == "officer"), k):
+        day = sick_end[person]
+        code = world.duty[person, day]
+        _overtime(world, person, day, float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 2.0, "late_turn_out")
+        world.decoy(person, "claims_and_attendance", "late turn-out on the first day back from sickness")
+
+
+def plant_all(world: World) -> None:
+    pick = Picker(world)
+    k = max(3, world.n // 1000)
+    serial = [0]
+    plant_relative_lookups(world, pick, k)
+    plant_victim_pursuit(world, pick, k)
+    plant_nominal_lookups(world, pick, k)
+    plant_undeclared_directorships(world, pick, k, serial)
+    plant_claims_while_absent(world, pick, k)
+    plant_complaint_pattern(world, pick, k)
+    plant_use_of_powers(world, pick, k)
+    plant_vetting(world, pick, k)
+    plant_fatigue(world, pick, k)
+    plant_team_culture(world, pick)
+    decoy_busy_analysts(world, pick, k)
+    decoy_namesake_lookups(world, pick, k)
+    decoy_public_order_exposure(world, pick, k)
+    decoy_declared_interests(world, pick, k, serial)
+    decoy_register_namesakes(world, pick, k, serial)
+    decoy_event_overtime(world, pick, k)
+    decoy_overtime_after_sickness(world, pick, k)

@@ -1,0 +1,1 @@
+"""Ingest: read an exports folder, validate every row in the engine, quarantine with reasons."""

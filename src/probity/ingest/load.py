@@ -1,0 +1,165 @@
+"""Load every source table into the warehouse: typed, validated, with lineage, and counted.
+
+For each table: rows read = rows loaded + rows quarantined. Loaded rows carry `_source_file`
+and `_source_row` (the 1-based data record number, header excluded); quarantined rows go to
+the `quarantine` table with every reason found and the record as it was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from probity.contract import TABLES
+from probity.ingest.errors import SourceFileError
+from probity.ingest.sources import Source, check_csv, check_parquet, find_sources
+from probity.ingest.validate import (
+    ReferenceCheck,
+    duplicate_check,
+    lit,
+    parent_keys,
+    q,
+    row_checks,
+    typed,
+)
+from probity.warehouse.engine import Engine
+
+MALFORMED = "malformed CSV record"
+
+
+@dataclass
+class TableCounts:
+    table: str
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    extra_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    tables: dict[str, TableCounts]
+    unknown_files: list[str]
+    absent_tables: list[str]
+
+
+QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine (
+    table_name VARCHAR, source_file VARCHAR, source_row BIGINT, reason VARCHAR,
+    reasons VARCHAR, record VARCHAR)"""
+
+
+def _raw_view(engine: Engine, source: Source) -> None:
+    """`_raw`: the file as read, with `_source_row`; malformed CSV records quarantined."""
+    name = source.spec.name
+    if source.format == "parquet":
+        engine.read_parquet("_raw_table", source.path)
+        engine.execute('CREATE OR REPLACE VIEW _raw AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _source_row FROM _raw_table')
+        return
+    engine.read_csv_as_text("_raw_table", source.path)
+    rejects = engine.csv_rejects()
+    # Record number = line - 1 (header); record numbers of good rows skip the rejected ones.
+    engine.execute("CREATE OR REPLACE TABLE _rejects (rec BIGINT, i BIGINT, message VARCHAR)")
+    for i, (line, message) in enumerate(rejects, start=1):
+        engine.execute("INSERT INTO _rejects VALUES (?, ?, ?)", [line - 1, i, message])
+        engine.execute(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, NULL)",
+            [name, source.path.name, line - 1, MALFORMED, f"{MALFORMED}: {message}"],
+        )
+    if rejects:
+        engine.execute(
+            """CREATE OR REPLACE VIEW _raw AS SELECT r.*, (r.rowid + 1) + coalesce(j.i, 0) AS _source_row
+               FROM _raw_table r ASOF LEFT JOIN (SELECT rec - i AS key, i FROM _rejects) j ON (r.rowid + 1) > j.key"""
+        )
+    else:
+        engine.execute("CREATE OR REPLACE VIEW _raw AS SELECT *, rowid + 1 AS _source_row FROM _raw_table")
+
+
+def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
+    spec = source.spec
+    header = check_csv(source) if source.format == "csv" else check_parquet(source)
+    _raw_view(engine, source)
+    raw_types = dict(engine.columns("_raw_table"))
+    contract_names = set(spec.column_names)
+    extras = [h for h in header if h not in contract_names]
+
+    select = [f"{typed(c, raw_types.get(c.name))} AS {q(c.name)}" for c in spec.columns]
+    select += [q(e) for e in extras]
+    checks = [chk for c in spec.columns for chk in row_checks(c, raw_types.get(c.name))]
+    reasons = f"list_filter([{', '.join(checks)}]::VARCHAR[], x -> x IS NOT NULL)" if checks else "[]::VARCHAR[]"
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP VIEW _checked AS SELECT {', '.join(select)}, _source_row,
+            {reasons} AS _row_reasons FROM _raw"""
+    )
+    later = [
+        ReferenceCheck(r, parent_keys(r)).expression()
+        for r in spec.references
+        if r.table in loaded and raw_types.get(r.column) is not None
+    ]
+    dup = duplicate_check(spec)
+    if dup:
+        later.insert(0, dup)
+    all_reasons = (
+        f"list_concat(_row_reasons, list_filter([{', '.join(later)}]::VARCHAR[], x -> x IS NOT NULL))"
+        if later
+        else "_row_reasons"
+    )
+    engine.execute(
+        f"CREATE OR REPLACE TABLE _final AS SELECT * EXCLUDE (_row_reasons), {all_reasons} AS _reasons FROM _checked"
+    )
+    keep = ", ".join([q(c) for c in spec.column_names] + [q(e) for e in extras])
+    engine.execute(
+        f"""CREATE OR REPLACE TABLE {q(spec.name)} AS SELECT {keep}, {lit(source.path.name)} AS _source_file,
+            _source_row FROM _final WHERE len(_reasons) = 0"""
+    )
+    engine.execute(
+        f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)}, f._source_row,
+            f._reasons[1], array_to_string(f._reasons, '; '), to_json(r)::VARCHAR
+            FROM _final f JOIN _raw r USING (_source_row) WHERE len(f._reasons) > 0"""
+    )
+    counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
+    counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {q(spec.name)}")[0][0])
+    for reason, n in engine.fetch(
+        "SELECT reason, count(*) FROM quarantine WHERE table_name = ? GROUP BY reason ORDER BY 2 DESC", [spec.name]
+    ):
+        counts.quarantine_reasons[str(reason)] = int(n)
+    counts.rows_quarantined = sum(counts.quarantine_reasons.values())
+    # Malformed CSV records never reached the table, so they are added to what was read.
+    counts.rows_read = int(engine.fetch("SELECT count(*) FROM _raw_table")[0][0]) + counts.quarantine_reasons.get(
+        MALFORMED, 0
+    )
+    for temp in ("_final", "_raw_table", "_rejects"):
+        engine.execute(f"DROP TABLE IF EXISTS {temp}")
+    return counts
+
+
+def _empty_table(engine: Engine, name: str) -> None:
+    """Absent optional tables exist empty, so views over them still resolve."""
+    from probity.contract import table_spec
+    from probity.ingest.validate import SQL_TYPES
+
+    spec = table_spec(name)
+    cols = ", ".join(f"{q(c.name)} {SQL_TYPES[c.type]}" for c in spec.columns)
+    engine.execute(f"CREATE OR REPLACE TABLE {q(name)} ({cols}, _source_file VARCHAR, _source_row BIGINT)")
+
+
+def ingest(engine: Engine, folder: Path, progress: Callable[[str], None] = lambda _: None) -> IngestResult:
+    sources, unknown = find_sources(folder)
+    engine.execute(QUARANTINE_DDL)
+    counts: dict[str, TableCounts] = {}
+    loaded: set[str] = set()
+    for source in sources:
+        progress(source.spec.name)
+        try:
+            counts[source.spec.name] = load_table(engine, source, loaded)
+        except SourceFileError:
+            raise
+        except Exception as e:  # an engine error on a file we could not catch beforehand
+            raise SourceFileError(source.path, f"could not be read: {e}") from e
+        loaded.add(source.spec.name)
+    absent = [t.name for t in TABLES if t.name not in loaded]
+    for name in absent:
+        _empty_table(engine, name)
+    return IngestResult(counts, unknown, absent)

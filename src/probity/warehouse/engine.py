@@ -1,0 +1,123 @@
+"""The engine interface every stage talks to, and its DuckDB implementation.
+
+Modelled on Splink's backends: a few verbs (execute, fetch, register, table_exists, read a
+source file) and nothing engine-specific above this module. A Spark backend implements the
+same verbs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+
+class Engine(Protocol):
+    name: str
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> None: ...
+
+    def fetch(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+    def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table: ...
+
+    def register(self, name: str, data: pa.Table) -> None: ...
+
+    def table_exists(self, name: str) -> bool: ...
+
+    def columns(self, name: str) -> list[tuple[str, str]]: ...
+
+    def read_csv_as_text(self, name: str, path: Path) -> None: ...
+
+    def read_parquet(self, name: str, path: Path) -> None: ...
+
+    def csv_rejects(self) -> list[tuple[int, str]]: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBEngine:
+    """DuckDB, embedded: the default engine, one database file per run."""
+
+    name = "duckdb"
+
+    def __init__(self, path: Path | str = ":memory:", read_only: bool = False, memory_limit: str | None = None) -> None:
+        self.path = str(path)
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if not read_only:
+            # Spill to a folder beside the database rather than the system temp dir.
+            if self.path != ":memory:":
+                self.con.execute(f"SET temp_directory = '{self.path}.tmp'")
+            self.con.execute("SET preserve_insertion_order = true")
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        self.con.execute(sql, params or [])
+
+    def fetch(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        result = self.con.execute(sql, params or []).fetch_arrow_table()
+        assert isinstance(result, pa.Table)
+        return result
+
+    def register(self, name: str, data: pa.Table) -> None:
+        self.con.register(f"__{name}_arrow", data)
+        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "__{name}_arrow"')
+        self.con.unregister(f"__{name}_arrow")
+
+    def table_exists(self, name: str) -> bool:
+        rows = self.fetch(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+        )
+        return bool(rows)
+
+    def columns(self, name: str) -> list[tuple[str, str]]:
+        rows = self.fetch(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+            [name],
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def read_csv_as_text(self, name: str, path: Path) -> None:
+        """Every column as text, in file order; malformed records go to the rejects list."""
+        self.execute("DROP TABLE IF EXISTS reject_errors")
+        self.execute("DROP TABLE IF EXISTS reject_scans")
+        self.execute(
+            f"""CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_csv(?, all_varchar = true,
+                header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+                columns = {self._header_columns(path)}, store_rejects = true, ignore_errors = true,
+                null_padding = false, strict_mode = true)""",
+            [str(path)],
+        )
+
+    def _header_columns(self, path: Path) -> str:
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f))
+        return "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+
+    def csv_rejects(self) -> list[tuple[int, str]]:
+        """(line number, message) of records the last CSV read rejected."""
+        if not self._temp_table_exists("reject_errors"):
+            return []
+        rows = self.fetch("SELECT line, error_message FROM reject_errors ORDER BY line")
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def _temp_table_exists(self, name: str) -> bool:
+        return bool(self.fetch("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name]))
+
+    def read_parquet(self, name: str, path: Path) -> None:
+        self.execute(
+            f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?, file_row_number = true)',
+            [str(path)],
+        )
+
+    def close(self) -> None:
+        self.con.close()

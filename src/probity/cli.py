@@ -1,0 +1,282 @@
+"""The `probity` command line: parses, calls a stage, prints. Commands and columns follow
+the output contract (`spec/outputs.md`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from probity.publish.workspace import DEFAULT_WORKSPACE, WorkspaceError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Probity: surfaces, explains and records; people decide.")
+audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+app.add_typer(audit_app, name="audit")
+err = Console(stderr=True)
+out = Console()
+
+WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
+
+
+class QueueFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Purpose(str, Enum):
+    professional_standards = "professional_standards"
+    welfare = "welfare"
+
+
+class SynthFormat(str, Enum):
+    auto = "auto"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def synth(
+    people: Annotated[int, typer.Option(help="people in the force")] = 2000,
+    years: Annotated[int, typer.Option(help="years of history")] = 1,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    out_dir: Annotated[Path, typer.Option("--out", help="exports folder to write")] = Path("synthetic-force"),
+    truth: Annotated[Path | None, typer.Option(help="ground-truth folder (default: beside the exports, OUT-truth)")] = None,
+    file_format: Annotated[SynthFormat, typer.Option("--format", help="auto: Parquet for the three largest tables")] = SynthFormat.auto,
+) -> None:
+    """Write a synthetic force in the source-export layout, with its planted ground truth beside it."""
+    from probity.synth.force import SynthSpec, build_force
+    from probity.synth.tables import force_tables
+    from probity.synth.write import default_truth_dir, write_force
+
+    if people < 50 or years < 1:
+        _fail("a synthetic force needs at least 50 people and 1 year", 2)
+    truth_dir = truth or default_truth_dir(out_dir)
+    if truth_dir.resolve().is_relative_to(out_dir.resolve()):
+        _fail("the ground truth must not be written inside the exports folder", 2)
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task("building", total=None)
+        world = build_force(SynthSpec(people, years, seed), progress=lambda s: bar.update(task, description=s))
+        bar.update(task, description="writing tables")
+        counts = write_force(force_tables(world), out_dir, truth_dir, file_format.value)
+    err.print(f"wrote {sum(counts.values()):,} rows in {len(counts)} tables to {out_dir} in {time.perf_counter() - started:.1f}s")
+    err.print(f"ground truth: {truth_dir}")
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+
+
+@app.command()
+def run(
+    source_dir: Annotated[Path, typer.Argument(help="exports folder laid out as in source-exports.md")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    policy: Annotated[Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")] = None,
+) -> None:
+    """Ingest, resolve, detect, rank and publish a run into the workspace."""
+    from probity.ingest.errors import SourceFileError
+    from probity.pipeline import RunFailed, run_pipeline
+    from probity.policy import load_policy
+
+    try:
+        chosen = load_policy(policy) if policy else None
+    except Exception as e:
+        _fail(f"policy {policy}: {e}", 2)
+    with _progress() as bar:
+        task = bar.add_task("starting", total=None)
+        try:
+            report = run_pipeline(
+                source_dir, workspace, policy=chosen,
+                progress=lambda stage, detail: bar.update(task, description=f"{stage} {detail}".strip()),
+            )
+        except RunFailed as e:
+            bar.stop()
+            cause = e.__cause__
+            kind = "bad input" if isinstance(cause, SourceFileError) else "run failed"
+            current = _current(workspace)
+            _fail(f"{kind}: {e}\nrun {e.run_id} was not published; current run is still {current or 'none'}")
+        except WorkspaceError as e:
+            _fail(str(e))
+    _print_report(report)
+
+
+def _current(workspace: Path) -> str | None:
+    from probity.publish.workspace import Workspace
+
+    return Workspace(workspace).current_run()
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    out.print(f"[bold]run {report['run_id']}[/] {report['status']} ({report['started_at']} → {report.get('finished_at')})")
+    if report.get("error"):
+        out.print(f"[red]error:[/] {report['error']}")
+    tables = Table("table", "read", "loaded", "quarantined", "reasons", title="Tables")
+    for name, t in report.get("tables", {}).items():
+        reasons = "; ".join(f"{r}: {n}" for r, n in t["quarantine_reasons"].items())
+        tables.add_row(name, f"{t['rows_read']:,}", f"{t['rows_loaded']:,}", f"{t['rows_quarantined']:,}", reasons)
+    out.print(tables)
+    if report.get("absent_tables"):
+        out.print(f"not provided: {', '.join(report['absent_tables'])}")
+    if report.get("unknown_files"):
+        out.print(f"ignored files: {', '.join(report['unknown_files'])}")
+    ids = Table("task", "linked", "unlinked", title="Identities")
+    for task, c in report.get("identities", {}).items():
+        ids.add_row(task, f"{c['linked']:,}", f"{c['unlinked']:,}" if "unlinked" in c else "–")
+    out.print(ids)
+    dets = Table("detector", "concern", "status", "signals", "note", title="Detectors")
+    for name, d in report.get("detectors", {}).items():
+        dets.add_row(name, d.get("concern", ""), d["status"], str(d["signals"]), d.get("reason", ""))
+    out.print(dets)
+    for purpose, n in report.get("queue", {}).items():
+        out.print(f"queue {purpose}: {n} people")
+    alerts = report.get("fairness", {}).get("alerts", [])
+    out.print(f"fairness alerts: {len(alerts)}")
+    for a in alerts:
+        out.print(f"  [yellow]{a}[/]")
+
+
+@app.command()
+def queue(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    purpose: Annotated[Purpose | None, typer.Option(help="one purpose's queue")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="at most N entries")] = None,
+    fmt: Annotated[QueueFormat, typer.Option("--format")] = QueueFormat.table,
+    reveal: Annotated[bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")] = False,
+    reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
+    actor: Annotated[str | None, typer.Option(help="who is asking (default: $PROBITY_ACTOR or the login name)")] = None,
+) -> None:
+    """The review queue, highest priority first."""
+    from probity.governance.audit import AuditLog
+    from probity.publish.results import QUEUE_COLUMNS, PublishedRun, RevealRefused
+    from probity.publish.results import reveal as reveal_identity
+
+    if reveal and not (reason and reason.strip()):
+        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+    try:
+        published = PublishedRun.open(workspace)
+        rows = published.queue(purpose.value if purpose else None, limit)
+    except WorkspaceError as e:
+        _fail(str(e))
+    audit = AuditLog(workspace)
+    for row in rows:
+        person_key = row.pop("person_key")
+        if reveal:
+            try:
+                row["subject"] = reveal_identity(audit, actor, person_key, row["subject"], reason, "cli queue")
+            except RevealRefused as e:
+                _fail(str(e), 2)
+    if fmt is QueueFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(QUEUE_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in QUEUE_COLUMNS} for r in rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt is QueueFormat.json:
+        sys.stdout.write(json.dumps([{k: r[k] for k in QUEUE_COLUMNS} for r in rows], indent=2) + "\n")
+    else:
+        table = Table(*QUEUE_COLUMNS, title=f"Review queue (run {published.run_id})")
+        for r in rows:
+            table.add_row(*(str(r[k]) for k in QUEUE_COLUMNS))
+        out.print(table)
+
+
+@app.command()
+def report(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    run_id: Annotated[str | None, typer.Option("--run", help="a run id (default: the current run)")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+) -> None:
+    """The report of the current (or a given) run."""
+    from probity.publish.workspace import Workspace
+
+    ws = Workspace(workspace)
+    try:
+        data = ws.read_report(run_id or ws.require_current())
+    except WorkspaceError as e:
+        _fail(str(e))
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    else:
+        _print_report(data)
+
+
+@app.command()
+def serve(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """The web application and its HTTP API."""
+    import uvicorn
+
+    from probity.web.app import create_app
+
+    err.print(f"Probity is serving {workspace} at http://{host}:{port}/")
+    uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def detectors(fmt: Annotated[str, typer.Option("--format", help="table or markdown")] = "table") -> None:
+    """The detector catalogue, from the registry."""
+    from probity.detectors.catalogue import markdown
+    from probity.detectors.registry import all_detectors
+
+    if fmt == "markdown":
+        sys.stdout.write(markdown())
+        return
+    table = Table("detector", "concern", "purpose", "inputs", "thresholds", title="Detectors")
+    for d in all_detectors():
+        thresholds = ", ".join(f"{t.name}={t.default:g}" for t in d.thresholds)
+        table.add_row(d.name, d.concern, d.purpose, ", ".join(d.inputs), thresholds)
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """Prove the audit log whole, or name the first broken entry."""
+    from probity.governance.audit import AuditLog
+
+    result = AuditLog(workspace).verify()
+    if result.ok:
+        out.print(f"audit log intact: {result.entries} entries")
+        return
+    _fail(f"audit log broken at entry {result.first_broken}: {result.problem}")
+
+
+@audit_app.command("log")
+def audit_log(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+) -> None:
+    """Every audit event: who did what to whose data, when and why."""
+    from probity.governance.audit import AuditLog
+
+    entries = AuditLog(workspace).entries()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        return
+    fields = ["seq", "at", "actor", "action", "subject", "purpose", "reason"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(entries)

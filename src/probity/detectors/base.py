@@ -1,0 +1,117 @@
+"""What a detector is, and how one is run against the warehouse.
+
+A detector is two SQL statements over the warehouse: one selecting evidence rows (each tied
+to a source row by lineage), one turning a person's evidence into a signal with a strength
+in (0, 1] and a reason sentence. Running them is the framework's job, not the detector's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from probity.warehouse.engine import Engine
+
+Purpose = Literal["professional_standards", "welfare"]
+CONCERNS = (
+    "information_misuse",
+    "abuse_of_position_sexual",
+    "corrupt_association",
+    "undeclared_interest",
+    "claims_and_attendance",
+    "complaint_pattern",
+    "use_of_powers",
+    "vetting_compliance",
+    "welfare",
+    "team_culture",
+)
+Params = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str
+    default: float
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    concern: str
+    purpose: Purpose
+    title: str
+    looks_for: str
+    why: str
+    inputs: tuple[str, ...]
+    innocent_explanations: tuple[str, ...]
+    thresholds: tuple[Threshold, ...]
+    # Evidence rows: person_key, source_table, source_file, source_row, occurred_at, detail,
+    # plus any columns the signal query needs.
+    evidence_sql: Callable[[Params], str]
+    # Over `_evidence`: person_key, strength, reason, period_start, period_end.
+    signal_sql: Callable[[Params], str]
+
+    def __post_init__(self) -> None:
+        if self.concern not in CONCERNS:
+            raise ValueError(f"{self.name}: unknown concern {self.concern!r}")
+        if self.concern == "welfare" and self.purpose != "welfare":
+            raise ValueError(f"{self.name}: welfare concerns serve the welfare purpose only")
+
+    def params(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        values = {t.name: t.default for t in self.thresholds}
+        for key, value in (overrides or {}).items():
+            if key not in values:
+                raise ValueError(f"{self.name}: unknown threshold {key!r}")
+            values[key] = value
+        return values
+
+
+SIGNALS_DDL = """CREATE OR REPLACE TABLE signals (
+    signal_id VARCHAR, detector VARCHAR, concern VARCHAR, purpose VARCHAR, person_key VARCHAR,
+    strength DOUBLE, reason VARCHAR, period_start TIMESTAMP, period_end TIMESTAMP, evidence_rows BIGINT)"""
+EVIDENCE_DDL = """CREATE OR REPLACE TABLE evidence (
+    signal_id VARCHAR, source_table VARCHAR, source_file VARCHAR, source_row BIGINT,
+    occurred_at TIMESTAMP, detail VARCHAR)"""
+
+
+@dataclass
+class DetectorOutcome:
+    name: str
+    status: Literal["ran", "skipped"]
+    signals: int = 0
+    reason: str | None = None
+
+
+def run_detector(engine: Engine, detector: Detector, params: Params, absent_tables: set[str]) -> DetectorOutcome:
+    missing = [t for t in detector.inputs if t in absent_tables]
+    if missing:
+        return DetectorOutcome(detector.name, "skipped", reason=f"input not provided: {', '.join(missing)}")
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
+    engine.execute(
+        """INSERT INTO signals
+           SELECT ? || ':' || s.person_key, ?, ?, ?, s.person_key, s.strength, s.reason,
+                  s.period_start, s.period_end, (SELECT count(*) FROM _evidence e WHERE e.person_key = s.person_key)
+           FROM _signals s""",
+        [detector.name, detector.name, detector.concern, detector.purpose],
+    )
+    engine.execute(
+        """INSERT INTO evidence
+           SELECT ? || ':' || e.person_key, e.source_table, e.source_file, e.source_row, e.occurred_at, e.detail
+           FROM _evidence e WHERE e.person_key IN (SELECT person_key FROM _signals)""",
+        [detector.name],
+    )
+    n = int(engine.fetch("SELECT count(*) FROM _signals")[0][0])
+    engine.execute("DROP TABLE _evidence")
+    engine.execute("DROP TABLE _signals")
+    return DetectorOutcome(detector.name, "ran", signals=n)
+
+
+def date_range_sql(start: str, end: str) -> str:
+    """'between 3 Jan 2026 and 20 Jun 2026' (or 'on 3 Jan 2026' for one day), as SQL."""
+    return (
+        f"CASE WHEN CAST({start} AS DATE) = CAST({end} AS DATE) THEN 'on ' || strftime({start}, '%-d %b %Y') "
+        f"ELSE 'between ' || strftime({start}, '%-d %b %Y') || ' and ' || strftime({end}, '%-d %b %Y') END"
+    )

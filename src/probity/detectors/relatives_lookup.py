@@ -1,0 +1,78 @@
+"""Look-ups of one's own relatives, partners or household with no policing purpose."""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+
+
+def _evidence(p: Params) -> str:
+    return """
+    WITH hits AS (
+        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
+               l.linked_reference, k.relationship
+        FROM access_log l
+        JOIN account_person ap ON ap.account_id = l.account_id
+        JOIN links k ON k.task = 'record_subject_relative' AND k.record_id = l.subject_id
+                    AND k.person_key = ap.person_key
+        WHERE l.subject_kind = 'person'
+    ),
+    purposeful AS (  -- citing an incident the person attended is a policing purpose
+        SELECT h._source_row FROM hits h
+        JOIN incident_attendance a ON a.incident_ref = h.linked_reference
+        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = h.person_key
+    ),
+    on_duty AS (
+        SELECT h._source_row FROM hits h JOIN duty_intervals d
+          ON d.person_key = h.person_key AND h.event_time BETWEEN d.shift_start AND d.shift_end
+    )
+    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
+           h._source_row AS source_row, h.event_time AS occurred_at,
+           h.action || ' of ' || h.subject_id || ' (their ' || replace(h.relationship, '_', ' ') || ')'
+             || CASE WHEN h._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
+             || CASE WHEN h.linked_reference IS NULL THEN ', no reference cited'
+                     ELSE ', citing ' || h.linked_reference || ' which they did not attend' END AS detail,
+           h.relationship, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
+    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    SELECT person_key,
+           least(1.0, 0.5 + 0.06 * count(*) + 0.04 * count(*) FILTER (WHERE off_duty)) AS strength,
+           'Looked up the police record of their ' || string_agg(DISTINCT replace(relationship, '_', ' '), ' and ')
+             || ' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
+             || {date_range_sql('min(occurred_at)', 'max(occurred_at)')}
+             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
+                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
+             || ', citing no incident they attended.' AS reason,
+           min(occurred_at) AS period_start, max(occurred_at) AS period_end
+    FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p['min_lookups'])}
+    """
+
+
+DETECTOR = Detector(
+    name="relatives_lookup",
+    concern="information_misuse",
+    purpose="professional_standards",
+    title="Look-ups of one's own relatives or household",
+    looks_for=(
+        "Searches and views in police systems of a record subject who is the person's next of kin "
+        "(same surname and date of birth) or shares their surname at their home address, where the "
+        "look-up cites no incident the person attended."
+    ),
+    why=(
+        "Unauthorised access to police information is the most common corruption-related breach; "
+        "looking up family and partners is its most frequent form."
+    ),
+    inputs=("access_log", "system_accounts", "record_subjects", "next_of_kin"),
+    innocent_explanations=(
+        "A relative may be the subject of a live case the person was legitimately tasked to, without "
+        "the incident being cited; a supervisor can confirm.",
+        "Household links by surname and postcode can catch a lodger or namesake neighbour.",
+    ),
+    # One look-up can be chance when a relative lives on the person's own patch; two are not.
+    thresholds=(Threshold("min_lookups", 2, "look-ups of relatives without purpose before a signal is raised"),),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

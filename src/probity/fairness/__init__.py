@@ -1,0 +1,1 @@
+"""Fairness: how flag rates differ by protected group, measured on every run."""

@@ -1,0 +1,1 @@
+"""Governance: pseudonyms, reveals with reasons, and the hash-chained audit log."""

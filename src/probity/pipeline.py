@@ -1,0 +1,161 @@
+"""One run, stage by stage: ingest → resolve → warehouse → detect → rank → publish.
+
+Each stage reads what the stage before it wrote. The run writes into its own folder and is
+published only when every stage has succeeded; on any failure the report records it and the
+last good run stays current.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
+from probity.detectors.registry import all_detectors
+from probity.fairness.audit import audit as fairness_audit
+from probity.governance.audit import AuditLog
+from probity.governance.pseudonyms import pseudonym, workspace_key
+from probity.ingest.load import ingest
+from probity.policy import POLICY_FILE, Policy, load_policy
+from probity.publish.workspace import Workspace
+from probity.ranking.priority import build_queue
+from probity.resolve.rules import resolve
+from probity.warehouse.engine import DuckDBEngine
+from probity.warehouse.views import build_views
+
+Progress = Callable[[str, str], None]
+
+
+class RunFailed(Exception):
+    def __init__(self, run_id: str, message: str) -> None:
+        self.run_id = run_id
+        super().__init__(message)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_pipeline(
+    source: Path,
+    workspace_root: Path,
+    *,
+    policy: Policy | None = None,
+    progress: Progress = lambda stage, detail: None,
+) -> dict[str, Any]:
+    ws = Workspace(workspace_root)
+    with ws.exclusive():
+        policy = policy or load_policy(workspace_root / POLICY_FILE)
+        run_id = ws.new_run_id()
+        run_dir = ws.run_dir(run_id)
+        run_dir.mkdir(parents=True)
+        report: dict[str, Any] = {
+            "run_id": run_id,
+            "status": "running",
+            "started_at": _now(),
+            "finished_at": None,
+            "source": str(source.resolve()),
+            "engine": "duckdb",
+            "stages": {},
+        }
+        ws.write_report(run_id, report)
+        audit = AuditLog(workspace_root)
+        engine = DuckDBEngine(ws.warehouse(run_id))
+        stage_started = time.perf_counter()
+
+        def stage_done(name: str) -> None:
+            nonlocal stage_started
+            now = time.perf_counter()
+            report["stages"][name] = {"seconds": round(now - stage_started, 3)}
+            stage_started = now
+
+        try:
+            progress("ingest", "")
+            result = ingest(engine, source, progress=lambda table: progress("ingest", table))
+            report["tables"] = {name: _table_report(asdict(c)) for name, c in result.tables.items()}
+            report["unknown_files"] = result.unknown_files
+            report["absent_tables"] = result.absent_tables
+            stage_done("ingest")
+
+            progress("resolve", "")
+            report["identities"] = resolve(engine)
+            stage_done("resolve")
+
+            progress("warehouse", "")
+            report["derived"] = build_views(engine)
+            stage_done("warehouse")
+
+            engine.execute(SIGNALS_DDL)
+            engine.execute(EVIDENCE_DDL)
+            detectors: dict[str, Any] = {}
+            absent = set(result.absent_tables)
+            for d in all_detectors():
+                progress("detect", d.name)
+                started = time.perf_counter()
+                if not policy.enabled(d.name):
+                    detectors[d.name] = {"status": "skipped", "reason": "disabled by policy", "signals": 0}
+                    continue
+                outcome = run_detector(engine, d, d.params(policy.thresholds(d.name)), absent)
+                detectors[d.name] = {
+                    "status": outcome.status,
+                    "signals": outcome.signals,
+                    "concern": d.concern,
+                    "purpose": d.purpose,
+                    "seconds": round(time.perf_counter() - started, 3),
+                }
+                if outcome.reason:
+                    detectors[d.name]["reason"] = outcome.reason
+            report["detectors"] = detectors
+            stage_done("detect")
+
+            progress("rank", "")
+            key = workspace_key(workspace_root)
+            names = {str(r[0]): pseudonym(key, str(r[0])) for r in engine.fetch("SELECT person_key FROM person_dim")}
+            engine.register("pseudonyms", pa.table({"person_key": list(names), "pseudonym": list(names.values())}))
+            report["queue"] = build_queue(engine, names)
+            report["fairness"] = fairness_audit(engine)
+            stage_done("rank")
+
+            progress("publish", "")
+            engine.execute("CHECKPOINT")
+            engine.close()
+            report["status"] = "succeeded"
+            report["finished_at"] = _now()
+            ws.write_report(run_id, report)
+            ws.publish(run_id)
+            stage_done("publish")
+            ws.write_report(run_id, report)
+            audit.append("run", details={"run_id": run_id, "status": "succeeded", "source": report["source"]})
+            ws.prune(policy.runs_kept)
+            return report
+        except BaseException as e:  # includes KeyboardInterrupt: the report says it failed
+            try:
+                engine.close()
+            except Exception:
+                pass
+            report["status"] = "failed"
+            report["finished_at"] = _now()
+            report["error"] = str(e) or type(e).__name__
+            ws.write_report(run_id, report)
+            audit.append("run", details={"run_id": run_id, "status": "failed", "error": report["error"]})
+            ws.prune(policy.runs_kept)
+            if isinstance(e, Exception):
+                raise RunFailed(run_id, report["error"]) from e
+            raise
+
+
+def _table_report(counts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "file": counts["file"],
+        "rows_read": counts["rows_read"],
+        "rows_loaded": counts["rows_loaded"],
+        "rows_quarantined": counts["rows_quarantined"],
+        "quarantine_reasons": counts["quarantine_reasons"],
+        "extra_columns": counts["extra_columns"],
+    }

@@ -1,0 +1,98 @@
+"""Reading a published run: the queue, a person's signals and evidence, the report.
+
+The CLI and the web app both read through here, and every reveal of an identity goes
+through `reveal`, which writes the audit event first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from probity.governance.audit import AuditLog
+from probity.publish.workspace import Workspace, WorkspaceError
+from probity.warehouse.engine import DuckDBEngine
+
+QUEUE_COLUMNS = ("rank", "subject", "purpose", "priority", "concerns", "signals", "reason")
+PURPOSES = ("professional_standards", "welfare")
+
+
+class RevealRefused(Exception):
+    pass
+
+
+@dataclass
+class PublishedRun:
+    workspace: Workspace
+    run_id: str
+
+    @classmethod
+    def open(cls, root: Path, run_id: str | None = None) -> PublishedRun:
+        ws = Workspace(root)
+        run = run_id or ws.require_current()
+        if not ws.warehouse(run).exists():
+            raise WorkspaceError(f"run {run} has no warehouse in {root}")
+        return cls(ws, run)
+
+    def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        engine = DuckDBEngine(self.workspace.warehouse(self.run_id), read_only=True)
+        try:
+            table = engine.fetch_arrow(sql, params)
+        finally:
+            engine.close()
+        return table.to_pylist()
+
+    def queue(self, purpose: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        if purpose is not None and purpose not in PURPOSES:
+            raise ValueError(f"unknown purpose {purpose!r}; one of {', '.join(PURPOSES)}")
+        where = "WHERE purpose = ?" if purpose else ""
+        sql = f"""SELECT rank, subject, purpose, priority, concerns, signals, reason, person_key
+                  FROM queue {where} ORDER BY priority DESC, purpose, rank"""
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._query(sql, [purpose] if purpose else [])
+
+    def person(self, subject: str) -> dict[str, Any] | None:
+        rows = self._query(
+            """SELECT s.pseudonym AS subject, s.person_key, d.staff_type, d.rank, d.role, d.unit_code,
+                      d.unit_kind, g.peer_group, g.peer_group_size
+               FROM pseudonyms s JOIN person_dim d USING (person_key) JOIN peer_groups g USING (person_key)
+               WHERE s.pseudonym = ?""",
+            [subject],
+        )
+        if not rows:
+            return None
+        person = rows[0]
+        person["signals"] = self._query(
+            """SELECT signal_id, detector, concern, purpose, strength, reason, period_start, period_end, evidence_rows
+               FROM signals WHERE person_key = ? ORDER BY strength DESC, detector""",
+            [person["person_key"]],
+        )
+        for signal in person["signals"]:
+            signal["evidence"] = self._query(
+                """SELECT source_table, source_file, source_row, occurred_at, detail FROM evidence
+                   WHERE signal_id = ? ORDER BY occurred_at, source_row""",
+                [signal["signal_id"]],
+            )
+        person["queue"] = self._query(
+            "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?", [person["person_key"]]
+        )
+        return person
+
+    def report(self) -> dict[str, Any]:
+        return self.workspace.read_report(self.run_id)
+
+
+def reveal(audit: AuditLog, actor: str | None, person_key: str, subject: str, reason: str | None, channel: str) -> str:
+    """The HR person id behind a pseudonym, after writing who asked, for whom and why."""
+    if not reason or not reason.strip():
+        raise RevealRefused("revealing an identity needs a reason")
+    audit.append(
+        "reveal",
+        actor=actor,
+        subject=person_key,
+        reason=reason.strip(),
+        details={"pseudonym": subject, "channel": channel},
+    )
+    return person_key

@@ -1,0 +1,111 @@
+"""The workspace folder: runs side by side, a pointer to the current one, the audit log.
+
+    WS/runs/<run_id>/warehouse.duckdb   canonical tables, views, signals, queue
+    WS/runs/<run_id>/report.json        the run report (also for failed runs)
+    WS/CURRENT                          the id of the published run
+    WS/audit/                           the hash-chained audit log
+    WS/pseudonym.key                    the key pseudonyms are made with
+
+A run is published by replacing CURRENT in one rename, and only after every stage
+succeeded, so a failed or killed run leaves the last good run current.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WORKSPACE = Path("probity-workspace")
+
+
+class WorkspaceError(Exception):
+    pass
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runs = root / "runs"
+
+    def new_run_id(self) -> str:
+        return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+    def run_dir(self, run_id: str) -> Path:
+        return self.runs / run_id
+
+    def current_run(self) -> str | None:
+        pointer = self.root / "CURRENT"
+        if not pointer.exists():
+            return None
+        return pointer.read_text().strip() or None
+
+    def require_current(self) -> str:
+        run = self.current_run()
+        if run is None:
+            raise WorkspaceError(f"no published run in {self.root}; run `probity run SOURCE_DIR --workspace {self.root}` first")
+        return run
+
+    def warehouse(self, run_id: str) -> Path:
+        return self.run_dir(run_id) / "warehouse.duckdb"
+
+    def publish(self, run_id: str) -> None:
+        tmp = self.root / f"CURRENT.{run_id}.tmp"
+        tmp.write_text(run_id + "\n")
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / "CURRENT")
+
+    def write_report(self, run_id: str, report: dict[str, Any]) -> None:
+        path = self.run_dir(run_id) / "report.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report, indent=2, default=str))
+        os.replace(tmp, path)
+
+    def read_report(self, run_id: str) -> dict[str, Any]:
+        path = self.run_dir(run_id) / "report.json"
+        if not path.exists():
+            raise WorkspaceError(f"run {run_id} has no report in {self.root}")
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
+
+    def prune(self, keep: int) -> list[str]:
+        """Remove all but the newest `keep` good runs (never the current one) and failed runs'
+        warehouses; reports of failed runs are kept."""
+        current = self.current_run()
+        removed = []
+        good = []
+        for d in sorted(self.runs.iterdir() if self.runs.exists() else [], reverse=True):
+            report = d / "report.json"
+            status = json.loads(report.read_text()).get("status") if report.exists() else None
+            if status == "succeeded":
+                good.append(d)
+            elif d.name != current and status is not None:
+                for f in d.glob("warehouse.duckdb*"):
+                    if f.is_dir():
+                        shutil.rmtree(f, ignore_errors=True)
+                    else:
+                        f.unlink()
+        for d in good[keep:]:
+            if d.name != current:
+                shutil.rmtree(d)
+                removed.append(d.name)
+        return removed
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One run at a time per workspace."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".run.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WorkspaceError(f"another run is in progress in {self.root}") from None
+            yield

@@ -1,0 +1,1 @@
+"""Ranking: signals become queue entries per purpose."""

@@ -1,0 +1,128 @@
+"""Deterministic identity rules, one function per linkage task.
+
+`person_refs` maps every value a person column may hold (HR person id, or a warrant number
+given in its place) onto the internal `person_key`. The other tasks write to `links`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from probity.warehouse.engine import Engine
+
+LINKS_DDL = """CREATE OR REPLACE TABLE links (
+    task VARCHAR, record_id VARCHAR, person_key VARCHAR, probability DOUBLE, method VARCHAR,
+    relationship VARCHAR)"""
+
+# Normalised name: lower case, letters only. Used on both sides of a comparison.
+NORM = "regexp_replace(lower({}), '[^a-z]', '', 'g')"
+FIRST_NAME = "regexp_replace(lower(split_part(trim({}), ' ', 1)), '[^a-z]', '', 'g')"
+
+
+def norm(col: str) -> str:
+    return NORM.format(col)
+
+
+def first_name(col: str) -> str:
+    return FIRST_NAME.format(col)
+
+
+def person_refs(engine: Engine) -> None:
+    """HR ids and warrant numbers, each to its person. A person's key is their HR id."""
+    engine.execute(
+        """CREATE OR REPLACE TABLE person_refs AS
+           SELECT person_id AS ref, person_id AS person_key, 'person_id' AS method FROM people
+           UNION ALL
+           SELECT warrant_number, person_id, 'warrant_number' FROM people WHERE warrant_number IS NOT NULL"""
+    )
+
+
+def system_accounts(engine: Engine) -> None:
+    """Accounts that carry a person id (or a warrant number in its place)."""
+    engine.execute(
+        """INSERT INTO links SELECT 'system_account', a.account_id, r.person_key, 1.0,
+                  'account_' || r.method, NULL
+           FROM system_accounts a JOIN person_refs r ON r.ref = a.person_id"""
+    )
+
+
+def complaint_subjects(engine: Engine) -> None:
+    """A recorded warrant number is trusted only when the recorded surname agrees with it."""
+    engine.execute(
+        f"""INSERT INTO links SELECT 'complaint_subject', c.complaint_id, p.person_id, 1.0,
+                  'warrant_number_and_surname', NULL
+           FROM complaints c JOIN people p ON p.warrant_number = c.subject_warrant_number
+           WHERE contains(' ' || {norm("c.subject_name_as_recorded")} || ' ', {norm("p.surname")})
+             AND length({norm("p.surname")}) > 0"""
+    )
+
+
+def relatives_on_record(engine: Engine) -> None:
+    """Record subjects who are a person's next of kin (same surname and date of birth), or who
+    share the person's surname at their home postcode (household)."""
+    engine.execute(
+        f"""INSERT INTO links
+           SELECT DISTINCT 'record_subject_relative', s.subject_id, r.person_key, 1.0, 'next_of_kin_surname_dob',
+                  n.relationship
+           FROM next_of_kin n
+           JOIN person_refs r ON r.ref = n.person_id
+           JOIN record_subjects s ON s.date_of_birth = n.date_of_birth AND {norm("s.surname")} = {norm("n.surname")}"""
+    )
+    engine.execute(
+        f"""INSERT INTO links
+           SELECT DISTINCT 'record_subject_relative', s.subject_id, p.person_id, 1.0, 'household_surname_postcode',
+                  'household'
+           FROM people p JOIN record_subjects s
+             ON upper(replace(s.postcode, ' ', '')) = upper(replace(p.home_postcode, ' ', ''))
+            AND {norm("s.surname")} = {norm("p.surname")}
+           WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.task = 'record_subject_relative'
+                             AND l.record_id = s.subject_id AND l.person_key = p.person_id)"""
+    )
+
+
+def company_officers(engine: Engine) -> None:
+    """Register entries ("SURNAME, Forenames") with the person's surname, first forename, and
+    month and year of birth. Namesakes born in another month or year are not linked."""
+    engine.execute(
+        f"""INSERT INTO links
+           SELECT DISTINCT 'company_officer', c.company_number || '/' || c._source_row, p.person_id, 1.0,
+                  'name_birth_month_year', NULL
+           FROM company_officers c JOIN people p
+             ON c.birth_year = year(p.date_of_birth) AND c.birth_month = month(p.date_of_birth)
+            AND {norm("split_part(c.officer_name, ',', 1)")} = {norm("p.surname")}
+            AND {first_name("split_part(c.officer_name, ',', 2)")} = {first_name("p.forenames")}"""
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    rule: Callable[[Engine], None]
+    # Records the task tries to link; None where most records are not about the workforce
+    # (record subjects, company officers), so "unlinked" would mean nothing.
+    records_sql: str | None = None
+
+
+TASKS = (
+    Task("system_account", system_accounts, "SELECT count(*) FROM system_accounts"),
+    Task("complaint_subject", complaint_subjects, "SELECT count(*) FROM complaints"),
+    Task("record_subject_relative", relatives_on_record),
+    Task("company_officer", company_officers),
+)
+
+
+def resolve(engine: Engine) -> dict[str, dict[str, int]]:
+    """Run the rules; return per task how many records were linked and how many were not."""
+    person_refs(engine)
+    engine.execute(LINKS_DDL)
+    for task in TASKS:
+        task.rule(engine)
+    out: dict[str, dict[str, int]] = {}
+    for task in TASKS:
+        linked = int(engine.fetch("SELECT count(DISTINCT record_id) FROM links WHERE task = ?", [task.name])[0][0])
+        entry = {"linked": linked}
+        if task.records_sql:
+            entry["unlinked"] = int(engine.fetch(task.records_sql)[0][0]) - linked
+        out[task.name] = entry
+    return out

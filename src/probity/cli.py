@@ -183,7 +183,9 @@ def queue(
         person_key = row.pop("person_key")
         if reveal:
             try:
-                row["subject"] = reveal_identity(audit, actor, person_key, row["subject"], reason, "cli queue")
+                row["subject"] = reveal_identity(
+                    audit, actor, person_key, row["subject"], reason, "cli queue", row["purpose"]
+                )
             except RevealRefused as e:
                 _fail(str(e), 2)
     if fmt is QueueFormat.csv:

@@ -84,7 +84,15 @@ class PublishedRun:
         return self.workspace.read_report(self.run_id)
 
 
-def reveal(audit: AuditLog, actor: str | None, person_key: str, subject: str, reason: str | None, channel: str) -> str:
+def reveal(
+    audit: AuditLog,
+    actor: str | None,
+    person_key: str,
+    subject: str,
+    reason: str | None,
+    channel: str,
+    purpose: str | None = None,
+) -> str:
     """The HR person id behind a pseudonym, after writing who asked, for whom and why."""
     if not reason or not reason.strip():
         raise RevealRefused("revealing an identity needs a reason")
@@ -92,6 +100,7 @@ def reveal(audit: AuditLog, actor: str | None, person_key: str, subject: str, re
         "reveal",
         actor=actor,
         subject=person_key,
+        purpose=purpose,
         reason=reason.strip(),
         details={"pseudonym": subject, "channel": channel},
     )

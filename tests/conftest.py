@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from probity.pipeline import run_pipeline
+from probity.synth.force import SynthSpec, build_force
+from probity.synth.tables import force_tables
+from probity.synth.write import default_truth_dir, write_force
+
+
+@pytest.fixture(scope="session")
+def small_force(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 600-person, one-year synthetic force; its truth is in `<exports>-truth`."""
+    exports = tmp_path_factory.mktemp("force") / "exports"
+    write_force(force_tables(build_force(SynthSpec(600, 1, 11))), exports, default_truth_dir(exports))
+    return exports
+
+
+@pytest.fixture(scope="session")
+def small_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small force run into a workspace; returns the workspace."""
+    ws = tmp_path_factory.mktemp("ws")
+    run_pipeline(small_force, ws)
+    return ws

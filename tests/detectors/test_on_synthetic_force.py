@@ -1,0 +1,57 @@
+"""The three detectors against the synthetic force's planted cases and decoys."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from probity.publish.results import PublishedRun
+from probity.warehouse.engine import DuckDBEngine
+
+TYPOLOGY = {
+    "relatives_lookup": "relative_lookup",
+    "overtime_while_absent": "overtime_while_absent",
+    "undeclared_directorship": "undeclared_directorship",
+}
+CONCERN = {
+    "relatives_lookup": "information_misuse",
+    "overtime_while_absent": "claims_and_attendance",
+    "undeclared_directorship": "undeclared_interest",
+}
+
+
+def truth(exports: Path, name: str) -> list[dict[str, str]]:
+    with (exports.parent / f"{exports.name}-truth" / f"{name}.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def flagged(workspace: Path, detector: str) -> set[str]:
+    run = PublishedRun.open(workspace)
+    engine = DuckDBEngine(run.workspace.warehouse(run.run_id), read_only=True)
+    try:
+        return {str(r[0]) for r in engine.fetch("SELECT person_key FROM signals WHERE detector = ?", [detector])}
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("detector", sorted(TYPOLOGY))
+def test_every_planted_case_is_found(small_force: Path, small_run: Path, detector: str) -> None:
+    planted = {r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]}
+    assert len(planted) >= 3
+    assert planted <= flagged(small_run, detector)
+
+
+@pytest.mark.parametrize("detector", sorted(TYPOLOGY))
+def test_no_decoy_is_flagged(small_force: Path, small_run: Path, detector: str) -> None:
+    decoys = {r["person_id"] for r in truth(small_force, "decoys") if r["looks_like"] == CONCERN[detector]}
+    assert len(decoys) >= 3
+    assert not decoys & flagged(small_run, detector)
+
+
+@pytest.mark.parametrize("detector", sorted(TYPOLOGY))
+def test_nearly_everyone_flagged_was_planted(small_force: Path, small_run: Path, detector: str) -> None:
+    planted = {r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]}
+    found = flagged(small_run, detector)
+    assert len(found - planted) <= max(1, len(planted) // 3), sorted(found - planted)

@@ -14,7 +14,9 @@ from probity.synth.write import default_truth_dir, write_force
 def small_force(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 600-person, one-year synthetic force; its truth is in `<exports>-truth`."""
     exports = tmp_path_factory.mktemp("force") / "exports"
-    write_force(force_tables(build_force(SynthSpec(600, 1, 11))), exports, default_truth_dir(exports))
+    write_force(
+        force_tables(build_force(SynthSpec(600, 1, 11))), exports, default_truth_dir(exports)
+    )
     return exports
 
 

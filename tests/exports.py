@@ -9,7 +9,9 @@ from typing import Any
 from probity.contract import table_spec
 
 
-def write_csv(folder: Path, table: str, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Path:
+def write_csv(
+    folder: Path, table: str, rows: list[dict[str, Any]], columns: list[str] | None = None
+) -> Path:
     """Write `table.csv` with the contract's columns (or those given); missing values are empty."""
     folder.mkdir(parents=True, exist_ok=True)
     cols = columns or list(table_spec(table).column_names)
@@ -42,14 +44,31 @@ def person(pid: str, **kw: Any) -> dict[str, Any]:
 
 
 UNITS = [
-    {"unit_code": "SERT", "name": "South East response", "command": "South East", "kind": "response", "required_vetting": "NPPV2"},
-    {"unit_code": "INT1", "name": "Intelligence Hub 1", "command": "Specialist Crime", "kind": "intelligence", "required_vetting": "NPPV3"},
+    {
+        "unit_code": "SERT",
+        "name": "South East response",
+        "command": "South East",
+        "kind": "response",
+        "required_vetting": "NPPV2",
+    },
+    {
+        "unit_code": "INT1",
+        "name": "Intelligence Hub 1",
+        "command": "Specialist Crime",
+        "kind": "intelligence",
+        "required_vetting": "NPPV3",
+    },
 ]
 
 
 def shift(pid: str, day: str, duty: str = "early") -> dict[str, Any]:
     starts = {"early": ("07:00", "15:00"), "late": ("15:00", "23:00"), "day": ("08:00", "16:00")}
-    row: dict[str, Any] = {"person_id": pid, "duty_date": day, "duty_type": duty, "unit_code": "SERT"}
+    row: dict[str, Any] = {
+        "person_id": pid,
+        "duty_date": day,
+        "duty_type": duty,
+        "unit_code": "SERT",
+    }
     if duty in starts:
         s, e = starts[duty]
         row["shift_start"] = f"{day}T{s}"

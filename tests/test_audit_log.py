@@ -13,7 +13,13 @@ from probity.governance.audit import AuditLog
 def log_with_five(tmp_path: Path) -> AuditLog:
     log = AuditLog(tmp_path)
     for i in range(5):
-        log.append("reveal", actor="analyst1", subject=f"E{i}", reason=f"case {i}", purpose="professional_standards")
+        log.append(
+            "reveal",
+            actor="analyst1",
+            subject=f"E{i}",
+            reason=f"case {i}",
+            purpose="professional_standards",
+        )
     assert log.verify().ok
     return log
 

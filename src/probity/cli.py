@@ -8,7 +8,7 @@ import io
 import json
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +19,11 @@ from rich.table import Table
 
 from probity.publish.workspace import DEFAULT_WORKSPACE, WorkspaceError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Probity: surfaces, explains and records; people decide.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Probity: surfaces, explains and records; people decide.",
+)
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 app.add_typer(audit_app, name="audit")
 err = Console(stderr=True)
@@ -28,23 +32,23 @@ out = Console()
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
 
 
-class QueueFormat(str, Enum):
+class QueueFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     professional_standards = "professional_standards"
     welfare = "welfare"
 
 
-class SynthFormat(str, Enum):
+class SynthFormat(StrEnum):
     auto = "auto"
     csv = "csv"
     parquet = "parquet"
@@ -60,9 +64,16 @@ def synth(
     people: Annotated[int, typer.Option(help="people in the force")] = 2000,
     years: Annotated[int, typer.Option(help="years of history")] = 1,
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
-    out_dir: Annotated[Path, typer.Option("--out", help="exports folder to write")] = Path("synthetic-force"),
-    truth: Annotated[Path | None, typer.Option(help="ground-truth folder (default: beside the exports, OUT-truth)")] = None,
-    file_format: Annotated[SynthFormat, typer.Option("--format", help="auto: Parquet for the three largest tables")] = SynthFormat.auto,
+    out_dir: Annotated[Path, typer.Option("--out", help="exports folder to write")] = Path(
+        "synthetic-force"
+    ),
+    truth: Annotated[
+        Path | None,
+        typer.Option(help="ground-truth folder (default: beside the exports, OUT-truth)"),
+    ] = None,
+    file_format: Annotated[
+        SynthFormat, typer.Option("--format", help="auto: Parquet for the three largest tables")
+    ] = SynthFormat.auto,
 ) -> None:
     """Write a synthetic force in the source-export layout, with its planted ground truth beside it."""
     from probity.synth.force import SynthSpec, build_force
@@ -77,22 +88,36 @@ def synth(
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("building", total=None)
-        world = build_force(SynthSpec(people, years, seed), progress=lambda s: bar.update(task, description=s))
+        world = build_force(
+            SynthSpec(people, years, seed), progress=lambda s: bar.update(task, description=s)
+        )
         bar.update(task, description="writing tables")
         counts = write_force(force_tables(world), out_dir, truth_dir, file_format.value)
-    err.print(f"wrote {sum(counts.values()):,} rows in {len(counts)} tables to {out_dir} in {time.perf_counter() - started:.1f}s")
+    err.print(
+        f"wrote {sum(counts.values()):,} rows in {len(counts)} tables to {out_dir} in {time.perf_counter() - started:.1f}s"
+    )
     err.print(f"ground truth: {truth_dir}")
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 @app.command()
 def run(
-    source_dir: Annotated[Path, typer.Argument(help="exports folder laid out as in source-exports.md")],
+    source_dir: Annotated[
+        Path, typer.Argument(help="exports folder laid out as in source-exports.md")
+    ],
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    policy: Annotated[Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")] = None,
+    policy: Annotated[
+        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
+    ] = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace."""
     from probity.ingest.errors import SourceFileError
@@ -107,15 +132,21 @@ def run(
         task = bar.add_task("starting", total=None)
         try:
             report = run_pipeline(
-                source_dir, workspace, policy=chosen,
-                progress=lambda stage, detail: bar.update(task, description=f"{stage} {detail}".strip()),
+                source_dir,
+                workspace,
+                policy=chosen,
+                progress=lambda stage, detail: bar.update(
+                    task, description=f"{stage} {detail}".strip()
+                ),
             )
         except RunFailed as e:
             bar.stop()
             cause = e.__cause__
             kind = "bad input" if isinstance(cause, SourceFileError) else "run failed"
             current = _current(workspace)
-            _fail(f"{kind}: {e}\nrun {e.run_id} was not published; current run is still {current or 'none'}")
+            _fail(
+                f"{kind}: {e}\nrun {e.run_id} was not published; current run is still {current or 'none'}"
+            )
         except WorkspaceError as e:
             _fail(str(e))
     _print_report(report)
@@ -128,13 +159,21 @@ def _current(workspace: Path) -> str | None:
 
 
 def _print_report(report: dict[str, Any]) -> None:
-    out.print(f"[bold]run {report['run_id']}[/] {report['status']} ({report['started_at']} → {report.get('finished_at')})")
+    out.print(
+        f"[bold]run {report['run_id']}[/] {report['status']} ({report['started_at']} → {report.get('finished_at')})"
+    )
     if report.get("error"):
         out.print(f"[red]error:[/] {report['error']}")
     tables = Table("table", "read", "loaded", "quarantined", "reasons", title="Tables")
     for name, t in report.get("tables", {}).items():
         reasons = "; ".join(f"{r}: {n}" for r, n in t["quarantine_reasons"].items())
-        tables.add_row(name, f"{t['rows_read']:,}", f"{t['rows_loaded']:,}", f"{t['rows_quarantined']:,}", reasons)
+        tables.add_row(
+            name,
+            f"{t['rows_read']:,}",
+            f"{t['rows_loaded']:,}",
+            f"{t['rows_quarantined']:,}",
+            reasons,
+        )
     out.print(tables)
     if report.get("absent_tables"):
         out.print(f"not provided: {', '.join(report['absent_tables'])}")
@@ -146,7 +185,9 @@ def _print_report(report: dict[str, Any]) -> None:
     out.print(ids)
     dets = Table("detector", "concern", "status", "signals", "note", title="Detectors")
     for name, d in report.get("detectors", {}).items():
-        dets.add_row(name, d.get("concern", ""), d["status"], str(d["signals"]), d.get("reason", ""))
+        dets.add_row(
+            name, d.get("concern", ""), d["status"], str(d["signals"]), d.get("reason", "")
+        )
     out.print(dets)
     for purpose, n in report.get("queue", {}).items():
         out.print(f"queue {purpose}: {n} people")
@@ -162,9 +203,13 @@ def queue(
     purpose: Annotated[Purpose | None, typer.Option(help="one purpose's queue")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="at most N entries")] = None,
     fmt: Annotated[QueueFormat, typer.Option("--format")] = QueueFormat.table,
-    reveal: Annotated[bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")] = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
+    ] = False,
     reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
-    actor: Annotated[str | None, typer.Option(help="who is asking (default: $PROBITY_ACTOR or the login name)")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="who is asking (default: $PROBITY_ACTOR or the login name)")
+    ] = None,
 ) -> None:
     """The review queue, highest priority first."""
     from probity.governance.audit import AuditLog
@@ -195,7 +240,9 @@ def queue(
         writer.writerows({k: r[k] for k in QUEUE_COLUMNS} for r in rows)
         sys.stdout.write(buf.getvalue())
     elif fmt is QueueFormat.json:
-        sys.stdout.write(json.dumps([{k: r[k] for k in QUEUE_COLUMNS} for r in rows], indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([{k: r[k] for k in QUEUE_COLUMNS} for r in rows], indent=2) + "\n"
+        )
     else:
         table = Table(*QUEUE_COLUMNS, title=f"Review queue (run {published.run_id})")
         for r in rows:
@@ -206,7 +253,9 @@ def queue(
 @app.command()
 def report(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    run_id: Annotated[str | None, typer.Option("--run", help="a run id (default: the current run)")] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="a run id (default: the current run)")
+    ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
     """The report of the current (or a given) run."""
@@ -239,7 +288,9 @@ def serve(
 
 
 @app.command()
-def detectors(fmt: Annotated[str, typer.Option("--format", help="table or markdown")] = "table") -> None:
+def detectors(
+    fmt: Annotated[str, typer.Option("--format", help="table or markdown")] = "table",
+) -> None:
     """The detector catalogue, from the registry."""
     from probity.detectors.catalogue import markdown
     from probity.detectors.registry import all_detectors
@@ -279,6 +330,8 @@ def audit_log(
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return
     fields = ["seq", "at", "actor", "action", "subject", "purpose", "reason"]
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(entries)

@@ -7,6 +7,7 @@ last good run stays current.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -52,6 +53,7 @@ def run_pipeline(
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
+        ws.mark_abandoned()
         run_id = ws.new_run_id()
         run_dir = ws.run_dir(run_id)
         run_dir.mkdir(parents=True)
@@ -99,7 +101,11 @@ def run_pipeline(
                 progress("detect", d.name)
                 started = time.perf_counter()
                 if not policy.enabled(d.name):
-                    detectors[d.name] = {"status": "skipped", "reason": "disabled by policy", "signals": 0}
+                    detectors[d.name] = {
+                        "status": "skipped",
+                        "reason": "disabled by policy",
+                        "signals": 0,
+                    }
                     continue
                 outcome = run_detector(engine, d, d.params(policy.thresholds(d.name)), absent)
                 detectors[d.name] = {
@@ -116,8 +122,14 @@ def run_pipeline(
 
             progress("rank", "")
             key = workspace_key(workspace_root)
-            names = {str(r[0]): pseudonym(key, str(r[0])) for r in engine.fetch("SELECT person_key FROM person_dim")}
-            engine.register("pseudonyms", pa.table({"person_key": list(names), "pseudonym": list(names.values())}))
+            names = {
+                str(r[0]): pseudonym(key, str(r[0]))
+                for r in engine.fetch("SELECT person_key FROM person_dim")
+            }
+            engine.register(
+                "pseudonyms",
+                pa.table({"person_key": list(names), "pseudonym": list(names.values())}),
+            )
             report["queue"] = build_queue(engine, names)
             report["fairness"] = fairness_audit(engine)
             stage_done("rank")
@@ -131,19 +143,21 @@ def run_pipeline(
             ws.publish(run_id)
             stage_done("publish")
             ws.write_report(run_id, report)
-            audit.append("run", details={"run_id": run_id, "status": "succeeded", "source": report["source"]})
+            audit.append(
+                "run", details={"run_id": run_id, "status": "succeeded", "source": report["source"]}
+            )
             ws.prune(policy.runs_kept)
             return report
         except BaseException as e:  # includes KeyboardInterrupt: the report says it failed
-            try:
+            with contextlib.suppress(Exception):  # the engine may already be closed
                 engine.close()
-            except Exception:
-                pass
             report["status"] = "failed"
             report["finished_at"] = _now()
             report["error"] = str(e) or type(e).__name__
             ws.write_report(run_id, report)
-            audit.append("run", details={"run_id": run_id, "status": "failed", "error": report["error"]})
+            audit.append(
+                "run", details={"run_id": run_id, "status": "failed", "error": report["error"]}
+            )
             ws.prune(policy.runs_kept)
             if isinstance(e, Exception):
                 raise RunFailed(run_id, report["error"]) from e

@@ -22,14 +22,18 @@ class DetectorPolicy(BaseModel):
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
-    runs_kept: int = Field(3, ge=1, description="good runs kept in the workspace, current included")
+    runs_kept: int = Field(
+        default=3, ge=1, description="good runs kept in the workspace, current included"
+    )
 
     @model_validator(mode="after")
     def _known_detectors(self) -> Policy:
         catalogue = {d.name: d for d in all_detectors()}
         for name, dp in self.detectors.items():
             if name not in catalogue:
-                raise ValueError(f"unknown detector {name!r}; known: {', '.join(sorted(catalogue))}")
+                raise ValueError(
+                    f"unknown detector {name!r}; known: {', '.join(sorted(catalogue))}"
+                )
             catalogue[name].params(dp.thresholds)  # rejects unknown thresholds
         return self
 

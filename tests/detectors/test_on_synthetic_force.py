@@ -31,27 +31,38 @@ def flagged(workspace: Path, detector: str) -> set[str]:
     run = PublishedRun.open(workspace)
     engine = DuckDBEngine(run.workspace.warehouse(run.run_id), read_only=True)
     try:
-        return {str(r[0]) for r in engine.fetch("SELECT person_key FROM signals WHERE detector = ?", [detector])}
+        return {
+            str(r[0])
+            for r in engine.fetch("SELECT person_key FROM signals WHERE detector = ?", [detector])
+        }
     finally:
         engine.close()
 
 
 @pytest.mark.parametrize("detector", sorted(TYPOLOGY))
 def test_every_planted_case_is_found(small_force: Path, small_run: Path, detector: str) -> None:
-    planted = {r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]}
+    planted = {
+        r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]
+    }
     assert len(planted) >= 3
     assert planted <= flagged(small_run, detector)
 
 
 @pytest.mark.parametrize("detector", sorted(TYPOLOGY))
 def test_no_decoy_is_flagged(small_force: Path, small_run: Path, detector: str) -> None:
-    decoys = {r["person_id"] for r in truth(small_force, "decoys") if r["looks_like"] == CONCERN[detector]}
+    decoys = {
+        r["person_id"] for r in truth(small_force, "decoys") if r["looks_like"] == CONCERN[detector]
+    }
     assert len(decoys) >= 3
     assert not decoys & flagged(small_run, detector)
 
 
 @pytest.mark.parametrize("detector", sorted(TYPOLOGY))
-def test_nearly_everyone_flagged_was_planted(small_force: Path, small_run: Path, detector: str) -> None:
-    planted = {r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]}
+def test_nearly_everyone_flagged_was_planted(
+    small_force: Path, small_run: Path, detector: str
+) -> None:
+    planted = {
+        r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]
+    }
     found = flagged(small_run, detector)
     assert len(found - planted) <= max(1, len(planted) // 3), sorted(found - planted)

@@ -7,19 +7,51 @@ from tests.warehouse import signals
 
 
 def lookup(account: str, subject: str, when: str, ref: str | None = None) -> dict[str, object]:
-    return {"event_time": when, "account_id": account, "system": "PNC", "action": "view", "subject_kind": "person", "subject_id": subject, "linked_reference": ref}
+    return {
+        "event_time": when,
+        "account_id": account,
+        "system": "PNC",
+        "action": "view",
+        "subject_kind": "person",
+        "subject_id": subject,
+        "linked_reference": ref,
+    }
 
 
 def force(folder: Path) -> Path:
-    write_csv(folder, "people", [person("E1", surname="Boateng"), person("E2", surname="Mensah"), person("E3", surname="Quinn")])
+    write_csv(
+        folder,
+        "people",
+        [
+            person("E1", surname="Boateng"),
+            person("E2", surname="Mensah"),
+            person("E3", surname="Quinn"),
+        ],
+    )
     write_csv(folder, "units", UNITS)
-    write_csv(folder, "roster", [shift("E1", "2026-05-01"), shift("E2", "2026-05-01"), shift("E3", "2026-05-01")])
+    write_csv(
+        folder,
+        "roster",
+        [shift("E1", "2026-05-01"), shift("E2", "2026-05-01"), shift("E3", "2026-05-01")],
+    )
     write_csv(
         folder,
         "next_of_kin",
         [
-            {"person_id": "E1", "surname": "Boateng", "forenames": "Jonathan", "relationship": "spouse", "date_of_birth": "1986-02-03"},
-            {"person_id": "E3", "surname": "Quinn", "forenames": "Rebecca", "relationship": "sibling", "date_of_birth": "1990-07-07"},
+            {
+                "person_id": "E1",
+                "surname": "Boateng",
+                "forenames": "Jonathan",
+                "relationship": "spouse",
+                "date_of_birth": "1986-02-03",
+            },
+            {
+                "person_id": "E3",
+                "surname": "Quinn",
+                "forenames": "Rebecca",
+                "relationship": "sibling",
+                "date_of_birth": "1990-07-07",
+            },
         ],
     )
     write_csv(
@@ -27,20 +59,43 @@ def force(folder: Path) -> Path:
         "record_subjects",
         [
             # E1's spouse, recorded under a nickname.
-            {"subject_id": "S1", "surname": "BOATENG", "forenames": "Jon", "date_of_birth": "1986-02-03"},
+            {
+                "subject_id": "S1",
+                "surname": "BOATENG",
+                "forenames": "Jon",
+                "date_of_birth": "1986-02-03",
+            },
             # A stranger who shares E2's surname.
-            {"subject_id": "S2", "surname": "Mensah", "forenames": "Kofi", "date_of_birth": "1979-11-30"},
+            {
+                "subject_id": "S2",
+                "surname": "Mensah",
+                "forenames": "Kofi",
+                "date_of_birth": "1979-11-30",
+            },
             # E3's sister, a witness in an incident E3 attended.
-            {"subject_id": "S3", "surname": "Quinn", "forenames": "Becky", "date_of_birth": "1990-07-07"},
+            {
+                "subject_id": "S3",
+                "surname": "Quinn",
+                "forenames": "Becky",
+                "date_of_birth": "1990-07-07",
+            },
         ],
     )
     write_csv(
         folder,
         "system_accounts",
-        [{"account_id": "BOATEJ01", "person_id": "E1"}, {"account_id": "MENSAK01", "person_id": "E2"}, {"account_id": "QUINNR01", "person_id": "E3"}],
+        [
+            {"account_id": "BOATEJ01", "person_id": "E1"},
+            {"account_id": "MENSAK01", "person_id": "E2"},
+            {"account_id": "QUINNR01", "person_id": "E3"},
+        ],
     )
     write_csv(folder, "incidents", [{"incident_ref": "CAD1", "category": "violence"}])
-    write_csv(folder, "incident_attendance", [{"incident_ref": "CAD1", "person_id": "E3", "attendance_role": "attending"}])
+    write_csv(
+        folder,
+        "incident_attendance",
+        [{"incident_ref": "CAD1", "person_id": "E3", "attendance_role": "attending"}],
+    )
     write_csv(
         folder,
         "access_log",
@@ -68,5 +123,7 @@ def test_lookups_of_a_namesake_stranger_are_not_flagged(tmp_path: Path) -> None:
     assert "E2" not in signals(force(tmp_path), "relatives_lookup")
 
 
-def test_lookups_of_a_relative_citing_an_incident_the_officer_attended_are_not_flagged(tmp_path: Path) -> None:
+def test_lookups_of_a_relative_citing_an_incident_the_officer_attended_are_not_flagged(
+    tmp_path: Path,
+) -> None:
     assert "E3" not in signals(force(tmp_path), "relatives_lookup")

@@ -6,10 +6,18 @@ from tests.exports import UNITS, person, write_csv
 from tests.warehouse import signals
 
 
-def director(number: str, name: str, officer: str, month: int, year: int, **kw: object) -> dict[str, object]:
+def director(
+    number: str, name: str, officer: str, month: int, year: int, **kw: object
+) -> dict[str, object]:
     row: dict[str, object] = {
-        "company_number": number, "company_name": name, "company_status": "active", "officer_name": officer,
-        "officer_role": "director", "birth_month": month, "birth_year": year, "appointed_date": "2025-06-01",
+        "company_number": number,
+        "company_name": name,
+        "company_status": "active",
+        "officer_name": officer,
+        "officer_role": "director",
+        "birth_month": month,
+        "birth_year": year,
+        "appointed_date": "2025-06-01",
     }
     row.update(kw)
     return row
@@ -36,13 +44,23 @@ def force(folder: Path) -> Path:
             # A namesake of E3 born eleven years later.
             director("05555555", "Summit Media Ltd", "HARPER, Lucy", 3, 1990),
             # E4 resigned before the period.
-            director("04444444", "Eagle Trading Ltd", "DOYLE, Sean", 12, 1988, resigned_date="2024-01-01"),
+            director(
+                "04444444", "Eagle Trading Ltd", "DOYLE, Sean", 12, 1988, resigned_date="2024-01-01"
+            ),
         ],
     )
     write_csv(
         folder,
         "declarations",
-        [{"declaration_id": "D1", "person_id": "E2", "kind": "business_interest", "company_number": "07654321", "decision": "approved"}],
+        [
+            {
+                "declaration_id": "D1",
+                "person_id": "E2",
+                "kind": "business_interest",
+                "company_number": "07654321",
+                "decision": "approved",
+            }
+        ],
     )
     return folder
 

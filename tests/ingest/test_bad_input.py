@@ -20,20 +20,48 @@ from tests.exports import UNITS, person, shift, write_csv
 
 
 def good_folder(folder: Path) -> Path:
-    write_csv(folder, "people", [person("E1000001", warrant_number="241187"), person("E1000002", surname="Smyth")])
+    write_csv(
+        folder,
+        "people",
+        [person("E1000001", warrant_number="241187"), person("E1000002", surname="Smyth")],
+    )
     write_csv(folder, "units", UNITS)
-    write_csv(folder, "roster", [shift("E1000001", "2026-03-02"), shift("241187", "2026-03-03", "late")])
+    write_csv(
+        folder, "roster", [shift("E1000001", "2026-03-02"), shift("241187", "2026-03-03", "late")]
+    )
     write_csv(
         folder,
         "overtime_claims",
-        [{"claim_id": "OT1", "person_id": "E1000002", "work_date": "2026-03-02", "start_time": "2026-03-02T15:00",
-          "end_time": "2026-03-02T17:30:00", "hours": "2.5", "reason_code": "late_turn_out", "amount_gbp": "81.25"}],
+        [
+            {
+                "claim_id": "OT1",
+                "person_id": "E1000002",
+                "work_date": "2026-03-02",
+                "start_time": "2026-03-02T15:00",
+                "end_time": "2026-03-02T17:30:00",
+                "hours": "2.5",
+                "reason_code": "late_turn_out",
+                "amount_gbp": "81.25",
+            }
+        ],
     )
-    write_csv(folder, "record_subjects", [{"subject_id": "S1", "surname": "Smith", "flags": "victim;vulnerable"}])
+    write_csv(
+        folder,
+        "record_subjects",
+        [{"subject_id": "S1", "surname": "Smith", "flags": "victim;vulnerable"}],
+    )
     write_csv(
         folder,
         "conduct_cases",
-        [{"case_id": "C1", "person_id": "E1000001", "opened_date": "2025-01-01", "suspended": "false", "severity": "misconduct"}],
+        [
+            {
+                "case_id": "C1",
+                "person_id": "E1000001",
+                "opened_date": "2025-01-01",
+                "suspended": "false",
+                "severity": "misconduct",
+            }
+        ],
     )
     return folder
 
@@ -52,7 +80,9 @@ def test_good_exports_load_untouched(tmp_path: Path) -> None:
     result, engine = load(good_folder(tmp_path))
     assert_accounted(result)
     assert all(t.rows_quarantined == 0 for t in result.tables.values())
-    assert engine.fetch("SELECT hours, amount_gbp, start_time, end_time FROM overtime_claims")[0] == (
+    assert engine.fetch("SELECT hours, amount_gbp, start_time, end_time FROM overtime_claims")[
+        0
+    ] == (
         2.5,
         Decimal("81.25"),
         datetime(2026, 3, 2, 15, 0),
@@ -74,10 +104,20 @@ def test_loaded_rows_carry_file_and_row_lineage(tmp_path: Path) -> None:
 ROW_CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("roster", "duty_date", {"duty_date": "02/03/2026"}, "invalid date in duty_date"),
     ("roster", "duty_date", {"duty_date": "2026-02-30"}, "invalid date in duty_date"),
-    ("roster", "shift_start", {"shift_start": "2026-03-02 07:00"}, "invalid timestamp in shift_start"),
+    (
+        "roster",
+        "shift_start",
+        {"shift_start": "2026-03-02 07:00"},
+        "invalid timestamp in shift_start",
+    ),
     ("roster", "duty_type", {"duty_type": "holiday"}, "unknown value in duty_type"),
     ("roster", "person_id", {"person_id": None}, "missing required value in person_id"),
-    ("roster", "person_id", {"person_id": "E9999999"}, "dangling reference: person_id not in people.person_id"),
+    (
+        "roster",
+        "person_id",
+        {"person_id": "E9999999"},
+        "dangling reference: person_id not in people.person_id",
+    ),
     ("roster", "duty_date", {"duty_date": "2026-03-02"}, "duplicate key (person_id, duty_date)"),
     ("overtime_claims", "amount_gbp", {"amount_gbp": "81.255"}, "invalid money in amount_gbp"),
     ("overtime_claims", "hours", {"hours": "two"}, "invalid number in hours"),
@@ -86,12 +126,24 @@ ROW_CASES: list[tuple[str, str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("table", "column", "change", "reason"), ROW_CASES, ids=[c[3] for c in ROW_CASES])
-def test_bad_row_is_quarantined_with_its_reason(tmp_path: Path, table: str, column: str, change: dict[str, Any], reason: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "column", "change", "reason"), ROW_CASES, ids=[c[3] for c in ROW_CASES]
+)
+def test_bad_row_is_quarantined_with_its_reason(
+    tmp_path: Path, table: str, column: str, change: dict[str, Any], reason: str
+) -> None:
     folder = good_folder(tmp_path)
     rows = {
         "roster": [shift("E1000001", "2026-03-02"), shift("241187", "2026-03-03", "late")],
-        "overtime_claims": [{"claim_id": "OT1", "person_id": "E1000002", "work_date": "2026-03-02", "hours": "2", "amount_gbp": "81.25"}],
+        "overtime_claims": [
+            {
+                "claim_id": "OT1",
+                "person_id": "E1000002",
+                "work_date": "2026-03-02",
+                "hours": "2",
+                "amount_gbp": "81.25",
+            }
+        ],
         "conduct_cases": [{"case_id": "C1", "person_id": "E1000001", "suspended": "false"}],
         "record_subjects": [{"subject_id": "S1", "flags": "victim"}],
     }[table]
@@ -104,11 +156,15 @@ def test_bad_row_is_quarantined_with_its_reason(tmp_path: Path, table: str, colu
     assert_accounted(result)
     assert counts.quarantine_reasons == {reason: 1}
     assert counts.rows_loaded == len(rows)
-    row, recorded = engine.fetch("SELECT source_row, reason FROM quarantine WHERE table_name = ?", [table])[0]
+    row, recorded = engine.fetch(
+        "SELECT source_row, reason FROM quarantine WHERE table_name = ?", [table]
+    )[0]
     assert (row, recorded) == (len(rows) + 1, reason)
 
 
-def test_malformed_csv_record_is_quarantined_and_later_rows_keep_their_row_numbers(tmp_path: Path) -> None:
+def test_malformed_csv_record_is_quarantined_and_later_rows_keep_their_row_numbers(
+    tmp_path: Path,
+) -> None:
     folder = good_folder(tmp_path)
     path = write_csv(folder, "roster", [shift("E1000001", "2026-03-02")])
     with path.open("a") as f:
@@ -148,7 +204,9 @@ def test_parquet_exports_load_like_csv(tmp_path: Path) -> None:
     assert result.tables["roster"].rows_loaded == 1
 
 
-def expect_file_error(folder: Path, file: str, fragment: str, column: str | None = None, row: int | None = None) -> None:
+def expect_file_error(
+    folder: Path, file: str, fragment: str, column: str | None = None, row: int | None = None
+) -> None:
     with pytest.raises(SourceFileError) as info:
         load(folder)
     error = info.value
@@ -160,7 +218,12 @@ def expect_file_error(folder: Path, file: str, fragment: str, column: str | None
 
 def test_missing_required_column_stops_the_run_naming_file_and_column(tmp_path: Path) -> None:
     folder = good_folder(tmp_path)
-    write_csv(folder, "roster", [{"duty_date": "2026-03-02", "duty_type": "early"}], columns=["duty_date", "duty_type"])
+    write_csv(
+        folder,
+        "roster",
+        [{"duty_date": "2026-03-02", "duty_type": "early"}],
+        columns=["duty_date", "duty_type"],
+    )
     expect_file_error(folder, "roster.csv", "required column is missing", column="person_id")
 
 
@@ -180,7 +243,16 @@ def test_truncated_csv_stops_the_run(tmp_path: Path) -> None:
 
 def test_truncated_parquet_stops_the_run(tmp_path: Path) -> None:
     folder = good_folder(tmp_path)
-    pq.write_table(pa.table({"person_id": ["E1000001"] * 1000, "duty_date": ["2026-03-02"] * 1000, "duty_type": ["early"] * 1000}), folder / "roster.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "person_id": ["E1000001"] * 1000,
+                "duty_date": ["2026-03-02"] * 1000,
+                "duty_type": ["early"] * 1000,
+            }
+        ),
+        folder / "roster.parquet",
+    )
     (folder / "roster.csv").unlink()
     data = (folder / "roster.parquet").read_bytes()
     (folder / "roster.parquet").write_bytes(data[: len(data) // 2])

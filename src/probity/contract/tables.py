@@ -163,7 +163,15 @@ TABLES: tuple[TableSpec, ...] = (
             C("forenames"),
             C(
                 "relationship",
-                vocabulary=("spouse", "partner", "ex_partner", "parent", "child", "sibling", "other"),
+                vocabulary=(
+                    "spouse",
+                    "partner",
+                    "ex_partner",
+                    "parent",
+                    "child",
+                    "sibling",
+                    "other",
+                ),
             ),
             C("date_of_birth", "date"),
             C("postcode"),
@@ -393,7 +401,9 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         references=(
             Reference("account_id", "system_accounts", "account_id"),
-            Reference("subject_id", "record_subjects", "subject_id", when="subject_kind = 'person'"),
+            Reference(
+                "subject_id", "record_subjects", "subject_id", when="subject_kind = 'person'"
+            ),
         ),
         regime=DPA_PART3,
     ),

@@ -84,10 +84,14 @@ class DetectorOutcome:
     reason: str | None = None
 
 
-def run_detector(engine: Engine, detector: Detector, params: Params, absent_tables: set[str]) -> DetectorOutcome:
+def run_detector(
+    engine: Engine, detector: Detector, params: Params, absent_tables: set[str]
+) -> DetectorOutcome:
     missing = [t for t in detector.inputs if t in absent_tables]
     if missing:
-        return DetectorOutcome(detector.name, "skipped", reason=f"input not provided: {', '.join(missing)}")
+        return DetectorOutcome(
+            detector.name, "skipped", reason=f"input not provided: {', '.join(missing)}"
+        )
     engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
     engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
     engine.execute(

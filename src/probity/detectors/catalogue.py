@@ -23,7 +23,9 @@ def markdown() -> str:
             "",
             f"**Why.** {d.why}",
             "",
-            "**Thresholds** (policy file: `detectors.{name}.thresholds`):".replace("{name}", d.name),
+            "**Thresholds** (policy file: `detectors.{name}.thresholds`):".replace(
+                "{name}", d.name
+            ),
             "",
         ]
         lines += [f"- `{t.name}` = {t.default:g}: {t.meaning}" for t in d.thresholds]

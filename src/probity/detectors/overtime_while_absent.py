@@ -29,9 +29,9 @@ def _signals(p: Params) -> str:
            least(1.0, 0.4 + 0.1 * count(*)) AS strength,
            'Claimed overtime on ' || count(*) || ' days recorded as sickness or annual leave ('
              || round(sum(hours), 1) || ' hours, £' || format('{{:,.2f}}', CAST(sum(amount) AS DOUBLE)) || ') '
-             || {date_range_sql('min(occurred_at)', 'max(occurred_at)')} || '.' AS reason,
+             || {date_range_sql("min(occurred_at)", "max(occurred_at)")} || '.' AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
-    FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p['min_claims'])}
+    FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p["min_claims"])}
     """
 
 

@@ -42,12 +42,12 @@ def _signals(p: Params) -> str:
            least(1.0, 0.5 + 0.06 * count(*) + 0.04 * count(*) FILTER (WHERE off_duty)) AS strength,
            'Looked up the police record of their ' || string_agg(DISTINCT replace(relationship, '_', ' '), ' and ')
              || ' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
-             || {date_range_sql('min(occurred_at)', 'max(occurred_at)')}
+             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
              || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
                      THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
              || ', citing no incident they attended.' AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
-    FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p['min_lookups'])}
+    FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p["min_lookups"])}
     """
 
 
@@ -72,7 +72,11 @@ DETECTOR = Detector(
         "Household links by surname and postcode can catch a lodger or namesake neighbour.",
     ),
     # One look-up can be chance when a relative lives on the person's own patch; two are not.
-    thresholds=(Threshold("min_lookups", 2, "look-ups of relatives without purpose before a signal is raised"),),
+    thresholds=(
+        Threshold(
+            "min_lookups", 2, "look-ups of relatives without purpose before a signal is raised"
+        ),
+    ),
     evidence_sql=_evidence,
     signal_sql=_signals,
 )

@@ -40,7 +40,7 @@ def _signals(p: Params) -> str:
                  coalesce(officer_role, 'officer') || ' of ' || coalesce(company_name, '?') || ' (' || company_number || ')'
                    || coalesce(' since ' || strftime(appointed_date, '%-d %b %Y'), '') AS detail
           FROM _evidence)
-    GROUP BY person_key HAVING count(*) >= {int(p['min_directorships'])}
+    GROUP BY person_key HAVING count(*) >= {int(p["min_directorships"])}
     """
 
 
@@ -63,7 +63,11 @@ DETECTOR = Detector(
         "A namesake born in the same month and year (the register has no full date of birth).",
         "A dormant family company declared on paper but not in the declarations system.",
     ),
-    thresholds=(Threshold("min_directorships", 1, "undeclared active appointments before a signal is raised"),),
+    thresholds=(
+        Threshold(
+            "min_directorships", 1, "undeclared active appointments before a signal is raised"
+        ),
+    ),
     evidence_sql=_evidence,
     signal_sql=_signals,
 )

@@ -29,7 +29,12 @@ def wilson(flagged: int, n: int) -> tuple[float, float]:
 
 def audit(engine: Engine) -> dict[str, Any]:
     purposes = [str(r[0]) for r in engine.fetch("SELECT DISTINCT purpose FROM queue ORDER BY 1")]
-    result: dict[str, Any] = {"band": list(BAND), "min_group_size": MIN_GROUP, "purposes": {}, "alerts": []}
+    result: dict[str, Any] = {
+        "band": list(BAND),
+        "min_group_size": MIN_GROUP,
+        "purposes": {},
+        "alerts": [],
+    }
     dimensions = {
         "sex": "coalesce(p.sex, 'not recorded')",
         "ethnicity": "coalesce(p.ethnicity, 'not recorded')",
@@ -73,5 +78,10 @@ def audit(engine: Engine) -> dict[str, Any]:
                         f"(95% interval {lo / overall:.2f}–{hi / overall:.2f})"
                     )
             per_dim[dim] = groups
-        result["purposes"][purpose] = {"people": int(total), "flagged": int(flagged_total), "rate": overall, "groups": per_dim}
+        result["purposes"][purpose] = {
+            "people": int(total),
+            "flagged": int(flagged_total),
+            "rate": overall,
+            "groups": per_dim,
+        }
     return result

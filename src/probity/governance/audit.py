@@ -104,12 +104,16 @@ class AuditLog:
                     if entry.get("seq") != number:
                         return Verification(False, count, number, "sequence number out of order")
                     if entry.get("prev") != prev:
-                        return Verification(False, count, number, "does not follow the entry before it")
+                        return Verification(
+                            False, count, number, "does not follow the entry before it"
+                        )
                     if _digest(prev, body) != entry.get("hash"):
                         return Verification(False, count, number, "content does not match its hash")
                     prev = entry["hash"]
                     count = number
         seq, head_hash = self._tail()
         if (seq, head_hash) != (count, prev):
-            return Verification(False, count, count + 1, f"log ends at entry {count} but its head records {seq}")
+            return Verification(
+                False, count, count + 1, f"log ends at entry {count} but its head records {seq}"
+            )
         return Verification(True, count)

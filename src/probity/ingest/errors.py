@@ -7,7 +7,9 @@ from pathlib import Path
 
 
 class SourceFileError(Exception):
-    def __init__(self, path: Path | str, problem: str, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, problem: str, row: int | None = None, column: str | None = None
+    ) -> None:
         self.path = Path(path)
         self.problem = problem
         self.row = row

@@ -55,8 +55,8 @@ def _raw_view(engine: Engine, source: Source) -> None:
     """`_raw`: the file as read, with `_source_row`; malformed CSV records quarantined."""
     name = source.spec.name
     if source.format == "parquet":
-        engine.read_parquet("_raw_table", source.path)
-        engine.execute('CREATE OR REPLACE VIEW _raw AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _source_row FROM _raw_table')
+        # Parquet is typed and quick to scan twice, so it is read in place: one copy is written.
+        engine.read_parquet("_raw", source.path)
         return
     engine.read_csv_as_text("_raw_table", source.path)
     rejects = engine.csv_rejects()
@@ -74,24 +74,30 @@ def _raw_view(engine: Engine, source: Source) -> None:
                FROM _raw_table r ASOF LEFT JOIN (SELECT rec - i AS key, i FROM _rejects) j ON (r.rowid + 1) > j.key"""
         )
     else:
-        engine.execute("CREATE OR REPLACE VIEW _raw AS SELECT *, rowid + 1 AS _source_row FROM _raw_table")
+        engine.execute(
+            "CREATE OR REPLACE VIEW _raw AS SELECT *, rowid + 1 AS _source_row FROM _raw_table"
+        )
 
 
 def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
     spec = source.spec
     header = check_csv(source) if source.format == "csv" else check_parquet(source)
     _raw_view(engine, source)
-    raw_types = dict(engine.columns("_raw_table"))
+    raw_types = {c: t for c, t in engine.columns("_raw") if c != "_source_row"}
     contract_names = set(spec.column_names)
     extras = [h for h in header if h not in contract_names]
 
     select = [f"{typed(c, raw_types.get(c.name))} AS {q(c.name)}" for c in spec.columns]
     select += [q(e) for e in extras]
     checks = [chk for c in spec.columns for chk in row_checks(c, raw_types.get(c.name))]
-    reasons = f"list_filter([{', '.join(checks)}]::VARCHAR[], x -> x IS NOT NULL)" if checks else "[]::VARCHAR[]"
+    reasons = (
+        f"list_filter([{', '.join(checks)}]::VARCHAR[], x -> x IS NOT NULL)"
+        if checks
+        else "[]::VARCHAR[]"
+    )
     engine.execute(
-        f"""CREATE OR REPLACE TEMP VIEW _checked AS SELECT {', '.join(select)}, _source_row,
-            {reasons} AS _row_reasons FROM _raw"""
+        f"""CREATE OR REPLACE TEMP VIEW _checked AS SELECT {", ".join(select)}, _source_row,
+            {reasons} AS _row_reasons, to_json(_raw)::VARCHAR AS _record FROM _raw"""
     )
     later = [
         ReferenceCheck(r, parent_keys(r)).expression()
@@ -107,7 +113,9 @@ def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
         else "_row_reasons"
     )
     engine.execute(
-        f"CREATE OR REPLACE TABLE _final AS SELECT * EXCLUDE (_row_reasons), {all_reasons} AS _reasons FROM _checked"
+        # A view, evaluated once for the loaded rows and once for the quarantined ones:
+        # scanning twice costs less than writing a full intermediate copy.
+        f"CREATE OR REPLACE TEMP VIEW _final AS SELECT * EXCLUDE (_row_reasons), {all_reasons} AS _reasons FROM _checked"
     )
     keep = ", ".join([q(c) for c in spec.column_names] + [q(e) for e in extras])
     engine.execute(
@@ -115,22 +123,24 @@ def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
             _source_row FROM _final WHERE len(_reasons) = 0"""
     )
     engine.execute(
-        f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)}, f._source_row,
-            f._reasons[1], array_to_string(f._reasons, '; '), to_json(r)::VARCHAR
-            FROM _final f JOIN _raw r USING (_source_row) WHERE len(f._reasons) > 0"""
+        f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)}, _source_row,
+            _reasons[1], array_to_string(_reasons, '; '), _record FROM _final WHERE len(_reasons) > 0"""
     )
     counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
     counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {q(spec.name)}")[0][0])
     for reason, n in engine.fetch(
-        "SELECT reason, count(*) FROM quarantine WHERE table_name = ? GROUP BY reason ORDER BY 2 DESC", [spec.name]
+        "SELECT reason, count(*) FROM quarantine WHERE table_name = ? GROUP BY reason ORDER BY 2 DESC",
+        [spec.name],
     ):
         counts.quarantine_reasons[str(reason)] = int(n)
     counts.rows_quarantined = sum(counts.quarantine_reasons.values())
     # Malformed CSV records never reached the table, so they are added to what was read.
-    counts.rows_read = int(engine.fetch("SELECT count(*) FROM _raw_table")[0][0]) + counts.quarantine_reasons.get(
-        MALFORMED, 0
-    )
-    for temp in ("_final", "_raw_table", "_rejects"):
+    counts.rows_read = int(
+        engine.fetch("SELECT count(*) FROM _raw")[0][0]
+    ) + counts.quarantine_reasons.get(MALFORMED, 0)
+    for view in ("_final", "_checked", "_raw"):
+        engine.execute(f"DROP VIEW IF EXISTS {view}")
+    for temp in ("_raw_table", "_rejects"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
 
@@ -142,10 +152,14 @@ def _empty_table(engine: Engine, name: str) -> None:
 
     spec = table_spec(name)
     cols = ", ".join(f"{q(c.name)} {SQL_TYPES[c.type]}" for c in spec.columns)
-    engine.execute(f"CREATE OR REPLACE TABLE {q(name)} ({cols}, _source_file VARCHAR, _source_row BIGINT)")
+    engine.execute(
+        f"CREATE OR REPLACE TABLE {q(name)} ({cols}, _source_file VARCHAR, _source_row BIGINT)"
+    )
 
 
-def ingest(engine: Engine, folder: Path, progress: Callable[[str], None] = lambda _: None) -> IngestResult:
+def ingest(
+    engine: Engine, folder: Path, progress: Callable[[str], None] = lambda _: None
+) -> IngestResult:
     sources, unknown = find_sources(folder)
     engine.execute(QUARANTINE_DDL)
     counts: dict[str, TableCounts] = {}

@@ -37,7 +37,9 @@ def find_sources(folder: Path) -> tuple[list[Source], list[str]]:
         present = [p for p in forms if p.exists()]
         known.update(p.name for p in forms)
         if len(present) == 2:
-            raise SourceFileError(folder / spec.name, "table given as both .csv and .parquet; keep one")
+            raise SourceFileError(
+                folder / spec.name, "table given as both .csv and .parquet; keep one"
+            )
         if present:
             found.append(Source(spec, present[0]))
         elif spec.required:
@@ -55,12 +57,16 @@ def _check_utf8(path: Path) -> None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as e:
                 bad_line = line + chunk[: e.start].count(b"\n")
-                raise SourceFileError(path, f"not UTF-8 (byte 0x{chunk[e.start]:02x})", row=bad_line) from None
+                raise SourceFileError(
+                    path, f"not UTF-8 (byte 0x{chunk[e.start]:02x})", row=bad_line
+                ) from None
             line += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise SourceFileError(path, "not UTF-8 (file ends inside a character)", row=line) from None
+            raise SourceFileError(
+                path, "not UTF-8 (file ends inside a character)", row=line
+            ) from None
 
 
 def _check_complete(path: Path, n_columns: int) -> None:
@@ -100,7 +106,9 @@ def check_parquet(source: Source) -> list[str]:
     try:
         schema = pq.read_schema(source.path)
     except Exception as e:  # pyarrow raises several types for damaged files
-        raise SourceFileError(source.path, f"not a readable Parquet file, truncated or damaged ({e})") from None
+        raise SourceFileError(
+            source.path, f"not a readable Parquet file, truncated or damaged ({e})"
+        ) from None
     header = list(schema.names)
     _check_header(source, header)
     return header
@@ -110,7 +118,9 @@ def _check_header(source: Source, header: list[str]) -> None:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise SourceFileError(source.path, "column appears twice in the header", row=1, column=name)
+            raise SourceFileError(
+                source.path, "column appears twice in the header", row=1, column=name
+            )
         seen.add(name)
     for column in source.spec.columns:
         if column.required and column.name not in seen:

@@ -64,7 +64,9 @@ def row_checks(column: Column, raw_type: str | None) -> list[str]:
     value = typed(column, raw_type)
     checks: list[str] = []
     if column.required:
-        checks.append(f"CASE WHEN {c} IS NULL THEN {lit('missing required value in ' + column.name)} END")
+        checks.append(
+            f"CASE WHEN {c} IS NULL THEN {lit('missing required value in ' + column.name)} END"
+        )
     if column.type not in ("string", "list"):
         checks.append(
             f"CASE WHEN {c} IS NOT NULL AND ({value}) IS NULL THEN {lit(f'invalid {column.type} in {column.name}')} END"
@@ -75,7 +77,9 @@ def row_checks(column: Column, raw_type: str | None) -> list[str]:
             bad = f"len(list_filter(string_split({c}, ';'), x -> trim(x) NOT IN ({allowed}))) > 0"
         else:
             bad = f"({value}) NOT IN ({allowed})"
-        checks.append(f"CASE WHEN {c} IS NOT NULL AND {bad} THEN {lit('unknown value in ' + column.name)} END")
+        checks.append(
+            f"CASE WHEN {c} IS NOT NULL AND {bad} THEN {lit('unknown value in ' + column.name)} END"
+        )
     return checks
 
 

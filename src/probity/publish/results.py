@@ -76,7 +76,8 @@ class PublishedRun:
                 [signal["signal_id"]],
             )
         person["queue"] = self._query(
-            "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?", [person["person_key"]]
+            "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?",
+            [person["person_key"]],
         )
         return person
 

@@ -50,7 +50,9 @@ class Workspace:
     def require_current(self) -> str:
         run = self.current_run()
         if run is None:
-            raise WorkspaceError(f"no published run in {self.root}; run `probity run SOURCE_DIR --workspace {self.root}` first")
+            raise WorkspaceError(
+                f"no published run in {self.root}; run `probity run SOURCE_DIR --workspace {self.root}` first"
+            )
         return run
 
     def warehouse(self, run_id: str) -> Path:
@@ -75,6 +77,23 @@ class Workspace:
             raise WorkspaceError(f"run {run_id} has no report in {self.root}")
         data: dict[str, Any] = json.loads(path.read_text())
         return data
+
+    def mark_abandoned(self) -> list[str]:
+        """Runs still marked running when the run lock is free died mid-way (killed, power
+        lost); say so in their reports. Call only while holding `exclusive()`."""
+        found = []
+        for d in self.runs.iterdir() if self.runs.exists() else []:
+            report = d / "report.json"
+            if report.exists():
+                data = json.loads(report.read_text())
+                if data.get("status") == "running":
+                    data["status"] = "abandoned"
+                    data["error"] = (
+                        "the run stopped before finishing (killed or crashed); it was never published"
+                    )
+                    self.write_report(d.name, data)
+                    found.append(d.name)
+        return found
 
     def prune(self, keep: int) -> list[str]:
         """Remove all but the newest `keep` good runs (never the current one) and failed runs'

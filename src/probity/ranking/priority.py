@@ -61,16 +61,35 @@ def build_queue(engine: Engine, pseudonyms: dict[str, str]) -> dict[str, int]:
     for (purpose, person), signals in grouped.items():
         score, concerns = priority((c, s) for c, s, _ in signals)
         strongest = max(signals, key=lambda x: (x[1], x[0]))
-        entries.append((purpose, person, pseudonyms[person], score, ";".join(concerns), len(signals), strongest[2]))
+        entries.append(
+            (
+                purpose,
+                person,
+                pseudonyms[person],
+                score,
+                ";".join(concerns),
+                len(signals),
+                strongest[2],
+            )
+        )
     entries.sort(key=lambda e: (e[0], -e[3], e[2]))
     engine.execute(QUEUE_DDL)
     counts: dict[str, int] = {}
     ranked = []
-    for purpose, person, subject, score, concerns, n, reason in entries:
+    for purpose, person, subject, score, concern_list, n, reason in entries:
         counts[purpose] = counts.get(purpose, 0) + 1
-        ranked.append((purpose, counts[purpose], person, subject, score, concerns, n, reason))
+        ranked.append((purpose, counts[purpose], person, subject, score, concern_list, n, reason))
     if ranked:
-        names = ["purpose", "rank", "person_key", "subject", "priority", "concerns", "signals", "reason"]
+        names = [
+            "purpose",
+            "rank",
+            "person_key",
+            "subject",
+            "priority",
+            "concerns",
+            "signals",
+            "reason",
+        ]
         table = pa.table({n: [r[i] for r in ranked] for i, n in enumerate(names)})
         engine.register("_queue_rows", table)
         engine.execute("INSERT INTO queue SELECT * FROM _queue_rows")

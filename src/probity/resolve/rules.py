@@ -120,7 +120,11 @@ def resolve(engine: Engine) -> dict[str, dict[str, int]]:
         task.rule(engine)
     out: dict[str, dict[str, int]] = {}
     for task in TASKS:
-        linked = int(engine.fetch("SELECT count(DISTINCT record_id) FROM links WHERE task = ?", [task.name])[0][0])
+        linked = int(
+            engine.fetch("SELECT count(DISTINCT record_id) FROM links WHERE task = ?", [task.name])[
+                0
+            ][0]
+        )
         entry = {"linked": linked}
         if task.records_sql:
             entry["unlinked"] = int(engine.fetch(task.records_sql)[0][0]) - linked

@@ -11,7 +11,16 @@ from probity.synth.duty import WORKING
 from probity.synth.names import AREA_OUTWARD, FORENAMES, SURNAMES, postcodes
 
 INCIDENT_CATEGORIES = np.array(
-    ["domestic", "violence", "sexual_offence", "theft", "concern_for_welfare", "traffic", "public_order", "other"]
+    [
+        "domestic",
+        "violence",
+        "sexual_offence",
+        "theft",
+        "concern_for_welfare",
+        "traffic",
+        "public_order",
+        "other",
+    ]
 )
 INCIDENT_CATEGORY_P = np.array([0.14, 0.14, 0.03, 0.22, 0.13, 0.1, 0.08, 0.16])
 CRIME = {"domestic", "violence", "sexual_offence", "theft"}
@@ -35,7 +44,9 @@ TACTICS = np.array(
     ]
 )
 TACTIC_P = np.array([0.45, 0.2, 0.15, 0.02, 0.03, 0.07, 0.02, 0.03, 0.02, 0.01])
-SEARCH_OUTCOMES = np.array(["nfa", "arrest", "community_resolution", "penalty_notice", "cannabis_warning", "other"])
+SEARCH_OUTCOMES = np.array(
+    ["nfa", "arrest", "community_resolution", "penalty_notice", "cannabis_warning", "other"]
+)
 SEARCH_OUTCOME_P = np.array([0.7, 0.14, 0.06, 0.03, 0.05, 0.02])
 
 
@@ -52,20 +63,39 @@ class RecordSubjects:
     def __len__(self) -> int:
         return len(self.subject_id)
 
-    def add(self, surname: str, forenames: str, dob: np.datetime64, postcode: str, bcu: int, flags: set[str]) -> int:
+    def add(
+        self,
+        surname: str,
+        forenames: str,
+        dob: np.datetime64,
+        postcode: str,
+        bcu: int,
+        flags: set[str],
+    ) -> int:
         """Append one subject and return its index."""
-        i = len(self)
-        self.subject_id = np.append(self.subject_id, f"S{90000000 + i:08d}")
-        self.surname = np.append(self.surname.astype(object), surname)
-        self.forenames = np.append(self.forenames.astype(object), forenames)
-        self.date_of_birth = np.append(self.date_of_birth, dob)
-        self.postcode = np.append(self.postcode.astype(object), postcode)
-        self.bcu = np.append(self.bcu, bcu)
-        self.flags.append(set(flags))
-        return i
+        return self.add_many([(surname, forenames, dob, postcode, bcu, flags)])[0]
+
+    def add_many(self, rows: list[tuple[str, str, np.datetime64, str, int, set[str]]]) -> list[int]:
+        """Append subjects in one go (appending one at a time is quadratic); return their indices."""
+        first = len(self)
+        if not rows:
+            return []
+        surnames, forenames, dobs, postcodes_, bcus, flags = zip(*rows, strict=True)
+        n = len(rows)
+        new_ids = [f"S{90000000 + first + i:08d}" for i in range(n)]
+        self.subject_id = np.append(self.subject_id, new_ids)
+        self.surname = np.append(self.surname.astype(object), np.array(surnames, dtype=object))
+        self.forenames = np.append(self.forenames.astype(object), np.array(forenames, dtype=object))
+        self.date_of_birth = np.append(self.date_of_birth, np.array(dobs, dtype="datetime64[D]"))
+        self.postcode = np.append(self.postcode.astype(object), np.array(postcodes_, dtype=object))
+        self.bcu = np.append(self.bcu, np.array(bcus, dtype=np.int64))
+        self.flags.extend(set(f) for f in flags)
+        return list(range(first, first + n))
 
 
-def make_record_subjects(rng: np.random.Generator, n: int, n_bcu: int, end: np.datetime64) -> RecordSubjects:
+def make_record_subjects(
+    rng: np.random.Generator, n: int, n_bcu: int, end: np.datetime64
+) -> RecordSubjects:
     bcu = rng.integers(0, n_bcu, n)
     outward = np.array([rng.choice(AREA_OUTWARD[b][1]) for b in bcu])
     return RecordSubjects(
@@ -115,14 +145,20 @@ def make_incidents(
     bcu = rng.integers(0, n_bcu, n_incidents)
     day = rng.integers(0, days, n_incidents)
     minute = rng.integers(0, 24 * 60, n_incidents)
-    opened = (day0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + minute.astype("timedelta64[m]")
+    opened = (day0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + minute.astype(
+        "timedelta64[m]"
+    )
     category = rng.choice(INCIDENT_CATEGORIES, n_incidents, p=INCIDENT_CATEGORY_P)
     is_crime = np.isin(category, list(CRIME))
-    duration_h = np.where(is_crime, rng.lognormal(3.5, 1.2, n_incidents), rng.lognormal(0.8, 0.8, n_incidents))
+    duration_h = np.where(
+        is_crime, rng.lognormal(3.5, 1.2, n_incidents), rng.lognormal(0.8, 0.8, n_incidents)
+    )
     closed = opened + (duration_h * 60).astype("timedelta64[m]")
     outward = np.array([rng.choice(AREA_OUTWARD[b][1]) for b in bcu])
     first_unit_kind = np.where(rng.random(n_incidents) < 0.75, "response", "neighbourhood")
-    unit = np.array([unit_index[(int(b), str(k))] for b, k in zip(bcu, first_unit_kind, strict=True)])
+    unit = np.array(
+        [unit_index[(int(b), str(k))] for b, k in zip(bcu, first_unit_kind, strict=True)]
+    )
 
     # Attendance: one to three officers of the area's response or neighbourhood teams who
     # were on duty that day; crimes often get a detective as officer in charge.
@@ -162,7 +198,9 @@ def make_incidents(
     att_incident = att_incident[pairs]
     att_person = np.concatenate(att_p)[pairs]
     att_role = np.concatenate(att_r)[pairs]
-    att_arrived = opened[att_incident] + rng.integers(3, 90, len(att_incident)).astype("timedelta64[m]")
+    att_arrived = opened[att_incident] + rng.integers(3, 90, len(att_incident)).astype(
+        "timedelta64[m]"
+    )
 
     # Subjects: victims for crimes and welfare calls, suspects and witnesses often, drawn from
     # people who live in the area.

@@ -32,7 +32,9 @@ def money(values: np.ndarray) -> pa.Array:
 
 
 def table(**columns: Any) -> pa.Table:
-    return pa.table({name: v if isinstance(v, pa.Array) else column(v) for name, v in columns.items()})
+    return pa.table(
+        {name: v if isinstance(v, pa.Array) else column(v) for name, v in columns.items()}
+    )
 
 
 def dictionary(indices: np.ndarray, values: np.ndarray, null: np.ndarray | None = None) -> pa.Array:

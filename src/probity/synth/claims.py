@@ -9,7 +9,9 @@ import numpy as np
 from probity.synth.duty import CODE, SHIFT_HOURS, SHIFT_START_H, WORKING
 from probity.synth.world import World
 
-OPERATIONS = np.array(["OP-KESTREL", "OP-HARBOUR", "OP-LANTERN", "OP-MERIDIAN", "OP-TRIDENT", "OP-SAFEGUARD"])
+OPERATIONS = np.array(
+    ["OP-KESTREL", "OP-HARBOUR", "OP-LANTERN", "OP-MERIDIAN", "OP-TRIDENT", "OP-SAFEGUARD"]
+)
 EXPENSE_CATEGORIES = np.array(["travel", "subsistence", "accommodation", "equipment", "other"])
 EXPENSE_P = np.array([0.45, 0.3, 0.08, 0.1, 0.07])
 HOURLY_RATE = 32.5
@@ -26,12 +28,13 @@ def overtime_rows(world: World) -> dict[str, Any]:
     late_p, late_d = np.nonzero(working & (roll < 0.06))
     rest_p, rest_d = np.nonzero(rest & (roll < 0.025))
     code = duty[late_p, late_d]
-    late_start = (
-        (world.day0 + late_d.astype("timedelta64[D]")).astype("datetime64[m]")
-        + ((SHIFT_START_H[code] + SHIFT_HOURS[code]) * 60).astype("timedelta64[m]")
-    )
+    late_start = (world.day0 + late_d.astype("timedelta64[D]")).astype("datetime64[m]") + (
+        (SHIFT_START_H[code] + SHIFT_HOURS[code]) * 60
+    ).astype("timedelta64[m]")
     late_hours = rng.choice([1.0, 1.5, 2.0, 2.5, 3.0], len(late_p))
-    rest_start = (world.day0 + rest_d.astype("timedelta64[D]")).astype("datetime64[m]") + np.timedelta64(8 * 60, "m")
+    rest_start = (world.day0 + rest_d.astype("timedelta64[D]")).astype(
+        "datetime64[m]"
+    ) + np.timedelta64(8 * 60, "m")
     rest_hours = rng.choice([8.0, 9.0, 10.0], len(rest_p))
     person = np.concatenate([late_p, rest_p])
     day = np.concatenate([late_d, rest_d])
@@ -39,9 +42,14 @@ def overtime_rows(world: World) -> dict[str, Any]:
     hours = np.concatenate([late_hours, rest_hours])
     n_rest = len(rest_p)
     reason = np.concatenate(
-        [np.full(len(late_p), "late_turn_out"), rng.choice(["event", "operation", "cover", "court"], n_rest)]
+        [
+            np.full(len(late_p), "late_turn_out"),
+            rng.choice(["event", "operation", "cover", "court"], n_rest),
+        ]
     )
-    op = np.where(np.isin(reason, ["event", "operation"]), rng.choice(OPERATIONS, len(reason)), None)
+    op = np.full(len(reason), None, dtype=object)
+    with_op = np.isin(reason, ["event", "operation"])
+    op[with_op] = rng.choice(OPERATIONS, int(with_op.sum()))
     work_date = world.day0 + day.astype("timedelta64[D]")
     return {
         "person": person,

@@ -37,7 +37,11 @@ CONDUCT_OUTCOME_P = np.array([0.55, 0.2, 0.12, 0.06, 0.03, 0.02, 0.02])
 def exposure(world: World, searches: np.ndarray, force: np.ndarray) -> np.ndarray:
     """Public contact per person: incidents attended, searches and uses of force."""
     attended = np.bincount(world.incidents.att_person, minlength=world.n)
-    return attended + 2 * np.bincount(searches, minlength=world.n) + 3 * np.bincount(force, minlength=world.n)
+    return (
+        attended
+        + 2 * np.bincount(searches, minlength=world.n)
+        + 3 * np.bincount(force, minlength=world.n)
+    )
 
 
 def allegation_bias(world: World) -> np.ndarray:
@@ -60,7 +64,9 @@ def name_as_recorded(world: World, person: int) -> str:
     return f"Officer {surname}"
 
 
-def complaint_row(world: World, person: int, day: int, category: str, complainant: str = "public") -> dict[str, Any]:
+def complaint_row(
+    world: World, person: int, day: int, category: str, complainant: str = "public"
+) -> dict[str, Any]:
     rng = world.rng
     p = world.people
     incident_date = world.date(day)
@@ -83,30 +89,55 @@ def complaint_row(world: World, person: int, day: int, category: str, complainan
         "incident_date": incident_date,
         "subject_warrant_number": recorded_warrant,
         "subject_name_as_recorded": name_as_recorded(world, person),
-        "subject_unit_as_recorded": str(unit.name[u]) if rng.random() < 0.7 else str(unit.command[u]),
+        "subject_unit_as_recorded": str(unit.name[u])
+        if rng.random() < 0.7
+        else str(unit.command[u]),
         "allegation_category": category,
         "complainant_type": complainant,
-        "outcome": "pending" if pending else str(rng.choice(COMPLAINT_OUTCOMES, p=COMPLAINT_OUTCOME_P)),
+        "outcome": "pending"
+        if pending
+        else str(rng.choice(COMPLAINT_OUTCOMES, p=COMPLAINT_OUTCOME_P)),
         "closed_date": None if pending else closed,
         "_person": person,
     }
 
 
-def routine_complaints(world: World, exposure_counts: np.ndarray, multiplier: np.ndarray) -> list[dict[str, Any]]:
+def routine_complaints(
+    world: World, exposure_counts: np.ndarray, multiplier: np.ndarray
+) -> list[dict[str, Any]]:
     rng = world.rng
     # About 0.3 public complaints per public-facing officer-year, by exposure.
     mean_exposure = max(1.0, float(exposure_counts[exposure_counts > 0].mean()))
-    rate = 0.3 * exposure_counts / mean_exposure * world.days / 365 * allegation_bias(world) * multiplier
+    rate = (
+        0.3
+        * exposure_counts
+        / mean_exposure
+        * world.days
+        / 365
+        * allegation_bias(world)
+        * multiplier
+    )
     counts = rng.poisson(rate)
     rows = []
     for person in np.flatnonzero(counts):
         serving = np.flatnonzero(world.employed[person])
         for day in rng.choice(serving, counts[person]):
-            rows.append(complaint_row(world, int(person), int(day), str(rng.choice(ALLEGATIONS, p=ALLEGATION_P))))
+            rows.append(
+                complaint_row(
+                    world, int(person), int(day), str(rng.choice(ALLEGATIONS, p=ALLEGATION_P))
+                )
+            )
     return rows
 
 
-def conduct_case_row(world: World, person: int, opened: np.datetime64, category: str, origin: str, complaint_id: str | None) -> dict[str, Any]:
+def conduct_case_row(
+    world: World,
+    person: int,
+    opened: np.datetime64,
+    category: str,
+    origin: str,
+    complaint_id: str | None,
+) -> dict[str, Any]:
     rng = world.rng
     closed = opened + np.timedelta64(int(rng.integers(60, 700)), "D")
     pending = closed > world.date(world.days - 1)
@@ -130,13 +161,27 @@ def routine_conduct_cases(world: World, complaints: list[dict[str, Any]]) -> lis
     for c in complaints:
         if rng.random() < 0.12:
             rows.append(
-                conduct_case_row(world, c["_person"], c["received_date"] + np.timedelta64(14, "D"), c["allegation_category"], "complaint", c["complaint_id"])
+                conduct_case_row(
+                    world,
+                    c["_person"],
+                    c["received_date"] + np.timedelta64(14, "D"),
+                    c["allegation_category"],
+                    "complaint",
+                    c["complaint_id"],
+                )
             )
     internal = rng.poisson(0.02 * world.days / 365 * allegation_bias(world))
     for person in np.flatnonzero(internal):
         serving = np.flatnonzero(world.employed[person])
         for day in rng.choice(serving, internal[person]):
             rows.append(
-                conduct_case_row(world, int(person), world.date(int(day)), str(rng.choice(ALLEGATIONS, p=ALLEGATION_P)), "internal_report", None)
+                conduct_case_row(
+                    world,
+                    int(person),
+                    world.date(int(day)),
+                    str(rng.choice(ALLEGATIONS, p=ALLEGATION_P)),
+                    "internal_report",
+                    None,
+                )
             )
     return rows

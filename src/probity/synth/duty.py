@@ -23,7 +23,14 @@ _E, _L, _N, _D, _R = CODE["early"], CODE["late"], CODE["night"], CODE["day"], CO
 ROTATING = np.array([_E, _E, _L, _L, _N, _N, _R, _R, _R, _R], dtype=np.int8)
 NEIGHBOURHOOD = np.array([_E, _E, _L, _L, _R, _R, _E, _L, _L, _D, _R, _R, _R, _R], dtype=np.int8)
 SICKNESS_REASONS = np.array(
-    ["musculoskeletal", "mental_health", "respiratory", "gastrointestinal", "injury_on_duty", "other"]
+    [
+        "musculoskeletal",
+        "mental_health",
+        "respiratory",
+        "gastrointestinal",
+        "injury_on_duty",
+        "other",
+    ]
 )
 SICKNESS_REASON_P = np.array([0.22, 0.26, 0.2, 0.14, 0.06, 0.12])
 
@@ -46,13 +53,15 @@ def roster_matrix(
     start_weekday: int,
 ) -> tuple[np.ndarray, list[Spell]]:
     """Duty codes for every person and day, and the absence spells written into them."""
-    n, days = employed.shape
+    n, days = int(employed.shape[0]), int(employed.shape[1])
     duty = np.empty((n, days), dtype=np.int8)
     day_idx = np.arange(days)
-    rotating = np.isin(unit_kind, ["response", "public_order", "custody"]) | (role == "Call handler")
+    rotating = np.isin(unit_kind, ["response", "public_order", "custody"]) | (
+        role == "Call handler"
+    )
     neighbourhood = unit_kind == "neighbourhood"
     office = ~(rotating | neighbourhood)
-    offset = rng.integers(0, 14, n)
+    offset = rng.integers(0, 14, size=n)
     for mask, cycle in ((rotating, ROTATING), (neighbourhood, NEIGHBOURHOOD)):
         idx = np.flatnonzero(mask)
         duty[idx] = cycle[(day_idx[None, :] + offset[idx, None]) % len(cycle)]
@@ -76,14 +85,14 @@ def roster_matrix(
             last = min(days - 1, first + int(rng.integers(3, 10)))
             spells.append(Spell(p, "annual_leave", first, last))
     # Sickness: spells with a frailty per person, so a few people carry much of it (~4% of days).
-    frailty = rng.gamma(1.2, 1 / 1.2, n)
-    for p in np.flatnonzero(rng.random(n) < 1.0):
-        for _ in range(rng.poisson(1.75 * years * frailty[p])):
+    frailty = rng.gamma(1.2, 1 / 1.2, size=n)
+    for person in range(n):
+        for _ in range(rng.poisson(1.75 * years * frailty[person])):
             first = int(rng.integers(0, days))
             length = int(rng.integers(1, 6)) if rng.random() < 0.8 else int(rng.integers(10, 60))
             last = min(days - 1, first + length - 1)
             reason = str(rng.choice(SICKNESS_REASONS, p=SICKNESS_REASON_P))
-            spells.append(Spell(int(p), "sickness", first, last, reason))
+            spells.append(Spell(person, "sickness", first, last, reason))
     for s in spells:
         code = CODE["annual_leave"] if s.kind == "annual_leave" else CODE["sick"]
         duty[s.person, s.first_day : s.last_day + 1] = code
@@ -92,9 +101,7 @@ def roster_matrix(
     return duty, kept
 
 
-def shift_times(
-    duty: np.ndarray, day0: np.datetime64
-) -> tuple[np.ndarray, np.ndarray]:
+def shift_times(duty: np.ndarray, day0: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
     """Shift start and end (datetime64[m], NaT when not working) for a block of the matrix."""
     days = np.arange(duty.shape[1]).astype("timedelta64[D]")
     base = (day0 + days).astype("datetime64[m]")[None, :]

@@ -39,7 +39,9 @@ class SynthSpec:
 Progress = Callable[[str], None]
 
 
-def _line_managers(rng: np.random.Generator, world_unit: np.ndarray, rank: np.ndarray) -> np.ndarray:
+def _line_managers(
+    rng: np.random.Generator, world_unit: np.ndarray, rank: np.ndarray
+) -> np.ndarray:
     manager = np.full(len(rank), -1)
     supervisory = np.isin(rank, list(SUPERVISORY_RANKS))
     for u in np.unique(world_unit):
@@ -64,8 +66,16 @@ def _next_of_kin(rng: np.random.Generator, world: World) -> None:
             surname = str(p.surname[i]) if same_name else str(rng.choice(world.subjects.surname))
             age = int((PERIOD_END - p.date_of_birth[i]) / np.timedelta64(365, "D"))
             shift = {"parent": 28, "child": -28}.get(rel, 0) * 365 + int(rng.integers(-2000, 2000))
-            dob = p.date_of_birth[i] - np.timedelta64(shift, "D") if age > 20 or rel != "parent" else p.date_of_birth[i]
-            postcode = p.home_postcode[i] if rel in ("spouse", "partner", "child") else str(rng.choice(world.subjects.postcode))
+            dob = (
+                p.date_of_birth[i] - np.timedelta64(shift, "D")
+                if age > 20 or rel != "parent"
+                else p.date_of_birth[i]
+            )
+            postcode = (
+                p.home_postcode[i]
+                if rel in ("spouse", "partner", "child")
+                else str(rng.choice(world.subjects.postcode))
+            )
             nok["person"].append(i)
             nok["surname"].append(surname)
             nok["forenames"].append(str(rng.choice(world.subjects.forenames)))
@@ -77,23 +87,27 @@ def _next_of_kin(rng: np.random.Generator, world: World) -> None:
 def _relatives_on_record(rng: np.random.Generator, world: World) -> None:
     """A few relatives are on police records themselves, under the names police recorded."""
     nok = world.nok
-    for j in np.flatnonzero(rng.random(len(nok["person"])) < 0.04):
-        person = nok["person"][j]
-        s = world.subjects.add(
-            surname=nok["surname"][j],
-            forenames=variant_forename(rng, nok["forenames"][j]),
-            dob=nok["date_of_birth"][j],
-            postcode=nok["postcode"][j],
-            bcu=int(rng.integers(0, int(world.subjects.bcu.max()) + 1)),
-            flags={str(rng.choice(["victim", "witness", "suspect"]))},
+    n_bcu = int(world.subjects.bcu.max()) + 1
+    chosen = [int(j) for j in np.flatnonzero(rng.random(len(nok["person"])) < 0.04)]
+    rows = [
+        (
+            nok["surname"][j],
+            variant_forename(rng, nok["forenames"][j]),
+            nok["date_of_birth"][j],
+            nok["postcode"][j],
+            int(rng.integers(0, n_bcu)),
+            {str(rng.choice(["victim", "witness", "suspect"]))},
         )
-        nok.setdefault("subject", [None] * len(nok["person"]))
+        for j in chosen
+    ]
+    nok["subject"] = [None] * len(nok["person"])
+    for j, s in zip(chosen, world.subjects.add_many(rows), strict=True):
         nok["subject"][j] = s
         world.links.append(
             {
                 "task": "record_subject_relative",
                 "record_id": str(world.subjects.subject_id[s]),
-                "person_id": str(world.people.person_id[person]),
+                "person_id": str(world.people.person_id[nok["person"][j]]),
                 "relationship": nok["relationship"][j],
             }
         )
@@ -116,16 +130,21 @@ def _accounts(rng: np.random.Generator, world: World) -> None:
         acc["disabled_date"].append(p.leave_date[i])
         acc["person"].append(i)
     world.account_of = np.arange(len(p))
-    for i in np.flatnonzero(rng.random(len(p)) < 0.04):
+    for j in np.flatnonzero(rng.random(len(p)) < 0.04):
+        i = int(j)
         legacy = f"L{login[i]}"
         acc["account_id"].append(legacy)
         acc["system"].append("PNC")
         acc["person_id"].append(None)
-        acc["display_name"].append(f"{str(p.surname[i]).upper()} {variant_forename(rng, str(p.forenames[i]))}")
+        acc["display_name"].append(
+            f"{str(p.surname[i]).upper()} {variant_forename(rng, str(p.forenames[i]))}"
+        )
         acc["created_date"].append(p.start_date[i])
         acc["disabled_date"].append(p.leave_date[i])
-        acc["person"].append(int(i))
-        world.links.append({"task": "system_account", "record_id": legacy, "person_id": str(p.person_id[i])})
+        acc["person"].append(i)
+        world.links.append(
+            {"task": "system_account", "record_id": legacy, "person_id": str(p.person_id[i])}
+        )
 
 
 def build_force(spec: SynthSpec, progress: Progress = lambda _: None) -> World:
@@ -138,17 +157,29 @@ def build_force(spec: SynthSpec, progress: Progress = lambda _: None) -> World:
     units = make_units(spec.people)
     people = make_people(rng, spec.people, units, day0, PERIOD_END)
     dates = day0 + np.arange(days).astype("timedelta64[D]")
-    leave = np.where(np.isnat(people.leave_date), PERIOD_END + np.timedelta64(1, "D"), people.leave_date)
+    leave = np.where(
+        np.isnat(people.leave_date), PERIOD_END + np.timedelta64(1, "D"), people.leave_date
+    )
     employed = (dates[None, :] >= people.start_date[:, None]) & (dates[None, :] < leave[:, None])
     unit_kind = units.kind[people.unit]
     progress("rosters and absences")
-    start_weekday = int((day0.astype("datetime64[D]").astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
-    duty, spells = roster_matrix(rng, unit_kind, people.role, people.staff_type, employed, start_weekday)
+    start_weekday = int(
+        (day0.astype("datetime64[D]").astype(np.int64) + 3) % 7
+    )  # 1970-01-01 was a Thursday
+    duty, spells = roster_matrix(
+        rng, unit_kind, people.role, people.staff_type, employed, start_weekday
+    )
     progress("incidents")
     n_bcu = int(units.bcu.max()) + 1
     subjects = make_record_subjects(rng, max(2000, spec.people * 20), n_bcu, PERIOD_END)
-    person_bcu = np.where(units.bcu[people.unit] >= 0, units.bcu[people.unit], rng.integers(0, n_bcu, spec.people))
-    unit_index = {(int(units.bcu[u]), str(units.kind[u])): u for u in range(len(units.code)) if units.bcu[u] >= 0}
+    person_bcu = np.where(
+        units.bcu[people.unit] >= 0, units.bcu[people.unit], rng.integers(0, n_bcu, spec.people)
+    )
+    unit_index = {
+        (int(units.bcu[u]), str(units.kind[u])): u
+        for u in range(len(units.code))
+        if units.bcu[u] >= 0
+    }
     incidents = make_incidents(
         rng, spec.people * 20 * spec.years, day0, duty, person_bcu, unit_kind, unit_index, subjects
     )
@@ -164,8 +195,22 @@ def build_force(spec: SynthSpec, progress: Progress = lambda _: None) -> World:
         subjects=subjects,
         incidents=incidents,
         account_of=np.zeros(0, dtype=np.int64),
-        accounts={k: [] for k in ("account_id", "system", "person_id", "display_name", "created_date", "disabled_date", "person")},
-        nok={k: [] for k in ("person", "surname", "forenames", "relationship", "date_of_birth", "postcode")},
+        accounts={
+            k: []
+            for k in (
+                "account_id",
+                "system",
+                "person_id",
+                "display_name",
+                "created_date",
+                "disabled_date",
+                "person",
+            )
+        },
+        nok={
+            k: []
+            for k in ("person", "surname", "forenames", "relationship", "date_of_birth", "postcode")
+        },
         manager=_line_managers(rng, people.unit, people.rank),
         person_bcu=person_bcu,
     )

@@ -17,7 +17,9 @@ SYSTEMS = np.array(["PNC", "RMS", "CAD", "INTEL"])
 KINDS = np.array(["person", "vehicle", "address", "crime_report", "intel_report"])
 ACTIONS = np.array(["search", "view", "print", "export", "update"])
 ACTION_P = np.array([0.45, 0.45, 0.03, 0.02, 0.05])
-JUSTIFICATIONS = np.array(["", "enquiry", "intel development", "call for service", "safeguarding check", "case file"])
+JUSTIFICATIONS = np.array(
+    ["", "enquiry", "intel development", "call for service", "safeguarding check", "case file"]
+)
 # Look-ups per working day by role; analysts and call handlers work the systems all day.
 DAILY_RATE = {
     "Intelligence analyst": 40.0,
@@ -76,7 +78,9 @@ def log_batch(
     kinds = block.subject_kind
     action = rng.choice(len(ACTIONS), n, p=ACTION_P)
     # Systems follow what is looked up: people and vehicles on PNC or RMS, reports on RMS/INTEL.
-    system = np.where(kinds <= 1, rng.integers(0, 2, n), np.where(kinds == 4, 3, rng.integers(1, 3, n)))
+    system = np.where(
+        kinds <= 1, rng.integers(0, 2, n), np.where(kinds == 4, 3, rng.integers(1, 3, n))
+    )
     just = np.where(rng.random(n) < 0.8, 0, rng.integers(1, len(JUSTIFICATIONS), n))
     terminals = np.char.add("T", np.arange(n_terminals).astype(str))
     linked_null = block.linked < 0
@@ -116,13 +120,15 @@ def routine_lookups(
     d = np.repeat(days, counts)
     code = np.repeat(block[rows, days], counts)
     n = len(p)
-    start = (day0 + d.astype("timedelta64[D]")).astype("datetime64[s]") + (SHIFT_START_H[code] * 3600).astype(
-        "timedelta64[s]"
-    )
+    start = (day0 + d.astype("timedelta64[D]")).astype("datetime64[s]") + (
+        SHIFT_START_H[code] * 3600
+    ).astype("timedelta64[s]")
     time = start + (rng.random(n) * SHIFT_HOURS[code] * 3600).astype("timedelta64[s]")
     kinds = rng.choice(len(KINDS), n, p=[0.4, 0.25, 0.2, 0.1, 0.05])
     # Vehicles, addresses and reports have ids of their own after the people on record.
-    subject = n_person_subjects + (kinds - 1) * n_other_per_kind + rng.integers(0, n_other_per_kind, n)
+    subject = (
+        n_person_subjects + (kinds - 1) * n_other_per_kind + rng.integers(0, n_other_per_kind, n)
+    )
     is_person = kinds == 0
     bcu = person_bcu[p[is_person]]
     pick = np.empty(int(is_person.sum()), dtype=np.int64)
@@ -153,7 +159,9 @@ def incident_lookups(
     n = len(idx)
     inc = att_incident[idx]
     subject = subjects_sorted[first[inc] + (rng.random(n) * n_subs[idx]).astype(np.int64)]
-    time = att_arrived[idx].astype("datetime64[s]") + rng.integers(60, 8 * 3600, n).astype("timedelta64[s]")
+    time = att_arrived[idx].astype("datetime64[s]") + rng.integers(60, 8 * 3600, n).astype(
+        "timedelta64[s]"
+    )
     linked = np.where(rng.random(n) < 0.7, inc, -1)
     return LogBlock(time, account_of[att_person[idx]], np.zeros(n, dtype=np.int64), subject, linked)
 
@@ -161,14 +169,18 @@ def incident_lookups(
 def subject_dictionary(person_subject_ids: np.ndarray, n_other_per_kind: int) -> np.ndarray:
     """Record subjects first, then vehicles, addresses, crime and intelligence reports."""
     others = [
-        np.char.add(prefix, np.arange(n_other_per_kind).astype(str)) for prefix in ("VRM", "ADR", "CRI", "INR")
+        np.char.add(prefix, np.arange(n_other_per_kind).astype(str))
+        for prefix in ("VRM", "ADR", "CRI", "INR")
     ]
     return np.concatenate([person_subject_ids.astype(str), *others])
 
 
 def concat(blocks: list[LogBlock]) -> LogBlock:
     return LogBlock(
-        *(np.concatenate([getattr(b, f) for b in blocks]) for f in ("time", "account", "subject_kind", "subject", "linked"))
+        *(
+            np.concatenate([getattr(b, f) for b in blocks])
+            for f in ("time", "account", "subject_kind", "subject", "linked")
+        )
     )
 
 

@@ -33,7 +33,14 @@ ROLE_MIX = {
     "special": (("Response", "response", 0.6), ("Neighbourhood", "neighbourhood", 0.4)),
 }
 STAFF_TYPE_MIX = (("officer", 0.70), ("staff", 0.24), ("pcso", 0.03), ("special", 0.03))
-OFFICER_RANKS = (("PC", 0.74), ("PS", 0.15), ("Insp", 0.06), ("CI", 0.03), ("Supt", 0.015), ("ChSupt", 0.005))
+OFFICER_RANKS = (
+    ("PC", 0.74),
+    ("PS", 0.15),
+    ("Insp", 0.06),
+    ("CI", 0.03),
+    ("Supt", 0.015),
+    ("ChSupt", 0.005),
+)
 DETECTIVE = {"PC": "DC", "PS": "DS", "Insp": "DI", "CI": "DCI"}
 STAFF_BANDS = (("Band E", 0.45), ("Band D", 0.35), ("Band C", 0.15), ("Band B", 0.05))
 # Workforce ethnicity and sex shares, roughly those a large English force publishes.
@@ -89,13 +96,33 @@ def make_units(n_people: int) -> Units:
     for b in range(n_bcu):
         area = AREA_OUTWARD[b][0]
         for kind, abbr in UNIT_ABBR.items():
-            rows.append((f"{BCU_CODES[b]}{abbr}", f"{area} {kind.replace('_', ' ')}", area, kind, b))
+            rows.append(
+                (f"{BCU_CODES[b]}{abbr}", f"{area} {kind.replace('_', ' ')}", area, kind, b)
+            )
     n_tsg = max(1, n_people // 6000)
     for i in range(n_tsg):
-        rows.append((f"TSG{i + 1}", f"Territorial Support Group {i + 1}", "Met Operations", "public_order", -1))
+        rows.append(
+            (
+                f"TSG{i + 1}",
+                f"Territorial Support Group {i + 1}",
+                "Met Operations",
+                "public_order",
+                -1,
+            )
+        )
     for i in range(max(1, n_people // 10000)):
-        rows.append((f"INT{i + 1}", f"Intelligence Hub {i + 1}", "Specialist Crime", "intelligence", -1))
-    rows.append(("PSD", "Directorate of Professional Standards", "Professionalism", "professional_standards", -1))
+        rows.append(
+            (f"INT{i + 1}", f"Intelligence Hub {i + 1}", "Specialist Crime", "intelligence", -1)
+        )
+    rows.append(
+        (
+            "PSD",
+            "Directorate of Professional Standards",
+            "Professionalism",
+            "professional_standards",
+            -1,
+        )
+    )
     rows.append(("MCC", "Met Command and Control", "Met Operations", "support", -1))
     cols = list(zip(*rows, strict=True))
     return Units(
@@ -176,7 +203,9 @@ def make_people(
     years = span / 365
     leaving = rng.random(n) < 0.07 * years
     leave_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    leave_date[leaving] = start + rng.integers(30, span, int(leaving.sum())).astype("timedelta64[D]")
+    leave_date[leaving] = start + rng.integers(30, span, int(leaving.sum())).astype(
+        "timedelta64[D]"
+    )
     leave_date = np.where(leave_date <= start_date, np.datetime64("NaT"), leave_date)
 
     warrant = np.full(n, None, dtype=object)

@@ -68,7 +68,13 @@ def _scattered_times(world: World, person: int, n: int, after_day: int = 0) -> l
         elif len(on):
             d = int(rng.choice(on))
             code = world.duty[person, d]
-            times.append(_at(world, d, int(SHIFT_START_H[code] * 60 + rng.integers(30, SHIFT_HOURS[code] * 60 - 30))))
+            times.append(
+                _at(
+                    world,
+                    d,
+                    int(SHIFT_START_H[code] * 60 + rng.integers(30, SHIFT_HOURS[code] * 60 - 30)),
+                )
+            )
     return times
 
 
@@ -100,14 +106,23 @@ def plant_relative_lookups(world: World, pick: Picker, k: int) -> None:
             )
         n = int(rng.integers(4, 10))
         _lookups(world, person, subject, _scattered_times(world, person, n))
-        world.plant(person, "information_misuse", "relative_lookup", f"{n} look-ups of their {nok['relationship'][j]}")
+        world.plant(
+            person,
+            "information_misuse",
+            "relative_lookup",
+            f"{n} look-ups of their {nok['relationship'][j]}",
+        )
 
 
 def plant_victim_pursuit(world: World, pick: Picker, k: int) -> None:
     rng = world.rng
     inc = world.incidents
     sensitive = np.isin(inc.category, ["domestic", "sexual_offence"])
-    victim_of = {int(i): int(s) for i, s, r in zip(inc.sub_incident, inc.sub_subject, inc.sub_role, strict=True) if r == "victim"}
+    victim_of = {
+        int(i): int(s)
+        for i, s, r in zip(inc.sub_incident, inc.sub_subject, inc.sub_role, strict=True)
+        if r == "victim"
+    }
     attended = np.zeros(world.n, dtype=bool)
     rows = np.flatnonzero(sensitive[inc.att_incident] & np.isin(inc.att_incident, list(victim_of)))
     attended[inc.att_person[rows]] = True
@@ -117,14 +132,31 @@ def plant_victim_pursuit(world: World, pick: Picker, k: int) -> None:
         incident = int(inc.att_incident[a])
         victim = victim_of[incident]
         world.subjects.flags[victim].update({"victim", "vulnerable"})
-        closed_day = int((inc.closed[incident].astype("datetime64[D]") - world.day0) / np.timedelta64(1, "D")) + 3
+        closed_day = (
+            int(
+                (inc.closed[incident].astype("datetime64[D]") - world.day0) / np.timedelta64(1, "D")
+            )
+            + 3
+        )
         n = int(rng.integers(5, 11))
         times = _scattered_times(world, person, n, after_day=min(closed_day, world.days - 30))
         _lookups(world, person, victim, times)
-        world.plant(person, "abuse_of_position_sexual", "victim_lookups_after_closure", f"{n} look-ups of a vulnerable victim after incident {inc.ref[incident]} closed")
+        world.plant(
+            person,
+            "abuse_of_position_sexual",
+            "victim_lookups_after_closure",
+            f"{n} look-ups of a vulnerable victim after incident {inc.ref[incident]} closed",
+        )
         if rng.random() < 0.5:
-            day = int(rng.integers(closed_day, world.days)) if closed_day < world.days else world.days - 1
-            world.add_row("complaints", complaint_row(world, person, day, "abuse_of_position_sexual", "colleague"))
+            day = (
+                int(rng.integers(closed_day, world.days))
+                if closed_day < world.days
+                else world.days - 1
+            )
+            world.add_row(
+                "complaints",
+                complaint_row(world, person, day, "abuse_of_position_sexual", "colleague"),
+            )
 
 
 def plant_nominal_lookups(world: World, pick: Picker, k: int) -> None:
@@ -136,7 +168,12 @@ def plant_nominal_lookups(world: World, pick: Picker, k: int) -> None:
             n = int(rng.integers(3, 7))
             total += n
             _lookups(world, person, int(subject), _scattered_times(world, person, n))
-        world.plant(person, "corrupt_association", "nominal_lookups", f"{total} look-ups of organised-crime nominals with no reference")
+        world.plant(
+            person,
+            "corrupt_association",
+            "nominal_lookups",
+            f"{total} look-ups of organised-crime nominals with no reference",
+        )
 
 
 def plant_undeclared_directorships(world: World, pick: Picker, k: int, serial: list[int]) -> None:
@@ -145,11 +182,24 @@ def plant_undeclared_directorships(world: World, pick: Picker, k: int, serial: l
         number, name = company(world.rng, serial[0])
         appointed = world.date(int(world.rng.integers(0, world.days - 30)))
         world.add_row("company_officers", directorship_row(world, person, number, name, appointed))
-        world.links.append({"task": "company_officer", "record_id": number, "person_id": str(world.people.person_id[person])})
-        world.plant(person, "undeclared_interest", "undeclared_directorship", f"director of {name} ({number}), not declared")
+        world.links.append(
+            {
+                "task": "company_officer",
+                "record_id": number,
+                "person_id": str(world.people.person_id[person]),
+            }
+        )
+        world.plant(
+            person,
+            "undeclared_interest",
+            "undeclared_directorship",
+            f"director of {name} ({number}), not declared",
+        )
 
 
-def _overtime(world: World, person: int, day: int, start_h: float, hours: float, reason: str) -> None:
+def _overtime(
+    world: World, person: int, day: int, start_h: float, hours: float, reason: str
+) -> None:
     start = world.date(day).astype("datetime64[m]") + np.timedelta64(int(start_h * 60), "m")
     world.add_row(
         "overtime_claims",
@@ -173,28 +223,54 @@ def plant_claims_while_absent(world: World, pick: Picker, k: int) -> None:
     for person in pick.take(enough & np.isin(world.people.staff_type, ["officer", "pcso"]), k):
         days = rng.choice(np.flatnonzero(absent[person]), int(rng.integers(3, 7)), replace=False)
         for day in days:
-            _overtime(world, person, int(day), 8, float(rng.choice([6.0, 8.0, 10.0])), str(rng.choice(["event", "operation", "cover"])))
-        world.plant(person, "claims_and_attendance", "overtime_while_absent", f"{len(days)} overtime claims on days rostered sick or on leave")
+            _overtime(
+                world,
+                person,
+                int(day),
+                8,
+                float(rng.choice([6.0, 8.0, 10.0])),
+                str(rng.choice(["event", "operation", "cover"])),
+            )
+        world.plant(
+            person,
+            "claims_and_attendance",
+            "overtime_while_absent",
+            f"{len(days)} overtime claims on days rostered sick or on leave",
+        )
 
 
 def plant_complaint_pattern(world: World, pick: Picker, k: int) -> None:
     rng = world.rng
-    public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"]) & (world.people.staff_type == "officer")
+    public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"]) & (
+        world.people.staff_type == "officer"
+    )
     for person in pick.take(public, k):
         theme = str(rng.choice(["discriminatory_behaviour", "individual_behaviour"]))
         n = int(rng.integers(6, 10))
         for day in rng.choice(world.days, n, replace=False):
-            world.add_row("complaints", complaint_row(world, person, int(day), theme if rng.random() < 0.8 else "other"))
-        world.plant(person, "complaint_pattern", "repeated_theme", f"{n} complaints, mostly {theme}")
+            world.add_row(
+                "complaints",
+                complaint_row(world, person, int(day), theme if rng.random() < 0.8 else "other"),
+            )
+        world.plant(
+            person, "complaint_pattern", "repeated_theme", f"{n} complaints, mostly {theme}"
+        )
 
 
 def plant_use_of_powers(world: World, pick: Picker, k: int) -> None:
     attended = np.bincount(world.incidents.att_person, minlength=world.n)
-    response = (world.units.kind[world.people.unit] == "response") & (world.people.staff_type == "officer")
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
     for person in pick.take(response & (attended >= 10), k):
         world.multiplier("force")[person] = 8.0
         world.multiplier("searches")[person] = 3.0
-        world.plant(person, "use_of_powers", "force_far_above_peers", "use of force about eight times the rate of peers")
+        world.plant(
+            person,
+            "use_of_powers",
+            "force_far_above_peers",
+            "use of force about eight times the rate of peers",
+        )
 
 
 def plant_vetting(world: World, pick: Picker, k: int) -> None:
@@ -204,7 +280,11 @@ def plant_vetting(world: World, pick: Picker, k: int) -> None:
             world.vetting_override[person] = ("RV", "active", world.days + 2000)
             detail = "holds RV vetting, below the unit's requirement"
         else:
-            world.vetting_override[person] = ("NPPV2", "lapsed", int(rng.integers(0, world.days - 60)))
+            world.vetting_override[person] = (
+                "NPPV2",
+                "lapsed",
+                int(rng.integers(0, world.days - 60)),
+            )
             detail = "vetting lapsed while serving"
         world.plant(person, "vetting_compliance", "vetting_gap", detail)
 
@@ -219,8 +299,20 @@ def plant_fatigue(world: World, pick: Picker, k: int) -> None:
         world.duty[person, rest[rng.random(len(rest)) < 0.85]] = CODE["late"]
         for day in window[np.isin(world.duty[person, window], WORKING)][::2]:
             code = world.duty[person, day]
-            _overtime(world, person, int(day), float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 3.0, "late_turn_out")
-        world.plant(person, "welfare", "sustained_hours", "120 days with almost no rest days and frequent late turn-outs")
+            _overtime(
+                world,
+                person,
+                int(day),
+                float(SHIFT_START_H[code] + SHIFT_HOURS[code]),
+                3.0,
+                "late_turn_out",
+            )
+        world.plant(
+            person,
+            "welfare",
+            "sustained_hours",
+            "120 days with almost no rest days and frequent late turn-outs",
+        )
 
 
 def plant_team_culture(world: World, pick: Picker) -> None:
@@ -232,9 +324,34 @@ def plant_team_culture(world: World, pick: Picker) -> None:
     code = str(world.units.code[u])
     for person in members:
         for day in rng.choice(world.days, int(rng.integers(2, 4)), replace=False):
-            world.add_row("complaints", complaint_row(world, person, int(day), "discriminatory_behaviour", str(rng.choice(["public", "colleague"]))))
-        world.add_row("conduct_cases", conduct_case_row(world, person, world.date(int(rng.integers(0, world.days))), "discriminatory_behaviour", "internal_report", None))
-        world.plant(person, "team_culture", "unit_cluster", f"one of several in {code} with discriminatory-behaviour allegations", unit_code=code)
+            world.add_row(
+                "complaints",
+                complaint_row(
+                    world,
+                    person,
+                    int(day),
+                    "discriminatory_behaviour",
+                    str(rng.choice(["public", "colleague"])),
+                ),
+            )
+        world.add_row(
+            "conduct_cases",
+            conduct_case_row(
+                world,
+                person,
+                world.date(int(rng.integers(0, world.days))),
+                "discriminatory_behaviour",
+                "internal_report",
+                None,
+            ),
+        )
+        world.plant(
+            person,
+            "team_culture",
+            "unit_cluster",
+            f"one of several in {code} with discriminatory-behaviour allegations",
+            unit_code=code,
+        )
 
 
 # --- decoys -------------------------------------------------------------------------------
@@ -242,7 +359,11 @@ def plant_team_culture(world: World, pick: Picker) -> None:
 
 def decoy_busy_analysts(world: World, pick: Picker, k: int) -> None:
     for person in pick.take(world.people.role == "Intelligence analyst", k):
-        world.decoy(person, "information_misuse", "intelligence analyst: very high look-up volume, all in role")
+        world.decoy(
+            person,
+            "information_misuse",
+            "intelligence analyst: very high look-up volume, all in role",
+        )
 
 
 def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
@@ -254,22 +375,54 @@ def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
     for person in pick.take(attended & (world.people.staff_type == "officer"), k):
         a = int(rng.choice(np.flatnonzero(inc.att_person == person)))
         incident = int(inc.att_incident[a])
-        dob = world.people.date_of_birth[person] + np.timedelta64(int(rng.integers(3000, 9000)), "D")
-        subject = world.subjects.add(str(world.people.surname[person]), str(rng.choice(world.subjects.forenames)), dob, str(rng.choice(world.subjects.postcode)), int(world.person_bcu[person]), {"witness"})
-        world.add_row("incident_subjects", {"incident": incident, "subject": subject, "subject_role": "witness"})
-        times = [inc.att_arrived[a].astype("datetime64[s]") + np.timedelta64(int(rng.integers(600, 7200)), "s") for _ in range(3)]
-        world.extra_lookups.append(
-            LogBlock(np.array(times, dtype="datetime64[s]"), np.full(3, world.account_of[person]), np.zeros(3, dtype=np.int64), np.full(3, subject), np.full(3, incident))
+        dob = world.people.date_of_birth[person] + np.timedelta64(
+            int(rng.integers(3000, 9000)), "D"
         )
-        world.decoy(person, "information_misuse", "looked up a namesake witness, citing an incident they attended")
+        subject = world.subjects.add(
+            str(world.people.surname[person]),
+            str(rng.choice(world.subjects.forenames)),
+            dob,
+            str(rng.choice(world.subjects.postcode)),
+            int(world.person_bcu[person]),
+            {"witness"},
+        )
+        world.add_row(
+            "incident_subjects",
+            {"incident": incident, "subject": subject, "subject_role": "witness"},
+        )
+        times = [
+            inc.att_arrived[a].astype("datetime64[s]")
+            + np.timedelta64(int(rng.integers(600, 7200)), "s")
+            for _ in range(3)
+        ]
+        world.extra_lookups.append(
+            LogBlock(
+                np.array(times, dtype="datetime64[s]"),
+                np.full(3, world.account_of[person]),
+                np.zeros(3, dtype=np.int64),
+                np.full(3, subject),
+                np.full(3, incident),
+            )
+        )
+        world.decoy(
+            person,
+            "information_misuse",
+            "looked up a namesake witness, citing an incident they attended",
+        )
 
 
 def decoy_public_order_exposure(world: World, pick: Picker, k: int) -> None:
-    po = (world.units.kind[world.people.unit] == "public_order") & (world.people.staff_type == "officer")
+    po = (world.units.kind[world.people.unit] == "public_order") & (
+        world.people.staff_type == "officer"
+    )
     for person in pick.take(po, k):
         world.multiplier("searches")[person] = 3.0
         world.multiplier("complaints")[person] = 3.0
-        world.decoy(person, "complaint_pattern", "public-order officer: many complaints, in proportion to searches")
+        world.decoy(
+            person,
+            "complaint_pattern",
+            "public-order officer: many complaints, in proportion to searches",
+        )
 
 
 def decoy_declared_interests(world: World, pick: Picker, k: int, serial: list[int]) -> None:
@@ -280,9 +433,23 @@ def decoy_declared_interests(world: World, pick: Picker, k: int, serial: list[in
         world.add_row("company_officers", directorship_row(world, person, number, name, appointed))
         world.add_row(
             "declarations",
-            {"person": person, "kind": "business_interest", "counterpart_name": name, "company_number": number, "details": "director, family business", "declared_date": appointed - np.timedelta64(20, "D"), "decision": "approved"},
+            {
+                "person": person,
+                "kind": "business_interest",
+                "counterpart_name": name,
+                "company_number": number,
+                "details": "director, family business",
+                "declared_date": appointed - np.timedelta64(20, "D"),
+                "decision": "approved",
+            },
         )
-        world.links.append({"task": "company_officer", "record_id": number, "person_id": str(world.people.person_id[person])})
+        world.links.append(
+            {
+                "task": "company_officer",
+                "record_id": number,
+                "person_id": str(world.people.person_id[person]),
+            }
+        )
         world.decoy(person, "undeclared_interest", f"declared directorship of {name}")
 
 
@@ -306,23 +473,49 @@ def decoy_event_overtime(world: World, pick: Picker, k: int) -> None:
         for day in rng.choice(rest, min(4, len(rest)), replace=False):
             _overtime(world, person, int(day), 8, 10.0, "event")
             site = f"{world.units.code[world.people.unit[person]]}-STN"
-            world.add_row("building_access", {"person": person, "event_time": _at(world, int(day), 7 * 60 + 45), "site_code": site, "direction": "in"})
-            world.add_row("building_access", {"person": person, "event_time": _at(world, int(day), 18 * 60 + 10), "site_code": site, "direction": "out"})
-        world.decoy(person, "claims_and_attendance", "big-event overtime on rest days, badge records match")
+            world.add_row(
+                "building_access",
+                {
+                    "person": person,
+                    "event_time": _at(world, int(day), 7 * 60 + 45),
+                    "site_code": site,
+                    "direction": "in",
+                },
+            )
+            world.add_row(
+                "building_access",
+                {
+                    "person": person,
+                    "event_time": _at(world, int(day), 18 * 60 + 10),
+                    "site_code": site,
+                    "direction": "out",
+                },
+            )
+        world.decoy(
+            person, "claims_and_attendance", "big-event overtime on rest days, badge records match"
+        )
 
 
 def decoy_overtime_after_sickness(world: World, pick: Picker, k: int) -> None:
     sick_end = {}
     for s in world.spells:
-        if s.kind == "sickness" and s.last_day + 1 < world.days and world.duty[s.person, s.last_day + 1] in WORKING:
+        if (
+            s.kind == "sickness"
+            and s.last_day + 1 < world.days
+            and world.duty[s.person, s.last_day + 1] in WORKING
+        ):
             sick_end[s.person] = s.last_day + 1
     mask = np.zeros(world.n, dtype=bool)
     mask[list(sick_end)] = True
     for person in pick.take(mask & (world.people.staff_type == "officer"), k):
         day = sick_end[person]
         code = world.duty[person, day]
-        _overtime(world, person, day, float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 2.0, "late_turn_out")
-        world.decoy(person, "claims_and_attendance", "late turn-out on the first day back from sickness")
+        _overtime(
+            world, person, day, float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 2.0, "late_turn_out"
+        )
+        world.decoy(
+            person, "claims_and_attendance", "late turn-out on the first day back from sickness"
+        )
 
 
 def plant_all(world: World) -> None:

@@ -32,16 +32,22 @@ def stop_search_rows(world: World, rate_multiplier: np.ndarray) -> dict[str, Any
     keep = np.isin(world.duty[person, day], WORKING)
     person, day = person[keep], day[keep]
     n = len(person)
-    time = (world.day0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + rng.integers(0, 1440, n).astype(
-        "timedelta64[m]"
-    )
+    time = (world.day0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + rng.integers(
+        0, 1440, n
+    ).astype("timedelta64[m]")
     return {
         "person": person,
         "event_time": time,
         "subject_ethnicity": rng.choice(SUBJECT_ETHNICITY, n, p=SUBJECT_ETHNICITY_P),
-        "subject_age_band": rng.choice(["10-17", "18-24", "25-34", "over 34"], n, p=[0.15, 0.4, 0.28, 0.17]),
-        "legislation": rng.choice(["PACE_s1", "MDA_s23", "CJPOA_s60", "other"], n, p=[0.35, 0.6, 0.02, 0.03]),
-        "object_of_search": rng.choice(["drugs", "weapons", "stolen property", "going equipped"], n, p=[0.6, 0.2, 0.15, 0.05]),
+        "subject_age_band": rng.choice(
+            ["10-17", "18-24", "25-34", "over 34"], n, p=[0.15, 0.4, 0.28, 0.17]
+        ),
+        "legislation": rng.choice(
+            ["PACE_s1", "MDA_s23", "CJPOA_s60", "other"], n, p=[0.35, 0.6, 0.02, 0.03]
+        ),
+        "object_of_search": rng.choice(
+            ["drugs", "weapons", "stolen property", "going equipped"], n, p=[0.6, 0.2, 0.15, 0.05]
+        ),
         "outcome": rng.choice(SEARCH_OUTCOMES, n, p=SEARCH_OUTCOME_P),
         "postcode": rng.choice(world.subjects.postcode, n),
     }

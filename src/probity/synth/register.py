@@ -10,10 +10,36 @@ from probity.synth.names import FORENAMES, SURNAMES
 from probity.synth.world import World
 
 COMPANY_WORDS = np.array(
-    """Acorn Beacon Castle Delta Eagle Falcon Granite Harbour Ivory Juniper Kestrel Lumen Meridian
-    Northgate Oakwood Pioneer Quayside Riverside Summit Thames Unity Vantage Willow Zenith""".split()
+    [
+        "Acorn",
+        "Beacon",
+        "Castle",
+        "Delta",
+        "Eagle",
+        "Falcon",
+        "Granite",
+        "Harbour",
+        "Ivory",
+        "Juniper",
+        "Kestrel",
+        "Lumen",
+        "Meridian",
+        "Northgate",
+        "Oakwood",
+        "Pioneer",
+        "Quayside",
+        "Riverside",
+        "Summit",
+        "Thames",
+        "Unity",
+        "Vantage",
+        "Willow",
+        "Zenith",
+    ]
 )
-COMPANY_KINDS = np.array(["Consulting", "Property", "Security", "Trading", "Lettings", "Fitness", "Logistics", "Media"])
+COMPANY_KINDS = np.array(
+    ["Consulting", "Property", "Security", "Trading", "Lettings", "Fitness", "Logistics", "Media"]
+)
 
 
 def officer_name(surname: str, forenames: str) -> str:
@@ -32,17 +58,22 @@ def background_register(world: World, n: int) -> dict[str, Any]:
     forenames = rng.choice(FORENAMES, n)
     numbers = np.char.add("0", (20000000 + rng.integers(0, n // 2 + 1, n)).astype(str))
     name = np.char.add(
-        np.char.add(rng.choice(COMPANY_WORDS, n), " "), np.char.add(rng.choice(COMPANY_KINDS, n), " Ltd")
+        np.char.add(rng.choice(COMPANY_WORDS, n), " "),
+        np.char.add(rng.choice(COMPANY_KINDS, n), " Ltd"),
     )
     appointed = world.day0 - rng.integers(-world.days, 4000, n).astype("timedelta64[D]")
     resigned = np.where(
-        rng.random(n) < 0.3, appointed + rng.integers(100, 2000, n).astype("timedelta64[D]"), np.datetime64("NaT")
+        rng.random(n) < 0.3,
+        appointed + rng.integers(100, 2000, n).astype("timedelta64[D]"),
+        np.datetime64("NaT"),
     )
     return {
         "company_number": numbers,
         "company_name": name,
         "company_status": rng.choice(["active", "dissolved"], n, p=[0.85, 0.15]),
-        "officer_name": np.array([officer_name(s, f) for s, f in zip(surname, forenames, strict=True)]),
+        "officer_name": np.array(
+            [officer_name(s, f) for s, f in zip(surname, forenames, strict=True)]
+        ),
         "officer_role": rng.choice(["director", "secretary", "psc"], n, p=[0.75, 0.1, 0.15]),
         "birth_month": rng.integers(1, 13, n),
         "birth_year": rng.integers(1950, 2004, n),
@@ -52,7 +83,9 @@ def background_register(world: World, n: int) -> dict[str, Any]:
     }
 
 
-def directorship_row(world: World, person: int, number: str, name: str, appointed: np.datetime64) -> dict[str, Any]:
+def directorship_row(
+    world: World, person: int, number: str, name: str, appointed: np.datetime64
+) -> dict[str, Any]:
     p = world.people
     dob = p.date_of_birth[person].astype(object)
     return {
@@ -63,7 +96,9 @@ def directorship_row(world: World, person: int, number: str, name: str, appointe
         "officer_role": "director",
         "birth_month": dob.month,
         "birth_year": dob.year,
-        "postcode": str(p.home_postcode[person]) if world.rng.random() < 0.7 else str(world.rng.choice(world.subjects.postcode)),
+        "postcode": str(p.home_postcode[person])
+        if world.rng.random() < 0.7
+        else str(world.rng.choice(world.subjects.postcode)),
         "appointed_date": appointed,
         "resigned_date": None,
     }

@@ -56,15 +56,24 @@ class PersonRefs:
         self.world = world
         self.messy: list[dict[str, Any]] = []
 
-    def __call__(self, table_name: str, persons: np.ndarray, column_name: str = "person_id") -> np.ndarray:
+    def __call__(
+        self, table_name: str, persons: np.ndarray, column_name: str = "person_id"
+    ) -> np.ndarray:
         p = self.world.people
         ids = p.person_id[persons].astype(object)
         warrant = p.warrant_number[persons]
-        swap = (warrant != None) & (self.world.rng.random(len(persons)) < WARRANT_IN_PLACE_RATE)  # noqa: E711
+        has_warrant = np.array([w is not None for w in warrant], dtype=bool)
+        swap = has_warrant & (self.world.rng.random(len(persons)) < WARRANT_IN_PLACE_RATE)
         ids[swap] = warrant[swap]
         for row in np.flatnonzero(swap):
             self.messy.append(
-                {"table": table_name, "row": int(row) + 1, "column": column_name, "value": str(warrant[row]), "person_id": str(p.person_id[persons[row]])}
+                {
+                    "table": table_name,
+                    "row": int(row) + 1,
+                    "column": column_name,
+                    "value": str(warrant[row]),
+                    "person_id": str(p.person_id[persons[row]]),
+                }
             )
         return ids
 
@@ -75,7 +84,14 @@ def _merge(base: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, np.nd
         tail = [row.get(key) for row in extra]
         arr = np.asarray(values)
         if arr.dtype.kind == "M" and tail:
-            out[key] = np.concatenate([arr, np.array([np.datetime64("NaT") if t is None else t for t in tail], dtype=arr.dtype)])
+            out[key] = np.concatenate(
+                [
+                    arr,
+                    np.array(
+                        [np.datetime64("NaT") if t is None else t for t in tail], dtype=arr.dtype
+                    ),
+                ]
+            )
         elif tail:
             out[key] = np.concatenate([arr.astype(object), np.array(tail, dtype=object)])
         else:
@@ -94,18 +110,35 @@ def _people_tables(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     manager = np.where(world.manager >= 0, pid[np.maximum(world.manager, 0)], None)
     tables = {
         "units": table(
-            unit_code=u.code, name=u.name, command=u.command, parent_code=np.full(len(u.code), None),
-            kind=u.kind, required_vetting=u.required_vetting,
+            unit_code=u.code,
+            name=u.name,
+            command=u.command,
+            parent_code=np.full(len(u.code), None),
+            kind=u.kind,
+            required_vetting=u.required_vetting,
         ),
         "people": table(
-            person_id=pid, warrant_number=p.warrant_number, surname=p.surname, forenames=p.forenames,
-            date_of_birth=p.date_of_birth, sex=p.sex, ethnicity=p.ethnicity, staff_type=p.staff_type,
-            rank=p.rank, role=p.role, unit_code=u.code[p.unit], line_manager_id=manager,
-            start_date=p.start_date, leave_date=p.leave_date, home_postcode=p.home_postcode,
+            person_id=pid,
+            warrant_number=p.warrant_number,
+            surname=p.surname,
+            forenames=p.forenames,
+            date_of_birth=p.date_of_birth,
+            sex=p.sex,
+            ethnicity=p.ethnicity,
+            staff_type=p.staff_type,
+            rank=p.rank,
+            role=p.role,
+            unit_code=u.code[p.unit],
+            line_manager_id=manager,
+            start_date=p.start_date,
+            leave_date=p.leave_date,
+            home_postcode=p.home_postcode,
             home_address=p.home_address,
         ),
         "postings": table(
-            person_id=pid, unit_code=u.code[p.unit], role=p.role,
+            person_id=pid,
+            unit_code=u.code[p.unit],
+            role=p.role,
             start_date=np.maximum(p.start_date, world.day0 - np.timedelta64(2000, "D")),
             end_date=p.leave_date,
         ),
@@ -113,29 +146,56 @@ def _people_tables(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     nok = world.nok
     persons = np.array(nok["person"], dtype=np.int64)
     tables["next_of_kin"] = table(
-        person_id=pid[persons], surname=np.array(nok["surname"], dtype=object),
-        forenames=np.array(nok["forenames"], dtype=object), relationship=np.array(nok["relationship"], dtype=object),
-        date_of_birth=np.array(nok["date_of_birth"], dtype="datetime64[D]"), postcode=np.array(nok["postcode"], dtype=object),
+        person_id=pid[persons],
+        surname=np.array(nok["surname"], dtype=object),
+        forenames=np.array(nok["forenames"], dtype=object),
+        relationship=np.array(nok["relationship"], dtype=object),
+        date_of_birth=np.array(nok["date_of_birth"], dtype="datetime64[D]"),
+        postcode=np.array(nok["postcode"], dtype=object),
     )
     rng = world.rng
     required = u.required_vetting[p.unit]
     level = required.astype(object)
     status = np.full(world.n, "active", dtype=object)
-    granted = np.maximum(p.start_date, world.day0 - rng.integers(0, 3000, world.n).astype("timedelta64[D]"))
+    granted = np.maximum(
+        p.start_date, world.day0 - rng.integers(0, 3000, world.n).astype("timedelta64[D]")
+    )
     expiry = granted + np.timedelta64(3650, "D")
     for person, (lvl, st, day) in world.vetting_override.items():
         level[person] = lvl
         status[person] = st
         expiry[person] = world.date(day)
-    tables["vetting"] = table(person_id=refs("vetting", np.arange(world.n)), vetting_level=level, granted_date=granted, expiry_date=expiry, status=status)
-    courses = np.array(["Information management", "Officer safety", "First aid", "Data protection", "Professional standards"])
+    tables["vetting"] = table(
+        person_id=refs("vetting", np.arange(world.n)),
+        vetting_level=level,
+        granted_date=granted,
+        expiry_date=expiry,
+        status=status,
+    )
+    courses = np.array(
+        [
+            "Information management",
+            "Officer safety",
+            "First aid",
+            "Data protection",
+            "Professional standards",
+        ]
+    )
     tp = np.repeat(np.arange(world.n), 2)
     done = world.day0 + rng.integers(-700, world.days, len(tp)).astype("timedelta64[D]")
-    tables["training"] = table(person_id=pid[tp], course=rng.choice(courses, len(tp)), completed_date=done, expiry_date=done + np.timedelta64(730, "D"))
+    tables["training"] = table(
+        person_id=pid[tp],
+        course=rng.choice(courses, len(tp)),
+        completed_date=done,
+        expiry_date=done + np.timedelta64(730, "D"),
+    )
     acc = world.accounts
     tables["system_accounts"] = table(
-        account_id=np.array(acc["account_id"]), system=np.array(acc["system"]), person_id=np.array(acc["person_id"], dtype=object),
-        display_name=np.array(acc["display_name"]), created_date=np.array(acc["created_date"], dtype="datetime64[D]"),
+        account_id=np.array(acc["account_id"]),
+        system=np.array(acc["system"]),
+        person_id=np.array(acc["person_id"], dtype=object),
+        display_name=np.array(acc["display_name"]),
+        created_date=np.array(acc["created_date"], dtype="datetime64[D]"),
         disabled_date=np.array(acc["disabled_date"], dtype="datetime64[D]"),
     )
     return tables
@@ -160,18 +220,31 @@ def _claims(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     manager = world.manager[person]
     tables = {
         "overtime_claims": table(
-            claim_id=_ids("OT", len(person)), person_id=refs("overtime_claims", person), work_date=ot["work_date"],
-            start_time=ot["start_time"], end_time=ot["end_time"], hours=hours, reason_code=ot["reason_code"],
-            operation_ref=ot["operation_ref"], authorised_by=np.where(manager >= 0, world.people.person_id[np.maximum(manager, 0)], None),
-            amount_gbp=money(hours * claims.HOURLY_RATE), submitted_date=ot["submitted_date"],
+            claim_id=_ids("OT", len(person)),
+            person_id=refs("overtime_claims", person),
+            work_date=ot["work_date"],
+            start_time=ot["start_time"],
+            end_time=ot["end_time"],
+            hours=hours,
+            reason_code=ot["reason_code"],
+            operation_ref=ot["operation_ref"],
+            authorised_by=np.where(
+                manager >= 0, world.people.person_id[np.maximum(manager, 0)], None
+            ),
+            amount_gbp=money(hours * claims.HOURLY_RATE),
+            submitted_date=ot["submitted_date"],
         )
     }
     ex = claims.expense_rows(world)
     person = ex["person"]
     manager = world.manager[person]
     tables["expense_claims"] = table(
-        claim_id=_ids("EX", len(person)), person_id=world.people.person_id[person], claim_date=ex["claim_date"],
-        category=ex["category"], amount_gbp=money(ex["amount_gbp"]), description=ex["description"],
+        claim_id=_ids("EX", len(person)),
+        person_id=world.people.person_id[person],
+        claim_date=ex["claim_date"],
+        category=ex["category"],
+        amount_gbp=money(ex["amount_gbp"]),
+        description=ex["description"],
         authorised_by=np.where(manager >= 0, world.people.person_id[np.maximum(manager, 0)], None),
     )
     return tables
@@ -183,34 +256,60 @@ def _activity(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     p = world.people
     tables = {
         "record_subjects": table(
-            subject_id=s.subject_id, surname=s.surname, forenames=s.forenames, date_of_birth=s.date_of_birth,
-            postcode=s.postcode, flags=np.array([";".join(sorted(f)) or None for f in s.flags], dtype=object),
+            subject_id=s.subject_id,
+            surname=s.surname,
+            forenames=s.forenames,
+            date_of_birth=s.date_of_birth,
+            postcode=s.postcode,
+            flags=np.array([";".join(sorted(f)) or None for f in s.flags], dtype=object),
         ),
         "incidents": table(
-            incident_ref=inc.ref, opened_time=inc.opened, closed_time=inc.closed, category=inc.category,
-            grade=inc.grade, postcode=inc.postcode, unit_code=world.units.code[inc.unit],
+            incident_ref=inc.ref,
+            opened_time=inc.opened,
+            closed_time=inc.closed,
+            category=inc.category,
+            grade=inc.grade,
+            postcode=inc.postcode,
+            unit_code=world.units.code[inc.unit],
         ),
         "incident_attendance": table(
-            incident_ref=inc.ref[inc.att_incident], person_id=refs("incident_attendance", inc.att_person),
-            attendance_role=inc.att_role, arrived_time=inc.att_arrived,
+            incident_ref=inc.ref[inc.att_incident],
+            person_id=refs("incident_attendance", inc.att_person),
+            attendance_role=inc.att_role,
+            arrived_time=inc.att_arrived,
         ),
     }
     extra = world.extra_rows.get("incident_subjects", [])
-    sub_i = np.concatenate([inc.sub_incident, np.array([r["incident"] for r in extra], dtype=np.int64)])
-    sub_s = np.concatenate([inc.sub_subject, np.array([r["subject"] for r in extra], dtype=np.int64)])
-    sub_r = np.concatenate([inc.sub_role, np.array([r["subject_role"] for r in extra], dtype=object)])
-    tables["incident_subjects"] = table(incident_ref=inc.ref[sub_i], subject_id=s.subject_id[sub_s], subject_role=sub_r)
+    sub_i = np.concatenate(
+        [inc.sub_incident, np.array([r["incident"] for r in extra], dtype=np.int64)]
+    )
+    sub_s = np.concatenate(
+        [inc.sub_subject, np.array([r["subject"] for r in extra], dtype=np.int64)]
+    )
+    sub_r = np.concatenate(
+        [inc.sub_role, np.array([r["subject_role"] for r in extra], dtype=object)]
+    )
+    tables["incident_subjects"] = table(
+        incident_ref=inc.ref[sub_i], subject_id=s.subject_id[sub_s], subject_role=sub_r
+    )
 
     ss = powers.stop_search_rows(world, world.multiplier("searches"))
     tables["stop_search"] = table(
-        event_id=_ids("SS", len(ss["person"])), event_time=ss["event_time"], person_id=refs("stop_search", ss["person"]),
+        event_id=_ids("SS", len(ss["person"])),
+        event_time=ss["event_time"],
+        person_id=refs("stop_search", ss["person"]),
         **{k: v for k, v in ss.items() if k not in ("person", "event_time")},
     )
     uof = powers.use_of_force_rows(world, world.multiplier("force"))
     tables["use_of_force"] = table(
-        event_id=_ids("UF", len(uof["person"])), event_time=uof["event_time"], person_id=refs("use_of_force", uof["person"]),
-        incident_ref=inc.ref[uof["incident"]], subject_ethnicity=uof["subject_ethnicity"], tactic=uof["tactic"],
-        subject_injured=uof["subject_injured"], officer_injured=uof["officer_injured"],
+        event_id=_ids("UF", len(uof["person"])),
+        event_time=uof["event_time"],
+        person_id=refs("use_of_force", uof["person"]),
+        incident_ref=inc.ref[uof["incident"]],
+        subject_ethnicity=uof["subject_ethnicity"],
+        tactic=uof["tactic"],
+        subject_injured=uof["subject_injured"],
+        officer_injured=uof["officer_injured"],
     )
 
     exposure = conduct.exposure(world, ss["person"], uof["person"])
@@ -218,15 +317,37 @@ def _activity(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     complaints += world.extra_rows.get("complaints", [])
     for i, c in enumerate(complaints):
         c["complaint_id"] = f"CMP{i + 1:07d}"
-    cases = conduct.routine_conduct_cases(world, complaints) + world.extra_rows.get("conduct_cases", [])
-    tables["complaints"] = table(**{k: np.array([c[k] for c in complaints], dtype=_dtype(k)) for k in COMPLAINT_COLUMNS})
+    cases = conduct.routine_conduct_cases(world, complaints) + world.extra_rows.get(
+        "conduct_cases", []
+    )
+    tables["complaints"] = table(
+        **{k: np.array([c[k] for c in complaints], dtype=_dtype(k)) for k in COMPLAINT_COLUMNS}
+    )
     case_person = np.array([c["_person"] for c in cases], dtype=np.int64)
     tables["conduct_cases"] = table(
-        case_id=_ids("CC", len(cases)), person_id=refs("conduct_cases", case_person),
-        **{k: np.array([c[k] for c in cases], dtype=_dtype(k)) for k in ("opened_date", "closed_date", "allegation_category", "origin", "severity", "outcome", "suspended", "linked_complaint_id")},
+        case_id=_ids("CC", len(cases)),
+        person_id=refs("conduct_cases", case_person),
+        **{
+            k: np.array([c[k] for c in cases], dtype=_dtype(k))
+            for k in (
+                "opened_date",
+                "closed_date",
+                "allegation_category",
+                "origin",
+                "severity",
+                "outcome",
+                "suspended",
+                "linked_complaint_id",
+            )
+        },
     )
     world.links.extend(
-        {"task": "complaint_subject", "record_id": c["complaint_id"], "person_id": str(p.person_id[c["_person"]])} for c in complaints
+        {
+            "task": "complaint_subject",
+            "record_id": c["complaint_id"],
+            "person_id": str(p.person_id[c["_person"]]),
+        }
+        for c in complaints
     )
     return tables
 
@@ -245,19 +366,46 @@ def _register(world: World) -> dict[str, pa.Table]:
     rng = world.rng
     # Routine declarations that point at nothing in the register.
     routine = rng.choice(world.n, world.n // 15, replace=False)
-    kinds = rng.choice(["gift_hospitality", "secondary_employment", "notifiable_association", "financial_difficulty"], len(routine), p=[0.5, 0.3, 0.12, 0.08])
+    kinds = rng.choice(
+        [
+            "gift_hospitality",
+            "secondary_employment",
+            "notifiable_association",
+            "financial_difficulty",
+        ],
+        len(routine),
+        p=[0.5, 0.3, 0.12, 0.08],
+    )
     persons = np.concatenate([np.array([d["person"] for d in decl], dtype=np.int64), routine])
     n = len(persons)
     out["declarations"] = table(
-        declaration_id=_ids("DEC", n), person_id=world.people.person_id[persons],
-        kind=np.concatenate([np.array([d["kind"] for d in decl], dtype=object), kinds.astype(object)]),
-        counterpart_name=np.array([d["counterpart_name"] for d in decl] + [None] * len(routine), dtype=object),
+        declaration_id=_ids("DEC", n),
+        person_id=world.people.person_id[persons],
+        kind=np.concatenate(
+            [np.array([d["kind"] for d in decl], dtype=object), kinds.astype(object)]
+        ),
+        counterpart_name=np.array(
+            [d["counterpart_name"] for d in decl] + [None] * len(routine), dtype=object
+        ),
         counterpart_date_of_birth=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
         counterpart_postcode=np.full(n, None, dtype=object),
-        company_number=np.array([d["company_number"] for d in decl] + [None] * len(routine), dtype=object),
+        company_number=np.array(
+            [d["company_number"] for d in decl] + [None] * len(routine), dtype=object
+        ),
         details=np.array([d["details"] for d in decl] + ["declared"] * len(routine), dtype=object),
-        declared_date=np.concatenate([np.array([d["declared_date"] for d in decl], dtype="datetime64[D]"), world.day0 + rng.integers(0, world.days, len(routine)).astype("timedelta64[D]")]),
-        decision=np.array([d["decision"] for d in decl] + list(rng.choice(["approved", "refused", "pending"], len(routine), p=[0.85, 0.05, 0.1])), dtype=object),
+        declared_date=np.concatenate(
+            [
+                np.array([d["declared_date"] for d in decl], dtype="datetime64[D]"),
+                world.day0 + rng.integers(0, world.days, len(routine)).astype("timedelta64[D]"),
+            ]
+        ),
+        decision=np.array(
+            [d["decision"] for d in decl]
+            + list(
+                rng.choice(["approved", "refused", "pending"], len(routine), p=[0.85, 0.05, 0.1])
+            ),
+            dtype=object,
+        ),
         end_date=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
     )
     return out
@@ -307,7 +455,9 @@ def _badge_stream(world: World) -> Iterator[pa.RecordBatch]:
         person = np.array([r["person"] for r in extra], dtype=np.int64)
         yield pa.RecordBatch.from_pydict(
             {
-                "event_time": column(np.array([r["event_time"] for r in extra], dtype="datetime64[s]")),
+                "event_time": column(
+                    np.array([r["event_time"] for r in extra], dtype="datetime64[s]")
+                ),
                 "person_id": pa.array(world.people.person_id[person]).dictionary_encode(),
                 "site_code": pa.array([r["site_code"] for r in extra]).dictionary_encode(),
                 "direction": pa.array([r["direction"] for r in extra]).dictionary_encode(),
@@ -320,8 +470,8 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     n_other = max(1000, world.n * 5)
     subjects = subject_dictionary(world.subjects.subject_id, n_other)
     accounts = np.array(world.accounts["account_id"])
-    legacy_person = np.array(world.accounts["person"])[np.array(world.accounts["person_id"], dtype=object) == None]  # noqa: E711
-    legacy_index = np.flatnonzero(np.array(world.accounts["person_id"], dtype=object) == None)  # noqa: E711
+    legacy_index = np.flatnonzero([pid is None for pid in world.accounts["person_id"]])
+    legacy_person = np.array(world.accounts["person"])[legacy_index]
     legacy_of = np.full(world.n, -1)
     legacy_of[legacy_person] = legacy_index
     rate = np.array([DAILY_RATE.get(str(r), DEFAULT_DAILY_RATE) for r in world.people.role])
@@ -330,9 +480,29 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     inc = world.incidents
     n_terminals = max(50, world.n // 4)
     for block in blocks_of(world.n, BLOCK):
-        routine = routine_lookups(rng, block, world.duty, world.day0, rate, world.account_of, by_bcu, world.person_bcu, len(world.subjects), n_other)
+        routine = routine_lookups(
+            rng,
+            block,
+            world.duty,
+            world.day0,
+            rate,
+            world.account_of,
+            by_bcu,
+            world.person_bcu,
+            len(world.subjects),
+            n_other,
+        )
         mine = np.isin(inc.att_person, block)
-        linked = incident_lookups(rng, inc.att_person[mine], inc.att_arrived[mine], inc.att_incident[mine], inc.sub_incident, inc.sub_subject, len(inc.ref), world.account_of)
+        linked = incident_lookups(
+            rng,
+            inc.att_person[mine],
+            inc.att_arrived[mine],
+            inc.att_incident[mine],
+            inc.sub_incident,
+            inc.sub_subject,
+            len(inc.ref),
+            world.account_of,
+        )
         both = concat([routine, linked])
         # Holders of a legacy login still use it for some look-ups.
         owner = both.account  # own accounts are indexed by person
@@ -360,6 +530,8 @@ def force_tables(world: World) -> ForceTables:
         "planted": pa.Table.from_pylist(world.planted),
         "decoys": pa.Table.from_pylist(world.decoys),
         "identity_links": pa.Table.from_pylist(world.links),
-        "messy_references": pa.Table.from_pylist(refs.messy) if refs.messy else pa.table({"table": pa.array([], pa.string())}),
+        "messy_references": pa.Table.from_pylist(refs.messy)
+        if refs.messy
+        else pa.table({"table": pa.array([], pa.string())}),
     }
     return ForceTables(tables, streams, truth)

@@ -51,7 +51,9 @@ class World:
     def add_row(self, table: str, row: dict[str, Any]) -> None:
         self.extra_rows.setdefault(table, []).append(row)
 
-    def plant(self, person: int, concern: str, typology: str, detail: str, unit_code: str | None = None) -> None:
+    def plant(
+        self, person: int, concern: str, typology: str, detail: str, unit_code: str | None = None
+    ) -> None:
         self.planted.append(
             {
                 "person_id": str(self.people.person_id[person]),
@@ -64,7 +66,11 @@ class World:
 
     def decoy(self, person: int, looks_like: str, detail: str) -> None:
         self.decoys.append(
-            {"person_id": str(self.people.person_id[person]), "looks_like": looks_like, "detail": detail}
+            {
+                "person_id": str(self.people.person_id[person]),
+                "looks_like": looks_like,
+                "detail": detail,
+            }
         )
 
     def multiplier(self, name: str) -> np.ndarray:

@@ -67,7 +67,9 @@ def write_stream(batches: Iterator[pa.RecordBatch], path: Path) -> int:
     return rows
 
 
-def write_force(force: ForceTables, exports: Path, truth: Path, fmt: Format = "auto") -> dict[str, int]:
+def write_force(
+    force: ForceTables, exports: Path, truth: Path, fmt: Format = "auto"
+) -> dict[str, int]:
     exports.mkdir(parents=True, exist_ok=True)
     truth.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}

@@ -31,7 +31,7 @@ class Engine(Protocol):
 
     def read_csv_as_text(self, name: str, path: Path) -> None: ...
 
-    def read_parquet(self, name: str, path: Path) -> None: ...
+    def read_parquet(self, name: str, path: Path) -> None: ...  # a view, with _source_row
 
     def csv_rejects(self) -> list[tuple[int, str]]: ...
 
@@ -43,7 +43,12 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, path: Path | str = ":memory:", read_only: bool = False, memory_limit: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str = ":memory:",
+        read_only: bool = False,
+        memory_limit: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.con = duckdb.connect(self.path, read_only=read_only)
         if memory_limit:
@@ -72,7 +77,8 @@ class DuckDBEngine:
 
     def table_exists(self, name: str) -> bool:
         rows = self.fetch(
-            "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+            "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
+            [name],
         )
         return bool(rows)
 
@@ -101,7 +107,9 @@ class DuckDBEngine:
 
         with path.open(encoding="utf-8", newline="") as f:
             header = next(csv.reader(f))
-        return "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+        return (
+            "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+        )
 
     def csv_rejects(self) -> list[tuple[int, str]]:
         """(line number, message) of records the last CSV read rejected."""
@@ -114,9 +122,11 @@ class DuckDBEngine:
         return bool(self.fetch("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name]))
 
     def read_parquet(self, name: str, path: Path) -> None:
+        """A view over the file with `_source_row` (1-based row number in the file)."""
+        literal = "'" + str(path).replace("'", "''") + "'"
         self.execute(
-            f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?, file_row_number = true)',
-            [str(path)],
+            f"""CREATE OR REPLACE VIEW "{name}" AS SELECT * EXCLUDE (file_row_number),
+                file_row_number + 1 AS _source_row FROM read_parquet({literal}, file_row_number = true)"""
         )
 
     def close(self) -> None:

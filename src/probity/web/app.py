@@ -45,7 +45,12 @@ def create_app(workspace: Path) -> FastAPI:
         return person
 
     def viewed(person: dict[str, Any], channel: str) -> None:
-        audit.append("view_person", actor=actor_name(), subject=person["person_key"], details={"pseudonym": person["subject"], "channel": channel})
+        audit.append(
+            "view_person",
+            actor=actor_name(),
+            subject=person["person_key"],
+            details={"pseudonym": person["subject"], "channel": channel},
+        )
 
     def public(person: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in person.items() if k != "person_key"}
@@ -74,23 +79,31 @@ def create_app(workspace: Path) -> FastAPI:
         run = published()
         rows = run.queue(check_purpose(purpose))
         return templates.TemplateResponse(
-            request, "queue.html", {"rows": rows, "purpose": purpose, "purposes": PURPOSES, "run_id": run.run_id}
+            request,
+            "queue.html",
+            {"rows": rows, "purpose": purpose, "purposes": PURPOSES, "run_id": run.run_id},
         )
 
     @app.get("/person/{subject}", response_class=HTMLResponse)
     def person_page(request: Request, subject: str) -> HTMLResponse:
         person = person_or_404(subject)
         viewed(person, "web")
-        return templates.TemplateResponse(request, "person.html", {"person": public(person), "revealed": None})
+        return templates.TemplateResponse(
+            request, "person.html", {"person": public(person), "revealed": None}
+        )
 
     @app.post("/person/{subject}/reveal", response_class=HTMLResponse)
-    def reveal_page(request: Request, subject: str, reason: Annotated[str, Form()] = "") -> HTMLResponse:
+    def reveal_page(
+        request: Request, subject: str, reason: Annotated[str, Form()] = ""
+    ) -> HTMLResponse:
         person = person_or_404(subject)
         try:
             revealed = reveal(audit, actor_name(), person["person_key"], subject, reason, "web")
         except RevealRefused as e:
             raise HTTPException(422, str(e)) from e
-        return templates.TemplateResponse(request, "person.html", {"person": public(person), "revealed": revealed})
+        return templates.TemplateResponse(
+            request, "person.html", {"person": public(person), "revealed": revealed}
+        )
 
     @app.get("/report", response_class=HTMLResponse)
     def report_page(request: Request) -> HTMLResponse:

@@ -1,0 +1,3 @@
+from probity.cli import app
+
+app(prog_name="probity")

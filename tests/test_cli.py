@@ -1,0 +1,202 @@
+"""The command line end to end on a small synthetic force, as a user would call it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from probity.governance.audit import AuditLog
+
+QUEUE_HEADER = ["rank", "subject", "purpose", "priority", "concerns", "signals", "reason"]
+
+
+def probity(
+    *args: str | Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "probity", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"probity {args} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cli")
+    probity("synth", "--people", "300", "--years", "1", "--seed", "5", "--out", root / "exports")
+    probity("run", root / "exports", "--workspace", root / "ws")
+    return root / "exports", root / "ws"
+
+
+def test_synth_writes_truth_beside_the_exports_never_inside(cli_run: tuple[Path, Path]) -> None:
+    exports, _ = cli_run
+    truth = exports.parent / "exports-truth"
+    assert {"planted.csv", "decoys.csv", "identity_links.csv", "messy_references.csv"} <= {
+        p.name for p in truth.iterdir()
+    }
+    assert not any(
+        "truth" in p.name or p.name.startswith(("planted", "decoys")) for p in exports.iterdir()
+    )
+    assert (exports / "access_log.parquet").exists()
+
+
+def test_queue_csv_follows_the_output_contract(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    rows = list(
+        csv.reader(io.StringIO(probity("queue", "--workspace", ws, "--format", "csv").stdout))
+    )
+    assert rows[0] == QUEUE_HEADER
+    body = rows[1:]
+    assert body, "the synthetic force has planted cases, so the queue is not empty"
+    priorities = [float(r[3]) for r in body]
+    assert priorities == sorted(priorities, reverse=True)
+    for r in body:
+        assert r[1].startswith("P-"), "pseudonymous by default"
+        assert r[2] in ("professional_standards", "welfare")
+        assert int(r[5]) >= 1 and r[6].endswith(".")
+
+
+def test_queue_limit_and_purpose(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    data = json.loads(
+        probity(
+            "queue",
+            "--workspace",
+            ws,
+            "--format",
+            "json",
+            "--limit",
+            "2",
+            "--purpose",
+            "professional_standards",
+        ).stdout
+    )
+    assert [r["rank"] for r in data] == [1, 2]
+    assert list(data[0]) == QUEUE_HEADER
+
+
+def test_report_json_accounts_for_every_row(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    report = json.loads(probity("report", "--workspace", ws, "--format", "json").stdout)
+    assert {
+        "run_id",
+        "status",
+        "started_at",
+        "finished_at",
+        "tables",
+        "detectors",
+        "fairness",
+    } <= set(report)
+    assert report["status"] == "succeeded"
+    for t in report["tables"].values():
+        assert t["rows_read"] == t["rows_loaded"] + t["rows_quarantined"]
+        assert sum(t["quarantine_reasons"].values()) == t["rows_quarantined"]
+    assert {d["status"] for d in report["detectors"].values()} == {"ran"}
+
+
+def test_reveal_needs_a_reason(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    result = probity("queue", "--workspace", ws, "--reveal", check=False)
+    assert result.returncode == 2
+    assert "--reason" in result.stderr
+
+
+def test_reveal_with_a_reason_shows_hr_ids_and_is_audited(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    before = len(AuditLog(ws).entries())
+    out = probity(
+        "queue",
+        "--workspace",
+        ws,
+        "--format",
+        "csv",
+        "--limit",
+        "1",
+        "--reveal",
+        "--reason",
+        "assessment PSD/123",
+        env={"PROBITY_ACTOR": "analyst.jones"},
+    ).stdout
+    subject = list(csv.reader(io.StringIO(out)))[1][1]
+    assert subject.startswith("E")
+    events = AuditLog(ws).entries()[before:]
+    assert [(e["action"], e["actor"], e["subject"], e["reason"], e["purpose"]) for e in events] == [
+        ("reveal", "analyst.jones", subject, "assessment PSD/123", "professional_standards")
+    ]
+    assert "audit log intact" in probity("audit", "verify", "--workspace", ws).stdout
+
+
+def test_bad_input_fails_clearly_and_leaves_the_last_good_run_current(
+    cli_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    exports, ws = cli_run
+    current = (ws / "CURRENT").read_text()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for f in exports.iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    people = broken / "people.csv"
+    people.write_bytes(people.read_bytes()[:-40])  # cut off mid-record
+    result = probity("run", broken, "--workspace", ws, check=False)
+    assert result.returncode == 1
+    assert "people.csv" in result.stderr and "truncated" in result.stderr
+    assert (ws / "CURRENT").read_text() == current
+    assert probity("queue", "--workspace", ws, "--format", "csv").stdout.count("\n") > 1
+
+
+def test_a_run_killed_midway_leaves_the_last_good_run_current(cli_run: tuple[Path, Path]) -> None:
+    exports, ws = cli_run
+    current = (ws / "CURRENT").read_text()
+    before = {p.name for p in (ws / "runs").iterdir()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "probity", "run", str(exports), "--workspace", str(ws)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    new: set[str] = set()
+    while time.time() < deadline and not new:
+        new = {p.name for p in (ws / "runs").iterdir()} - before
+        time.sleep(0.05)
+    time.sleep(0.3)  # let it get into the work
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert new, "the run never started"
+    assert (ws / "CURRENT").read_text() == current
+    assert probity("queue", "--workspace", ws, "--format", "csv").stdout.count("\n") > 1
+    # The next run notices the dead one and says so in its report.
+    probity("run", exports, "--workspace", ws)
+    (dead,) = new
+    report = json.loads(
+        probity("report", "--workspace", ws, "--run", dead, "--format", "json").stdout
+    )
+    assert report["status"] == "abandoned"
+
+
+def test_detectors_command_lists_the_catalogue() -> None:
+    out = probity("detectors", "--format", "markdown").stdout
+    for name in ("relatives_lookup", "overtime_while_absent", "undeclared_directorship"):
+        assert f"`{name}`" in out
+
+
+def test_docs_detector_catalogue_is_generated_from_the_registry() -> None:
+    from probity.detectors.catalogue import markdown
+
+    docs = Path(__file__).parent.parent / "docs" / "detectors.md"
+    assert docs.read_text() == markdown(), "run: probity detectors --format markdown > docs/detectors.md"

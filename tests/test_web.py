@@ -1,0 +1,72 @@
+"""The web app over a published run: queue, person pages with evidence, audited reveals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from probity.governance.audit import AuditLog
+from probity.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(small_run: Path) -> TestClient:
+    return TestClient(create_app(small_run))
+
+
+def test_queue_page_lists_pseudonyms_not_ids(client: TestClient) -> None:
+    page = client.get("/queue")
+    assert page.status_code == 200
+    rows = client.get("/api/queue").json()
+    assert rows and all(r["subject"].startswith("P-") for r in rows)
+    assert rows[0]["subject"] in page.text
+    assert "person_key" not in rows[0]
+    assert not any(f">{r['subject'].replace('P-', 'E')}<" in page.text for r in rows)
+
+
+def test_queue_api_filters_by_purpose_and_rejects_unknown_ones(client: TestClient) -> None:
+    assert all(
+        r["purpose"] == "professional_standards"
+        for r in client.get("/api/queue?purpose=professional_standards").json()
+    )
+    assert client.get("/api/queue?purpose=gossip").status_code == 422
+
+
+def test_person_page_shows_signals_with_evidence_and_is_audited(
+    client: TestClient, small_run: Path
+) -> None:
+    top = client.get("/api/queue?limit=1").json()[0]
+    before = len(AuditLog(small_run).entries())
+    page = client.get(f"/person/{top['subject']}")
+    assert page.status_code == 200
+    assert top["reason"] in page.text
+    person = client.get(f"/api/person/{top['subject']}").json()
+    assert person["signals"] and person["signals"][0]["evidence"]
+    assert "person_key" not in person
+    events = AuditLog(small_run).entries()[before:]
+    assert [e["action"] for e in events] == ["view_person", "view_person"]
+
+
+def test_unknown_person_is_404(client: TestClient) -> None:
+    assert client.get("/person/P-NOBODY").status_code == 404
+
+
+def test_reveal_without_reason_is_refused_and_with_reason_is_audited(
+    client: TestClient, small_run: Path
+) -> None:
+    subject = client.get("/api/queue?limit=1").json()[0]["subject"]
+    assert client.post(f"/person/{subject}/reveal", data={"reason": "  "}).status_code == 422
+    page = client.post(f"/person/{subject}/reveal", data={"reason": "referral from line manager"})
+    assert page.status_code == 200
+    last = AuditLog(small_run).entries()[-1]
+    assert (last["action"], last["reason"]) == ("reveal", "referral from line manager")
+    assert f"<strong>{last['subject']}</strong>" in page.text
+
+
+def test_report_page_and_api(client: TestClient) -> None:
+    report = client.get("/api/report").json()
+    assert report["status"] == "succeeded"
+    page = client.get("/report")
+    assert page.status_code == 200 and "relatives_lookup" in page.text

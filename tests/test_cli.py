@@ -199,4 +199,6 @@ def test_docs_detector_catalogue_is_generated_from_the_registry() -> None:
     from probity.detectors.catalogue import markdown
 
     docs = Path(__file__).parent.parent / "docs" / "detectors.md"
-    assert docs.read_text() == markdown(), "run: probity detectors --format markdown > docs/detectors.md"
+    assert docs.read_text() == markdown(), (
+        "run: probity detectors --format markdown > docs/detectors.md"
+    )

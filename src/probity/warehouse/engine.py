@@ -66,7 +66,7 @@ class DuckDBEngine:
         return self.con.execute(sql, params or []).fetchall()
 
     def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        result = self.con.execute(sql, params or []).fetch_arrow_table()
+        result = self.con.execute(sql, params or []).to_arrow_table()
         assert isinstance(result, pa.Table)
         return result
 

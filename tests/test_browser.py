@@ -1,0 +1,110 @@
+"""The main journey in a real browser (Debian's Chromium driven by Playwright): queue → person →
+reveal with a reason, and the reveal is in the audit log. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from probity.governance.audit import AuditLog
+
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network: no background fetches, no sandbox as root, no GPU.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(small_run: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "probity",
+            "serve",
+            "--workspace",
+            str(small_run),
+            "--port",
+            str(port),
+        ],
+        env={"PROBITY_ACTOR": "analyst.browser", "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
+        browser.close()
+
+
+def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: Path) -> None:
+    page.goto(f"{server}/queue")
+    first = page.locator("#queue tbody tr").first
+    subject = first.locator("td").nth(1).inner_text()
+    assert subject.startswith("P-")
+    page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
+
+    first.locator("a").click()
+    page.wait_for_url(f"**/person/{subject}")
+    assert page.locator("section.signal").count() >= 1
+    assert page.locator("section.signal table tbody tr").count() >= 1
+
+    page.fill("#reason", "referral PSD/2026/77")
+    page.click("button[type=submit]")
+    revealed = page.locator("#revealed strong").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "person-revealed.png"), full_page=True)
+    assert revealed.startswith("E")
+
+    event = AuditLog(small_run).entries()[-1]
+    assert (event["action"], event["actor"], event["subject"], event["reason"]) == (
+        "reveal",
+        "analyst.browser",
+        revealed,
+        "referral PSD/2026/77",
+    )
+
+
+def test_reveal_form_will_not_submit_without_a_reason(server: str, page: Page) -> None:
+    page.goto(f"{server}/queue")
+    page.locator("#queue tbody tr a").first.click()
+    page.click("button[type=submit]")
+    assert page.locator("#revealed").count() == 0

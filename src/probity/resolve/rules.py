@@ -20,6 +20,10 @@ NORM = "regexp_replace(lower({}), '[^a-z]', '', 'g')"
 FIRST_NAME = "regexp_replace(lower(split_part(trim({}), ' ', 1)), '[^a-z]', '', 'g')"
 
 
+def postcode(col: str) -> str:
+    return f"upper(replace({col}, ' ', ''))"
+
+
 def norm(col: str) -> str:
     return NORM.format(col)
 
@@ -74,7 +78,7 @@ def relatives_on_record(engine: Engine) -> None:
            SELECT DISTINCT 'record_subject_relative', s.subject_id, p.person_id, 1.0, 'household_surname_postcode',
                   'household'
            FROM people p JOIN record_subjects s
-             ON upper(replace(s.postcode, ' ', '')) = upper(replace(p.home_postcode, ' ', ''))
+             ON {postcode("s.postcode")} = {postcode("p.home_postcode")}
             AND {norm("s.surname")} = {norm("p.surname")}
            WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.task = 'record_subject_relative'
                              AND l.record_id = s.subject_id AND l.person_key = p.person_id)"""
@@ -83,15 +87,23 @@ def relatives_on_record(engine: Engine) -> None:
 
 def company_officers(engine: Engine) -> None:
     """Register entries ("SURNAME, Forenames") with the person's surname, first forename, and
-    month and year of birth. Namesakes born in another month or year are not linked."""
+    month and year of birth, corroborated by the home postcode or by the same middle names.
+    Name and month of birth alone are shared by namesakes in a city the size of London."""
+    full = "regexp_replace(lower(trim({})), '[^a-z ]', '', 'g')"
     engine.execute(
         f"""INSERT INTO links
            SELECT DISTINCT 'company_officer', c.company_number || '/' || c._source_row, p.person_id, 1.0,
-                  'name_birth_month_year', NULL
+                  'name_birth_month_year_and_' ||
+                  CASE WHEN {postcode("c.postcode")} = {postcode("p.home_postcode")} THEN 'postcode'
+                       ELSE 'middle_names' END,
+                  NULL
            FROM company_officers c JOIN people p
              ON c.birth_year = year(p.date_of_birth) AND c.birth_month = month(p.date_of_birth)
             AND {norm("split_part(c.officer_name, ',', 1)")} = {norm("p.surname")}
-            AND {first_name("split_part(c.officer_name, ',', 2)")} = {first_name("p.forenames")}"""
+            AND {first_name("split_part(c.officer_name, ',', 2)")} = {first_name("p.forenames")}
+           WHERE {postcode("c.postcode")} = {postcode("p.home_postcode")}
+              OR (contains(trim(p.forenames), ' ')
+                  AND {full.format("split_part(c.officer_name, ',', 2)")} = {full.format("p.forenames")})"""
     )
 
 

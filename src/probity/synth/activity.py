@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from probity.synth.duty import WORKING
-from probity.synth.names import AREA_OUTWARD, FORENAMES, SURNAMES, postcodes
+from probity.synth.names import AREA_OUTWARD, draw_forenames, draw_surnames, postcodes
 
 INCIDENT_CATEGORIES = np.array(
     [
@@ -100,8 +100,8 @@ def make_record_subjects(
     outward = np.array([rng.choice(AREA_OUTWARD[b][1]) for b in bcu])
     return RecordSubjects(
         subject_id=np.char.add("S", np.char.zfill(rng.permutation(n).astype(str), 8)),
-        surname=rng.choice(SURNAMES, n).astype(object),
-        forenames=rng.choice(FORENAMES, n).astype(object),
+        surname=draw_surnames(rng, n).astype(object),
+        forenames=draw_forenames(rng, n, middle_share=0.0).astype(object),
         date_of_birth=end - rng.integers(12 * 365, 85 * 365, n).astype("timedelta64[D]"),
         postcode=postcodes(rng, outward).astype(object),
         bcu=bcu,

@@ -491,7 +491,92 @@ AREA_OUTWARD = (
     ("West Area", ("W3", "W5", "UB1", "UB3", "TW3", "W7")),
 )
 
+# The long tail: real populations have tens of thousands of surnames, so about half of all
+# people draw from compounds of these parts rather than from the common list above.
+_SURNAME_HEADS = [
+    "Ash",
+    "Black",
+    "Brad",
+    "Brook",
+    "Burn",
+    "Cal",
+    "Chad",
+    "Chester",
+    "Clay",
+    "Cran",
+    "Dal",
+    "Den",
+    "Dun",
+    "Eller",
+    "Fair",
+    "Farn",
+    "Gold",
+    "Green",
+    "Hal",
+    "Hart",
+    "Hather",
+    "Haw",
+    "Kel",
+    "Ken",
+    "Lang",
+    "Lin",
+    "Mar",
+    "Mel",
+    "Nor",
+    "Pem",
+    "Ram",
+    "Red",
+    "Rock",
+    "Ryd",
+    "Shel",
+    "Stan",
+    "Thorn",
+    "Wake",
+    "Wal",
+    "Whit",
+    "Win",
+    "Wood",
+]
+_SURNAME_TAILS = [
+    "worth",
+    "ley",
+    "ton",
+    "field",
+    "by",
+    "ford",
+    "ham",
+    "well",
+    "wood",
+    "more",
+    "stone",
+    "combe",
+    "shaw",
+    "bury",
+    "dale",
+    "land",
+    "wick",
+    "hurst",
+    "ridge",
+    "cott",
+]
+LONG_TAIL_SURNAMES = np.array([h + t for h in _SURNAME_HEADS for t in _SURNAME_TAILS])
+
 _LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
+
+
+def draw_surnames(rng: np.random.Generator, n: int) -> np.ndarray:
+    common = rng.choice(SURNAMES, n)
+    rare = rng.choice(LONG_TAIL_SURNAMES, n)
+    return np.where(rng.random(n) < 0.5, common, rare)
+
+
+def draw_forenames(rng: np.random.Generator, n: int, middle_share: float = 0.4) -> np.ndarray:
+    """First names, with a middle name for some, as HR and the company register hold them."""
+    first = rng.choice(FORENAMES, n)
+    middle = rng.choice(FORENAMES, n)
+    return np.where(
+        rng.random(n) < middle_share, np.char.add(np.char.add(first, " "), middle), first
+    )
 
 
 def postcodes(rng: np.random.Generator, outward: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from probity.synth.names import AREA_OUTWARD, FORENAMES, SURNAMES, addresses, postcodes
+from probity.synth.names import AREA_OUTWARD, addresses, draw_forenames, draw_surnames, postcodes
 
 BCU_CODES = ("CW", "CN", "CE", "CS", "EA", "NA", "NE", "NW", "SN", "SE", "SW", "WA")
 
@@ -215,14 +215,11 @@ def make_people(
     bcu = units.bcu[unit]
     bcu = np.where(bcu < 0, rng.integers(0, int(units.bcu.max()) + 1, n), bcu)
     outward = np.array([rng.choice(AREA_OUTWARD[b][1]) for b in bcu])
-    n_fore = rng.choice([1, 2], size=n, p=[0.6, 0.4])
-    first = rng.choice(FORENAMES, n)
-    middle = rng.choice(FORENAMES, n)
-    forenames = np.where(n_fore == 2, np.char.add(np.char.add(first, " "), middle), first)
+    forenames = draw_forenames(rng, n)
     return People(
         person_id=person_id,
         warrant_number=warrant,
-        surname=rng.choice(SURNAMES, n),
+        surname=draw_surnames(rng, n),
         forenames=forenames,
         date_of_birth=dob,
         sex=sex,

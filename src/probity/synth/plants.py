@@ -181,7 +181,9 @@ def plant_undeclared_directorships(world: World, pick: Picker, k: int, serial: l
         serial[0] += 1
         number, name = company(world.rng, serial[0])
         appointed = world.date(int(world.rng.integers(0, world.days - 30)))
-        world.add_row("company_officers", directorship_row(world, person, number, name, appointed))
+        # Planted cases are clear ones: registered at the person's home address.
+        row = directorship_row(world, person, number, name, appointed, home_postcode_share=1.0)
+        world.add_row("company_officers", row)
         world.links.append(
             {
                 "task": "company_officer",

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from probity.synth.names import FORENAMES, SURNAMES
+from probity.synth.names import draw_forenames, draw_surnames
 from probity.synth.world import World
 
 COMPANY_WORDS = np.array(
@@ -54,8 +54,8 @@ def company(rng: np.random.Generator, serial: int) -> tuple[str, str]:
 def background_register(world: World, n: int) -> dict[str, Any]:
     """Directors of London companies who are not in the workforce (namesakes arise naturally)."""
     rng = world.rng
-    surname = rng.choice(SURNAMES, n)
-    forenames = rng.choice(FORENAMES, n)
+    surname = draw_surnames(rng, n)
+    forenames = draw_forenames(rng, n)
     numbers = np.char.add("0", (20000000 + rng.integers(0, n // 2 + 1, n)).astype(str))
     name = np.char.add(
         np.char.add(rng.choice(COMPANY_WORDS, n), " "),
@@ -84,8 +84,14 @@ def background_register(world: World, n: int) -> dict[str, Any]:
 
 
 def directorship_row(
-    world: World, person: int, number: str, name: str, appointed: np.datetime64
+    world: World,
+    person: int,
+    number: str,
+    name: str,
+    appointed: np.datetime64,
+    home_postcode_share: float = 0.85,
 ) -> dict[str, Any]:
+    """A register entry for a member of the workforce, usually at their home postcode."""
     p = world.people
     dob = p.date_of_birth[person].astype(object)
     return {
@@ -97,7 +103,7 @@ def directorship_row(
         "birth_month": dob.month,
         "birth_year": dob.year,
         "postcode": str(p.home_postcode[person])
-        if world.rng.random() < 0.7
+        if world.rng.random() < home_postcode_share
         else str(world.rng.choice(world.subjects.postcode)),
         "appointed_date": appointed,
         "resigned_date": None,

@@ -7,7 +7,7 @@ from pathlib import Path
 from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
 from probity.detectors.registry import detector
 from probity.ingest.load import ingest
-from probity.resolve.rules import resolve
+from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.views import build_views
 

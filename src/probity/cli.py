@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 app.add_typer(audit_app, name="audit")
+links_app = typer.Typer(help="Identity links: list them, and review the uncertain ones.")
+app.add_typer(links_app, name="links")
 err = Console(stderr=True)
 out = Console()
 
@@ -335,3 +337,135 @@ def audit_log(
     )
     writer.writeheader()
     writer.writerows(entries)
+
+
+class LinksFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+LINK_COLUMNS = ("task", "record_id", "subject", "probability", "method")
+
+
+@links_app.callback(invoke_without_command=True)
+def links(
+    ctx: typer.Context,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    task: Annotated[str | None, typer.Option(help="linkage task, e.g. complaint_subject")] = None,
+    min_probability: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
+    fmt: Annotated[LinksFormat, typer.Option("--format")] = LinksFormat.table,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
+    actor: Annotated[str | None, typer.Option(help="who is asking")] = None,
+) -> None:
+    """Links made by the current run for one task: task, record_id, subject, probability, method."""
+    if ctx.invoked_subcommand:
+        return
+    from probity.governance.audit import AuditLog
+    from probity.publish.results import PublishedRun
+    from probity.publish.results import reveal as reveal_identity
+    from probity.resolve.tasks import all_tasks
+
+    names = [t.name for t in all_tasks()]
+    if task not in names:
+        _fail(f"--task is one of: {', '.join(names)}", 2)
+    assert task is not None
+    if reveal and not (reason and reason.strip()):
+        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+    try:
+        rows = PublishedRun.open(workspace).links(task, min_probability)
+    except WorkspaceError as e:
+        _fail(str(e))
+    audit = AuditLog(workspace)
+    for row in rows:
+        person_key = row.pop("person_key")
+        if reveal:
+            row["subject"] = reveal_identity(
+                audit, actor, person_key, row["subject"], reason, "cli links"
+            )
+    _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
+
+
+def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, title: str) -> None:
+    if fmt == "csv":
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt == "json":
+        sys.stdout.write(
+            json.dumps([{k: r[k] for k in columns} for r in rows], indent=2, default=str) + "\n"
+        )
+    else:
+        table = Table(*columns, title=title)
+        for r in rows:
+            table.add_row(*(str(r[k]) for k in columns))
+        out.print(table)
+
+
+@links_app.command("review")
+def links_review(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    reason: Annotated[
+        str, typer.Option(help="why you are reviewing (identities are shown, and audited)")
+    ] = "",
+    task: Annotated[str | None, typer.Option(help="only this task")] = None,
+    actor: Annotated[str | None, typer.Option(help="who is reviewing")] = None,
+) -> None:
+    """Work through the uncertain links: confirm one candidate, reject them all, or skip.
+
+    Judgements are kept in the workspace, apply from the next run on, and win over the model.
+    """
+    from probity.governance.audit import AuditLog, actor_name
+    from probity.publish.results import PublishedRun
+    from probity.resolve.judgements import JudgementStore
+
+    if not reason.strip():
+        _fail("review shows identities: give --reason (it is audited)", 2)
+    try:
+        candidates = PublishedRun.open(workspace).link_candidates(task)
+    except WorkspaceError as e:
+        _fail(str(e))
+    who = actor or actor_name()
+    AuditLog(workspace).append(
+        "clerical_review",
+        actor=who,
+        reason=reason,
+        details={"task": task, "candidates": len(candidates)},
+    )
+    store = JudgementStore(workspace)
+    judged = {(j.task, j.record_id) for j in store.latest()}
+    records: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in candidates:
+        if (c["task"], c["record_id"]) not in judged:
+            records.setdefault((c["task"], c["record_id"]), []).append(c)
+    out.print(f"{len(records)} records to review")
+    decided = 0
+    for (task_name, record_id), options in records.items():
+        out.print(f"\n[bold]{task_name}[/] record {record_id}: {options[0]['record_description']}")
+        for i, o in enumerate(options, start=1):
+            out.print(f"  {i}. p={o['probability']:.3f}  {o['person_description']}")
+        answer = (
+            typer.prompt("number to confirm, n = none of these, s = skip, q = quit", default="s")
+            .strip()
+            .lower()
+        )
+        if answer == "q":
+            break
+        if answer == "s":
+            continue
+        if answer == "n":
+            for o in options:
+                store.record(task_name, record_id, o["person_key"], "reject", who, reason)
+        elif answer.isdigit() and 1 <= int(answer) <= len(options):
+            chosen = options[int(answer) - 1]
+            store.record(task_name, record_id, chosen["person_key"], "confirm", who, reason)
+        else:
+            out.print("not understood; skipped")
+            continue
+        decided += 1
+    out.print(f"{decided} judgements recorded; they apply from the next run")

@@ -26,7 +26,8 @@ from probity.ingest.load import ingest
 from probity.policy import POLICY_FILE, Policy, load_policy
 from probity.publish.workspace import Workspace
 from probity.ranking.priority import build_queue
-from probity.resolve.rules import resolve
+from probity.resolve.judgements import JudgementStore
+from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.views import build_views
 
@@ -86,7 +87,13 @@ def run_pipeline(
             stage_done("ingest")
 
             progress("resolve", "")
-            report["identities"] = resolve(engine)
+            report["identities"] = resolve(
+                engine,
+                policy.linkage,
+                JudgementStore(workspace_root).as_table(),
+                set(result.absent_tables),
+                progress=lambda task: progress("resolve", task),
+            )
             stage_done("resolve")
 
             progress("warehouse", "")

@@ -19,9 +19,63 @@ class DetectorPolicy(BaseModel):
     thresholds: dict[str, float] = Field(default_factory=dict)
 
 
+class LinkThresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    match_threshold: float | None = Field(default=None, gt=0, le=1)
+    review_threshold: float | None = Field(default=None, gt=0, le=1)
+
+
+class LinkagePolicy(BaseModel):
+    """Match probabilities: at or above `match_threshold` a link is made; between the two
+    thresholds it goes to clerical review; below `review_threshold` it is dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+    match_threshold: float = Field(default=0.95, gt=0, le=1)
+    review_threshold: float = Field(default=0.5, gt=0, le=1)
+    # How much more likely (log2 of the odds) the best candidate must be than the next.
+    ambiguity_margin: float = Field(default=6.0, ge=0)
+    tasks: dict[str, LinkThresholds] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LinkagePolicy:
+        from probity.resolve.tasks import all_tasks
+
+        known = {t.name for t in all_tasks()}
+        for name in self.tasks:
+            if name not in known:
+                raise ValueError(
+                    f"unknown linkage task {name!r}; known: {', '.join(sorted(known))}"
+                )
+        for task in [None, *self.tasks]:
+            match, review = self.thresholds(task)
+            if review > match:
+                raise ValueError(
+                    f"review_threshold above match_threshold for {task or 'all tasks'}"
+                )
+        return self
+
+    def thresholds(self, task: str | None) -> tuple[float, float]:
+        from probity.resolve.tasks import task_defaults
+
+        override = self.tasks.get(task) if task else None
+        task_default = task_defaults().get(task) if task else None
+        match = (
+            override.match_threshold
+            if override and override.match_threshold
+            else task_default or self.match_threshold
+        )
+        review = (
+            override.review_threshold
+            if override and override.review_threshold
+            else self.review_threshold
+        )
+        return match, review
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
+    linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
     runs_kept: int = Field(
         default=3, ge=1, description="good runs kept in the workspace, current included"
     )

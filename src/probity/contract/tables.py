@@ -94,6 +94,8 @@ DUTY_TYPES = (
     "court",
     "other",
 )
+# Duty types on which a person is at work (the others are rest, leave and sickness).
+WORKING_DUTY_TYPES = ("early", "late", "night", "day", "training", "court", "other")
 DPA_PART3 = "DPA 2018 Part 3 (law enforcement) where a criminal purpose applies; else UK GDPR"
 
 TABLES: tuple[TableSpec, ...] = (

@@ -81,6 +81,25 @@ class PublishedRun:
         )
         return person
 
+    def links(self, task: str, min_probability: float = 0.0) -> list[dict[str, Any]]:
+        return self._query(
+            """SELECT l.task, l.record_id, s.pseudonym AS subject, l.probability, l.method, l.person_key
+               FROM links l LEFT JOIN pseudonyms s USING (person_key)
+               WHERE l.task = ? AND l.probability >= ? ORDER BY l.record_id, l.probability DESC""",
+            [task, min_probability],
+        )
+
+    def link_candidates(self, task: str | None = None) -> list[dict[str, Any]]:
+        """The clerical review list: uncertain pairs, best first within each record."""
+        where = "WHERE c.task = ?" if task else ""
+        return self._query(
+            f"""SELECT c.task, c.record_id, c.person_key, c.probability, c.relationship,
+                       c.record_description, c.person_description
+                FROM link_candidates c {where}
+                ORDER BY c.task, c.record_id, c.probability DESC, c.person_key""",
+            [task] if task else [],
+        )
+
     def report(self) -> dict[str, Any]:
         return self.workspace.read_report(self.run_id)
 

@@ -7,29 +7,13 @@ given in its place) onto the internal `person_key`. The other tasks write to `li
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from probity.resolve.standardise import first_name, full_forenames, norm, postcode
 from probity.warehouse.engine import Engine
 
 LINKS_DDL = """CREATE OR REPLACE TABLE links (
     task VARCHAR, record_id VARCHAR, person_key VARCHAR, probability DOUBLE, method VARCHAR,
     relationship VARCHAR)"""
-
-# Normalised name: lower case, letters only. Used on both sides of a comparison.
-NORM = "regexp_replace(lower({}), '[^a-z]', '', 'g')"
-FIRST_NAME = "regexp_replace(lower(split_part(trim({}), ' ', 1)), '[^a-z]', '', 'g')"
-
-
-def postcode(col: str) -> str:
-    return f"upper(replace({col}, ' ', ''))"
-
-
-def norm(col: str) -> str:
-    return NORM.format(col)
-
-
-def first_name(col: str) -> str:
-    return FIRST_NAME.format(col)
 
 
 def person_refs(engine: Engine) -> None:
@@ -89,7 +73,6 @@ def company_officers(engine: Engine) -> None:
     """Register entries ("SURNAME, Forenames") with the person's surname, first forename, and
     month and year of birth, corroborated by the home postcode or by the same middle names.
     Name and month of birth alone are shared by namesakes in a city the size of London."""
-    full = "regexp_replace(lower(trim({})), '[^a-z ]', '', 'g')"
     engine.execute(
         f"""INSERT INTO links
            SELECT DISTINCT 'company_officer', c.company_number || '/' || c._source_row, p.person_id, 1.0,
@@ -103,42 +86,13 @@ def company_officers(engine: Engine) -> None:
             AND {first_name("split_part(c.officer_name, ',', 2)")} = {first_name("p.forenames")}
            WHERE {postcode("c.postcode")} = {postcode("p.home_postcode")}
               OR (contains(trim(p.forenames), ' ')
-                  AND {full.format("split_part(c.officer_name, ',', 2)")} = {full.format("p.forenames")})"""
+                  AND {full_forenames("split_part(c.officer_name, ',', 2)")} = {full_forenames("p.forenames")})"""
     )
 
 
-@dataclass(frozen=True)
-class Task:
-    name: str
-    rule: Callable[[Engine], None]
-    # Records the task tries to link; None where most records are not about the workforce
-    # (record subjects, company officers), so "unlinked" would mean nothing.
-    records_sql: str | None = None
-
-
-TASKS = (
-    Task("system_account", system_accounts, "SELECT count(*) FROM system_accounts"),
-    Task("complaint_subject", complaint_subjects, "SELECT count(*) FROM complaints"),
-    Task("record_subject_relative", relatives_on_record),
-    Task("company_officer", company_officers),
+RULES: tuple[Callable[[Engine], None], ...] = (
+    system_accounts,
+    complaint_subjects,
+    relatives_on_record,
+    company_officers,
 )
-
-
-def resolve(engine: Engine) -> dict[str, dict[str, int]]:
-    """Run the rules; return per task how many records were linked and how many were not."""
-    person_refs(engine)
-    engine.execute(LINKS_DDL)
-    for task in TASKS:
-        task.rule(engine)
-    out: dict[str, dict[str, int]] = {}
-    for task in TASKS:
-        linked = int(
-            engine.fetch("SELECT count(DISTINCT record_id) FROM links WHERE task = ?", [task.name])[
-                0
-            ][0]
-        )
-        entry = {"linked": linked}
-        if task.records_sql:
-            entry["unlinked"] = int(engine.fetch(task.records_sql)[0][0]) - linked
-        out[task.name] = entry
-    return out

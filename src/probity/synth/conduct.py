@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from probity.contract.tables import ALLEGATIONS
+from probity.synth.duty import WORKING
 from probity.synth.names import typo
 from probity.synth.world import World
 
@@ -69,6 +70,10 @@ def complaint_row(
 ) -> dict[str, Any]:
     rng = world.rng
     p = world.people
+    # What is complained of happens on duty: the nearest day the person worked.
+    worked = np.flatnonzero(np.isin(world.duty[person], WORKING))
+    if len(worked):
+        day = int(worked[np.argmin(np.abs(worked - day))])
     incident_date = world.date(day)
     received = incident_date + np.timedelta64(int(rng.integers(0, 60)), "D")
     closed = received + np.timedelta64(int(rng.integers(30, 400)), "D")

@@ -35,6 +35,8 @@ class Engine(Protocol):
 
     def csv_rejects(self) -> list[tuple[int, str]]: ...
 
+    def splink_api(self) -> Any: ...  # Splink's database API over this engine's connection
+
     def close(self) -> None: ...
 
 
@@ -128,6 +130,11 @@ class DuckDBEngine:
             f"""CREATE OR REPLACE VIEW "{name}" AS SELECT * EXCLUDE (file_row_number),
                 file_row_number + 1 AS _source_row FROM read_parquet({literal}, file_row_number = true)"""
         )
+
+    def splink_api(self) -> Any:
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self.con)
 
     def close(self) -> None:
         self.con.close()

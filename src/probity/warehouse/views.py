@@ -7,9 +7,10 @@ protected characteristics are read only by the fairness audit.
 
 from __future__ import annotations
 
+from probity.contract.tables import WORKING_DUTY_TYPES
 from probity.warehouse.engine import Engine
 
-WORKING_DUTIES = "('early', 'late', 'night', 'day', 'training', 'court', 'other')"
+WORKING_DUTIES = "(" + ", ".join(f"'{d}'" for d in WORKING_DUTY_TYPES) + ")"
 
 DERIVED: tuple[tuple[str, str], ...] = (
     (

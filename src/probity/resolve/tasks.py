@@ -1,0 +1,382 @@
+"""The linkage tasks: which records are tied to which people, on what evidence.
+
+Each task gives two SQL queries with the same columns (records, and the people or relatives
+they may be), the comparisons that score a pair, and the blocking rules that keep the
+number of pairs compared in proportion to the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from probity.resolve import comparisons as cmp
+from probity.resolve.standardise import (
+    canonical_forename,
+    district,
+    first_name,
+    full_forenames,
+    norm,
+    plausible_birth_date,
+    postcode,
+)
+
+# Every task's two sides carry these columns (NULL where a side has no such value).
+COLUMNS = (
+    "unique_id",
+    "surname",
+    "forename",
+    "forename_canon",
+    "initial",
+    "forenames_full",
+    "dob",
+    "birth_year",
+    "birth_month",
+    "postcode",
+    "district",
+    "warrant",
+    "rank",
+    "unit",
+    "command",
+    "stem",
+    "created",
+    "start",
+    "leave",
+    "incident_date",
+    "duty_days",
+    "person_key",
+    "relationship",
+    "description",
+)
+RANKS = ("PC", "PS", "DC", "DS", "INSP", "DI", "CI", "DCI", "SUPT", "CHSUPT", "PCSO", "SC", "SGT")
+
+
+def select(**exprs: str) -> str:
+    """The common column list, filling what a side does not have with NULL."""
+    typed_nulls = {
+        "incident_date": "DATE",
+        "duty_days": "DATE[]",
+        "dob": "DATE",
+        "created": "DATE",
+        "start": "DATE",
+        "leave": "DATE",
+        "birth_year": "BIGINT",
+        "birth_month": "BIGINT",
+    }
+    parts = []
+    for col in COLUMNS:
+        if col in exprs:
+            parts.append(f"{exprs[col]} AS {col}")
+        else:
+            parts.append(f"CAST(NULL AS {typed_nulls.get(col, 'VARCHAR')}) AS {col}")
+    return "SELECT " + ",\n       ".join(parts)
+
+
+def names(surname_expr: str, forenames_expr: str) -> dict[str, str]:
+    first = first_name(forenames_expr)
+    return {
+        "surname": norm(surname_expr),
+        "forename": first,
+        "forename_canon": canonical_forename(first),
+        "initial": f"substr({first}, 1, 1)",
+        "forenames_full": full_forenames(forenames_expr),
+    }
+
+
+def person_side(alias: str = "p") -> dict[str, str]:
+    """A member of the workforce as HR holds them."""
+    return {
+        **names(f"{alias}.surname", f"{alias}.forenames"),
+        "unique_id": f"{alias}.person_id",
+        "person_key": f"{alias}.person_id",
+        "dob": plausible_birth_date(f"{alias}.date_of_birth"),
+        "birth_year": "year(" + plausible_birth_date(f"{alias}.date_of_birth") + ")",
+        "birth_month": "month(" + plausible_birth_date(f"{alias}.date_of_birth") + ")",
+        "postcode": postcode(f"{alias}.home_postcode"),
+        "district": district(f"{alias}.home_postcode"),
+        "description": f"{alias}.surname || ', ' || coalesce({alias}.forenames, '') || ' · ' || coalesce({alias}.rank, '') || ' ' || coalesce({alias}.role, '') || ' · ' || coalesce({alias}.unit_code, '') || ' · born ' || coalesce(CAST({alias}.date_of_birth AS VARCHAR), '?')",
+    }
+
+
+def unlinked(task: str, id_expr: str) -> str:
+    return f"{id_expr} NOT IN (SELECT record_id FROM links WHERE task = '{task}')"
+
+
+@dataclass(frozen=True)
+class LinkageTask:
+    name: str
+    records_sql: str
+    people_sql: str
+    comparisons: tuple[dict[str, Any], ...]
+    blocking: tuple[str, ...]
+    # Blocking rules EM trains on; each leaves out what it blocks on, so between them every
+    # comparison is trained.
+    training: tuple[str, ...]
+    # Rules whose matches are near-certain, for estimating how often two records match.
+    deterministic: tuple[str, ...]
+    inputs: tuple[str, ...]
+    one_person_per_record: bool = True
+    # True where every record names someone in the workforce (a complaint's subject, a login),
+    # so two random records match with probability 1 / people. Otherwise it is estimated
+    # from the deterministic rules.
+    every_record_is_someone: bool = False
+    # The task's own match threshold where it differs from the policy's general one (the
+    # policy file can still set either).
+    match_threshold: float | None = None
+    retain: tuple[str, ...] = field(default=("person_key", "relationship", "description"))
+
+
+def complaint_subject() -> LinkageTask:
+    tokens = "string_split(trim(regexp_replace(c.subject_name_as_recorded, '\\s+', ' ', 'g')), ' ')"
+    ranks = ", ".join(f"'{r}'" for r in RANKS)
+    name_tokens = f"list_filter({tokens}, x -> upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
+    records = (
+        select(
+            unique_id="c.complaint_id",
+            surname=norm(f"{name_tokens}[-1]"),
+            forename=f"CASE WHEN len({name_tokens}) > 1 AND length({name_tokens}[1]) > 1 THEN {norm(name_tokens + '[1]')} END",
+            forename_canon=f"CASE WHEN len({name_tokens}) > 1 AND length({name_tokens}[1]) > 1 THEN {canonical_forename(norm(name_tokens + '[1]'))} END",
+            initial=f"CASE WHEN len({name_tokens}) > 1 THEN lower(substr({name_tokens}[1], 1, 1)) END",
+            warrant="c.subject_warrant_number",
+            rank=f"CASE WHEN upper({tokens}[1]) IN ({ranks}) THEN upper({tokens}[1]) END",
+            unit=norm("c.subject_unit_as_recorded"),
+            incident_date="c.incident_date",
+            description="coalesce(c.subject_name_as_recorded, '?') || ' · ' || coalesce(c.subject_unit_as_recorded, '?') || ' · warrant ' || coalesce(c.subject_warrant_number, '?') || ' · incident ' || coalesce(CAST(c.incident_date AS VARCHAR), '?')",
+        )
+        + f"\nFROM complaints c WHERE {unlinked('complaint_subject', 'c.complaint_id')}"
+    )
+    people = (
+        select(
+            **person_side(),
+            warrant="p.warrant_number",
+            rank="upper(p.rank)",
+            unit=norm("u.name"),
+            command=norm("u.command"),
+        )
+        + "\nFROM people p LEFT JOIN units u ON u.unit_code = p.unit_code"
+    )
+    return LinkageTask(
+        name="complaint_subject",
+        records_sql=records,
+        people_sql=people,
+        comparisons=(
+            cmp.surname(),
+            cmp.initial(),
+            cmp.forename(),
+            cmp.exact("rank", 0.85, 0.3),
+            cmp.exact("warrant", 0.9, 0.0001),
+            cmp.unit_as_recorded(),
+            cmp.on_duty(),
+        ),
+        blocking=(
+            "l.surname = r.surname",
+            "l.warrant = r.warrant",
+            "l.initial = r.initial AND l.unit = r.command",
+            # Surnames misheard or mistyped still share the initial and the team.
+            "l.initial = r.initial AND l.unit = r.unit",
+            "l.forename = r.forename AND l.unit = r.command",
+        ),
+        training=("l.surname = r.surname", "l.warrant = r.warrant"),
+        deterministic=("l.warrant = r.warrant AND l.surname = r.surname",),
+        inputs=("complaints",),
+        every_record_is_someone=True,
+        # A complaint names someone; what stands against a link is usually a misheard
+        # warrant number, so a lower bar keeps recall without admitting namesakes (the
+        # ambiguity margin still holds two plausible officers back for review).
+        match_threshold=0.8,
+    )
+
+
+def system_account() -> LinkageTask:
+    display = "trim(a.display_name)"
+    has_comma = f"contains({display}, ',')"
+    surname_part = f"CASE WHEN {has_comma} THEN split_part({display}, ',', 1) ELSE split_part({display}, ' ', 1) END"
+    fore_part = f"CASE WHEN {has_comma} THEN split_part({display}, ',', 2) ELSE substr({display}, length(split_part({display}, ' ', 1)) + 2) END"
+    records = (
+        select(
+            **names(surname_part, fore_part),
+            unique_id="a.account_id",
+            stem="regexp_replace(upper(a.account_id), '[^A-Z]', '', 'g')",
+            created="a.created_date",
+            description="a.account_id || ' · ' || coalesce(a.system, '?') || ' · \"' || coalesce(a.display_name, '?') || '\" · created ' || coalesce(CAST(a.created_date AS VARCHAR), '?')",
+        )
+        + f"\nFROM system_accounts a WHERE {unlinked('system_account', 'a.account_id')}"
+    )
+    people = (
+        select(
+            **person_side(),
+            stem=f"upper(substr({norm('p.surname')}, 1, 5) || substr({first_name('p.forenames')}, 1, 1))",
+            start="p.start_date",
+            leave="p.leave_date",
+        )
+        + "\nFROM people p"
+    )
+    return LinkageTask(
+        name="system_account",
+        records_sql=records,
+        people_sql=people,
+        comparisons=(
+            cmp.surname(),
+            cmp.initial(),
+            cmp.forename(),
+            cmp.login_convention(),
+            cmp.served_when_created(),
+        ),
+        blocking=(
+            "l.surname = r.surname",
+            "l.initial = r.initial AND substr(l.surname, 1, 3) = substr(r.surname, 1, 3)",
+        ),
+        training=(
+            "l.surname = r.surname",
+            "l.initial = r.initial AND substr(l.surname, 1, 3) = substr(r.surname, 1, 3)",
+        ),
+        deterministic=("l.surname = r.surname AND l.forename = r.forename",),
+        inputs=("system_accounts",),
+        every_record_is_someone=True,
+    )
+
+
+# A register row has no id of its own: company number and row number make one.
+OFFICER_ID = "c.company_number || '/' || c._source_row"
+
+
+def company_officer() -> LinkageTask:
+    records = (
+        select(
+            **names("split_part(c.officer_name, ',', 1)", "split_part(c.officer_name, ',', 2)"),
+            unique_id=OFFICER_ID,
+            birth_year="c.birth_year",
+            birth_month="c.birth_month",
+            postcode=postcode("c.postcode"),
+            district=district("c.postcode"),
+            description="coalesce(c.officer_name, '?') || ' · ' || coalesce(c.officer_role, '?') || ' of ' || coalesce(c.company_name, '?') || ' (' || c.company_number || ') · born ' || coalesce(CAST(c.birth_month AS VARCHAR), '?') || '/' || coalesce(CAST(c.birth_year AS VARCHAR), '?') || ' · ' || coalesce(c.postcode, '?')",
+        )
+        + f"\nFROM company_officers c WHERE {unlinked('company_officer', OFFICER_ID)}"
+    )
+    people = select(**person_side()) + "\nFROM people p"
+    return LinkageTask(
+        name="company_officer",
+        records_sql=records,
+        people_sql=people,
+        comparisons=(
+            cmp.surname(),
+            cmp.initial(),
+            cmp.forename(),
+            cmp.middle_names(),
+            cmp.birth_month_year(),
+            cmp.address(),
+        ),
+        blocking=(
+            "l.surname = r.surname AND l.birth_year = r.birth_year",
+            "l.forename = r.forename AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month",
+            "l.postcode = r.postcode",
+        ),
+        training=(
+            "l.surname = r.surname AND l.birth_year = r.birth_year",
+            "l.postcode = r.postcode",
+        ),
+        deterministic=(
+            "l.surname = r.surname AND l.forename = r.forename AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.postcode = r.postcode",
+        ),
+        inputs=("company_officers",),
+    )
+
+
+def _subject_side() -> dict[str, str]:
+    return {
+        **names("s.surname", "s.forenames"),
+        "unique_id": "s.subject_id",
+        "dob": plausible_birth_date("s.date_of_birth"),
+        "birth_year": f"year({plausible_birth_date('s.date_of_birth')})",
+        "birth_month": f"month({plausible_birth_date('s.date_of_birth')})",
+        "postcode": postcode("s.postcode"),
+        "district": district("s.postcode"),
+        "description": "s.subject_id || ' · ' || coalesce(s.surname, '?') || ', ' || coalesce(s.forenames, '?') || ' · born ' || coalesce(CAST(s.date_of_birth AS VARCHAR), '?') || ' · ' || coalesce(s.postcode, '?') || coalesce(' · ' || s.flags, '')",
+    }
+
+
+PERSON_COMPARISONS = (
+    cmp.surname(),
+    cmp.initial(),
+    cmp.forename(),
+    cmp.date_of_birth(),
+    cmp.address(),
+)
+PERSON_BLOCKING = (
+    "l.surname = r.surname AND l.dob = r.dob",
+    "l.dob = r.dob AND l.postcode = r.postcode",
+    "l.surname = r.surname AND l.postcode = r.postcode",
+)
+PERSON_TRAINING = (
+    "l.surname = r.surname AND l.dob = r.dob",
+    "l.dob = r.dob AND l.postcode = r.postcode",
+)
+
+
+def record_subject_relative() -> LinkageTask:
+    """Record subjects who are someone's next of kin (the information-misuse detectors use these)."""
+    records = (
+        select(**_subject_side())
+        + f"\nFROM record_subjects s WHERE {unlinked('record_subject_relative', 's.subject_id')}"
+    )
+    people = (
+        select(
+            **names("n.surname", "n.forenames"),
+            unique_id="'nok' || n._source_row",
+            person_key="r.person_key",
+            relationship="n.relationship",
+            dob=plausible_birth_date("n.date_of_birth"),
+            birth_year=f"year({plausible_birth_date('n.date_of_birth')})",
+            birth_month=f"month({plausible_birth_date('n.date_of_birth')})",
+            postcode=postcode("n.postcode"),
+            district=district("n.postcode"),
+            description="'next of kin (' || coalesce(n.relationship, '?') || ') of ' || r.person_key || ': ' || coalesce(n.surname, '?') || ', ' || coalesce(n.forenames, '?') || ' · born ' || coalesce(CAST(n.date_of_birth AS VARCHAR), '?') || ' · ' || coalesce(n.postcode, '?')",
+        )
+        + "\nFROM next_of_kin n JOIN person_refs r ON r.ref = n.person_id"
+    )
+    return LinkageTask(
+        name="record_subject_relative",
+        records_sql=records,
+        people_sql=people,
+        comparisons=PERSON_COMPARISONS,
+        blocking=PERSON_BLOCKING,
+        training=PERSON_TRAINING,
+        deterministic=("l.surname = r.surname AND l.dob = r.dob AND l.forename = r.forename",),
+        inputs=("record_subjects", "next_of_kin"),
+        # One police record can be the sister of two officers.
+        one_person_per_record=False,
+    )
+
+
+def record_subject_person() -> LinkageTask:
+    """Record subjects who are themselves members of the workforce (colleagues on record)."""
+    records = (
+        select(**_subject_side())
+        + f"\nFROM record_subjects s WHERE {unlinked('record_subject_person', 's.subject_id')}"
+    )
+    people = select(**person_side(), relationship="'self'") + "\nFROM people p"
+    return LinkageTask(
+        name="record_subject_person",
+        records_sql=records,
+        people_sql=people,
+        comparisons=PERSON_COMPARISONS,
+        blocking=PERSON_BLOCKING,
+        training=PERSON_TRAINING,
+        deterministic=("l.surname = r.surname AND l.dob = r.dob AND l.forename = r.forename",),
+        inputs=("record_subjects",),
+    )
+
+
+def all_tasks() -> tuple[LinkageTask, ...]:
+    return (
+        system_account(),
+        complaint_subject(),
+        company_officer(),
+        record_subject_relative(),
+        record_subject_person(),
+    )
+
+
+def task_defaults() -> dict[str, float | None]:
+    """Each task's own match threshold, where it sets one."""
+    return {t.name: t.match_threshold for t in all_tasks()}

@@ -15,13 +15,17 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
 from probity.pipeline import run_pipeline
+from probity.publish.results import PublishedRun
+from probity.resolve.quality import linkage_quality
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.tables import force_tables
 from probity.synth.write import default_truth_dir, write_force
+from probity.warehouse.engine import DuckDBEngine
 
 GIB = 1 << 30
 
@@ -112,6 +116,26 @@ def main() -> None:
     for name, t in report["tables"].items():
         print(f"{name:<22}{t['rows_read']:>14,}{t['rows_quarantined']:>13,}")
     print(f"\nqueue: {report['queue']}")
+    print_linkage(report, workspace, default_truth_dir(exports))
+
+
+def print_linkage(report: dict[str, Any], workspace: Path, truth: Path) -> None:
+    """Per linkage task: counts, seconds, and quality against the synthetic truth."""
+    run = PublishedRun.open(workspace)
+    engine = DuckDBEngine(run.workspace.warehouse(run.run_id), read_only=True)
+    quality = linkage_quality(engine, truth) if truth.exists() else {}
+    engine.close()
+    print(
+        f"\n{'linkage task':<26}{'linked':>9}{'review':>8}{'seconds':>9}{'precision':>11}{'recall':>8}{'F1':>7}"
+    )
+    for task, c in report["identities"].items():
+        q = quality.get(task)
+        figures = (
+            f"{q.precision:>11.3f}{q.recall:>8.3f}{q.f1:>7.3f}"
+            if q
+            else f"{'–':>11}{'–':>8}{'–':>7}"
+        )
+        print(f"{task:<26}{c['linked']:>9,}{c['uncertain']:>8,}{c['seconds']:>9.1f}{figures}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from probity.governance.audit import AuditLog
+from probity.resolve.judgements import JudgementStore
 
 QUEUE_HEADER = ["rank", "subject", "purpose", "priority", "concerns", "signals", "reason"]
 
@@ -202,3 +204,66 @@ def test_docs_detector_catalogue_is_generated_from_the_registry() -> None:
     assert docs.read_text() == markdown(), (
         "run: probity detectors --format markdown > docs/detectors.md"
     )
+
+
+def test_links_csv_has_the_documented_columns(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                probity(
+                    "links", "--workspace", ws, "--task", "system_account", "--format", "csv"
+                ).stdout
+            )
+        )
+    )
+    assert rows[0] == ["task", "record_id", "subject", "probability", "method"]
+    assert len(rows) > 100
+    assert all(
+        r[0] == "system_account" and r[2].startswith("P-") and 0 < float(r[3]) <= 1
+        for r in rows[1:]
+    )
+
+
+def test_links_need_a_known_task(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    result = probity("links", "--workspace", ws, "--task", "gossip", check=False)
+    assert result.returncode == 2 and "complaint_subject" in result.stderr
+
+
+def test_links_review_takes_judgements_from_the_terminal_and_audits_them(
+    small_run: Path, tmp_path: Path
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(small_run, ws)
+    assert (
+        probity("links", "review", "--workspace", ws, check=False).returncode == 2
+    )  # no reason given
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "probity",
+            "links",
+            "review",
+            "--workspace",
+            str(ws),
+            "--task",
+            "complaint_subject",
+            "--reason",
+            "weekly review",
+            "--actor",
+            "sgt.review",
+        ],
+        input="n\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 judgements recorded" in result.stdout
+    actions = [e["action"] for e in AuditLog(ws).entries() if e["actor"] == "sgt.review"]
+    assert actions[0] == "clerical_review"
+    assert "link_judgement" in actions[1:]
+    decisions = {j.decision for j in JudgementStore(ws).latest()}
+    assert decisions == {"reject"}

@@ -4,7 +4,6 @@ the output contract (`spec/outputs.md`)."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 import time
@@ -214,42 +213,43 @@ def queue(
     ] = None,
 ) -> None:
     """The review queue, highest priority first."""
-    from probity.governance.audit import AuditLog
-    from probity.publish.results import QUEUE_COLUMNS, PublishedRun, RevealRefused
-    from probity.publish.results import reveal as reveal_identity
+    from probity.publish.results import QUEUE_COLUMNS, PublishedRun
 
-    if reveal and not (reason and reason.strip()):
-        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+    _require_reason(reveal, reason)
     try:
         published = PublishedRun.open(workspace)
         rows = published.queue(purpose.value if purpose else None, limit)
     except WorkspaceError as e:
         _fail(str(e))
+    _identify(rows, workspace, reveal, reason, actor, "cli queue")
+    _emit(rows, QUEUE_COLUMNS, fmt.value, f"Review queue (run {published.run_id})")
+
+
+def _require_reason(reveal: bool, reason: str | None) -> None:
+    if reveal and not (reason and reason.strip()):
+        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+
+
+def _identify(
+    rows: list[dict[str, Any]],
+    workspace: Path,
+    reveal: bool,
+    reason: str | None,
+    actor: str | None,
+    channel: str,
+) -> None:
+    """Take the internal key off each row; with --reveal, put the HR id in place of the
+    pseudonym, writing one audit event per person revealed."""
+    from probity.governance.audit import AuditLog
+    from probity.publish.results import reveal as reveal_identity
+
     audit = AuditLog(workspace)
     for row in rows:
         person_key = row.pop("person_key")
         if reveal:
-            try:
-                row["subject"] = reveal_identity(
-                    audit, actor, person_key, row["subject"], reason, "cli queue", row["purpose"]
-                )
-            except RevealRefused as e:
-                _fail(str(e), 2)
-    if fmt is QueueFormat.csv:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(QUEUE_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: r[k] for k in QUEUE_COLUMNS} for r in rows)
-        sys.stdout.write(buf.getvalue())
-    elif fmt is QueueFormat.json:
-        sys.stdout.write(
-            json.dumps([{k: r[k] for k in QUEUE_COLUMNS} for r in rows], indent=2) + "\n"
-        )
-    else:
-        table = Table(*QUEUE_COLUMNS, title=f"Review queue (run {published.run_id})")
-        for r in rows:
-            table.add_row(*(str(r[k]) for k in QUEUE_COLUMNS))
-        out.print(table)
+            row["subject"] = reveal_identity(
+                audit, actor, person_key, row["subject"], reason, channel, row.get("purpose")
+            )
 
 
 @app.command()
@@ -364,28 +364,19 @@ def links(
     """Links made by the current run for one task: task, record_id, subject, probability, method."""
     if ctx.invoked_subcommand:
         return
-    from probity.governance.audit import AuditLog
     from probity.publish.results import PublishedRun
-    from probity.publish.results import reveal as reveal_identity
     from probity.resolve.tasks import all_tasks
 
     names = [t.name for t in all_tasks()]
     if task not in names:
         _fail(f"--task is one of: {', '.join(names)}", 2)
     assert task is not None
-    if reveal and not (reason and reason.strip()):
-        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+    _require_reason(reveal, reason)
     try:
         rows = PublishedRun.open(workspace).links(task, min_probability)
     except WorkspaceError as e:
         _fail(str(e))
-    audit = AuditLog(workspace)
-    for row in rows:
-        person_key = row.pop("person_key")
-        if reveal:
-            row["subject"] = reveal_identity(
-                audit, actor, person_key, row["subject"], reason, "cli links"
-            )
+    _identify(rows, workspace, reveal, reason, actor, "cli links")
     _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
 
 

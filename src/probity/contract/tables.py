@@ -531,3 +531,9 @@ _BY_NAME = {t.name: t for t in TABLES}
 
 def table_spec(name: str) -> TableSpec:
     return _BY_NAME[name]
+
+
+def vocabulary(table: str, column: str, leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A column's allowed values, in the contract's order."""
+    values = table_spec(table).column(column).vocabulary or ()
+    return tuple(v for v in values if v not in leave_out)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from probity.contract.tables import vocabulary
 from probity.synth.duty import WORKING
 from probity.synth.names import AREA_OUTWARD, draw_forenames, draw_surnames, postcodes
 
@@ -29,24 +30,10 @@ GRADE_P = np.array([0.25, 0.4, 0.3, 0.05])
 # Subject ethnicity mix of a London area, for stop and search and use of force records.
 SUBJECT_ETHNICITY = np.array(["White", "Black", "Asian", "Mixed", "Other", "Not stated"])
 SUBJECT_ETHNICITY_P = np.array([0.45, 0.2, 0.18, 0.07, 0.05, 0.05])
-TACTICS = np.array(
-    [
-        "handcuffing_compliant",
-        "handcuffing_non_compliant",
-        "unarmed_skills",
-        "baton",
-        "irritant_spray",
-        "taser_drawn",
-        "taser_fired",
-        "limb_restraints",
-        "spit_guard",
-        "other",
-    ]
-)
+
+TACTICS = np.array(vocabulary("use_of_force", "tactic"))
 TACTIC_P = np.array([0.45, 0.2, 0.15, 0.02, 0.03, 0.07, 0.02, 0.03, 0.02, 0.01])
-SEARCH_OUTCOMES = np.array(
-    ["nfa", "arrest", "community_resolution", "penalty_notice", "cannabis_warning", "other"]
-)
+SEARCH_OUTCOMES = np.array(vocabulary("stop_search", "outcome"))
 SEARCH_OUTCOME_P = np.array([0.7, 0.14, 0.06, 0.03, 0.05, 0.02])
 
 

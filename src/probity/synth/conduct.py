@@ -12,26 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from probity.contract.tables import ALLEGATIONS
+from probity.contract.tables import ALLEGATIONS, vocabulary
 from probity.synth.duty import WORKING
 from probity.synth.names import typo
 from probity.synth.world import World
 
 ALLEGATION_BIAS = {"Black": 1.81, "Asian": 1.55, "Mixed": 1.41}
 ALLEGATION_P = np.array([0.2, 0.08, 0.01, 0.04, 0.35, 0.2, 0.01, 0.02, 0.09])
-COMPLAINT_OUTCOMES = np.array(["upheld", "not_upheld", "withdrawn", "service_level"])
+COMPLAINT_OUTCOMES = np.array(vocabulary("complaints", "outcome", leave_out=("pending",)))
 COMPLAINT_OUTCOME_P = np.array([0.1, 0.55, 0.12, 0.23])
-CONDUCT_OUTCOMES = np.array(
-    [
-        "no_case_to_answer",
-        "reflective_practice",
-        "management_action",
-        "written_warning",
-        "final_written_warning",
-        "dismissal",
-        "resigned_or_retired",
-    ]
-)
+CONDUCT_OUTCOMES = np.array(vocabulary("conduct_cases", "outcome", leave_out=("pending",)))
 CONDUCT_OUTCOME_P = np.array([0.55, 0.2, 0.12, 0.06, 0.03, 0.02, 0.02])
 
 

@@ -14,11 +14,15 @@ TYPOLOGY = {
     "relatives_lookup": "relative_lookup",
     "overtime_while_absent": "overtime_while_absent",
     "undeclared_directorship": "undeclared_directorship",
+    "vetting_gap": "vetting_gap",
+    "victim_lookups_after_closure": "victim_lookups_after_closure",
 }
 CONCERN = {
     "relatives_lookup": "information_misuse",
     "overtime_while_absent": "claims_and_attendance",
     "undeclared_directorship": "undeclared_interest",
+    "vetting_gap": "vetting_compliance",
+    "victim_lookups_after_closure": "abuse_of_position_sexual",
 }
 
 

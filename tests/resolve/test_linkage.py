@@ -205,3 +205,13 @@ def test_bad_inputs_produce_no_link_rather_than_a_wrong_one(tmp_path: Path) -> N
         for r in engine.fetch("SELECT record_id FROM links WHERE task = 'record_subject_relative'")
     }
     assert linked == {"S1"}
+
+
+def test_no_linkage_task_compares_sex_or_ethnicity() -> None:
+    import re
+
+    from probity.resolve.tasks import all_tasks
+
+    for task in all_tasks():
+        text = " ".join([task.records_sql, task.people_sql, repr(task.comparisons), *task.blocking])
+        assert not re.search(r"\b(sex|ethnicity)\b", text), task.name

@@ -84,20 +84,25 @@ def test_same_seed_gives_the_same_force() -> None:
 
 @pytest.fixture(scope="module")
 def larger_force() -> dict[str, object]:
-    return force_tables(build_force(SynthSpec(4000, 1, 21))).tables  # type: ignore[return-value]
+    force = force_tables(build_force(SynthSpec(4000, 2, 21)))
+    return {**force.tables, "identity_links": force.truth["identity_links"]}
 
 
 def test_historic_allegations_carry_the_casey_review_bias(larger_force: dict[str, object]) -> None:
     """Black officers get more allegations than White colleagues with the same exposure."""
     con = duckdb.connect()
-    for name in ("people", "complaints", "incident_attendance"):
+    for name in ("people", "identity_links", "incident_attendance", "stop_search"):
         con.register(name, larger_force[name])
     rows = con.execute(
-        """WITH exposure AS (SELECT person_id, count(*) AS n FROM incident_attendance GROUP BY 1),
-                named AS (SELECT p.person_id, count(c.complaint_id) AS complaints FROM people p
-                          LEFT JOIN complaints c ON c.subject_warrant_number = p.warrant_number GROUP BY 1)
-           SELECT p.ethnicity, sum(complaints) / sum(e.n) FROM people p JOIN exposure e USING (person_id)
-           JOIN named USING (person_id) WHERE p.ethnicity IN ('Black', 'White') GROUP BY 1"""
+        """WITH exposure AS (
+               SELECT person_id, sum(w) AS n FROM (
+                   SELECT person_id, 1 AS w FROM incident_attendance
+                   UNION ALL SELECT person_id, 2 FROM stop_search) GROUP BY 1),
+                complaints AS (SELECT person_id, count(*) AS n FROM identity_links
+                               WHERE task = 'complaint_subject' GROUP BY 1)
+           SELECT p.ethnicity, sum(coalesce(c.n, 0)) / sum(e.n) FROM people p
+           JOIN exposure e USING (person_id) LEFT JOIN complaints c USING (person_id)
+           WHERE p.ethnicity IN ('Black', 'White') GROUP BY 1"""
     ).fetchall()
     rate = dict(rows)
-    assert rate["Black"] / rate["White"] > 1.3
+    assert 1.4 < rate["Black"] / rate["White"] < 2.3, rate

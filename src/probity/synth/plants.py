@@ -498,6 +498,57 @@ def decoy_event_overtime(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_victim_follow_up(world: World, pick: Picker, k: int) -> None:
+    """Officers who follow up a vulnerable victim after closure, citing the incident."""
+    rng = world.rng
+    inc = world.incidents
+    victims = {
+        int(i): int(s)
+        for i, s, r in zip(inc.sub_incident, inc.sub_subject, inc.sub_role, strict=True)
+        if r == "victim" and inc.category[i] == "domestic"
+    }
+    rows = np.flatnonzero(np.isin(inc.att_incident, list(victims)))
+    attended = np.zeros(world.n, dtype=bool)
+    attended[inc.att_person[rows]] = True
+    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
+        a = int(rng.choice(rows[inc.att_person[rows] == person]))
+        incident = int(inc.att_incident[a])
+        victim = victims[incident]
+        world.subjects.flags[victim].update({"victim", "vulnerable"})
+        closed = inc.closed[incident].astype("datetime64[s]")
+        times = [closed + np.timedelta64(int(rng.integers(3, 20)) * 86400, "s") for _ in range(4)]
+        world.extra_lookups.append(
+            LogBlock(
+                np.array(times, dtype="datetime64[s]"),
+                np.full(4, world.account_of[person]),
+                np.zeros(4, dtype=np.int64),
+                np.full(4, victim),
+                np.full(4, incident),
+            )
+        )
+        world.decoy(
+            person,
+            "abuse_of_position_sexual",
+            "safeguarding follow-up of a victim after closure, citing the incident",
+        )
+
+
+def decoy_renewed_vetting(world: World, pick: Picker, k: int) -> None:
+    """An old clearance lapsed long ago, replaced by the current one."""
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        world.add_row(
+            "vetting",
+            {
+                "person": person,
+                "vetting_level": "NPPV2",
+                "granted_date": world.date(0) - np.timedelta64(4000, "D"),
+                "expiry_date": world.date(0) - np.timedelta64(400, "D"),
+                "status": "lapsed",
+            },
+        )
+        world.decoy(person, "vetting_compliance", "an old clearance lapsed; a current one is held")
+
+
 def decoy_overtime_after_sickness(world: World, pick: Picker, k: int) -> None:
     sick_end = {}
     for s in world.spells:
@@ -541,3 +592,5 @@ def plant_all(world: World) -> None:
     decoy_register_namesakes(world, pick, k, serial)
     decoy_event_overtime(world, pick, k)
     decoy_overtime_after_sickness(world, pick, k)
+    decoy_victim_follow_up(world, pick, k)
+    decoy_renewed_vetting(world, pick, k)

@@ -160,17 +160,26 @@ def _people_tables(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     granted = np.maximum(
         p.start_date, world.day0 - rng.integers(0, 3000, world.n).astype("timedelta64[D]")
     )
-    expiry = granted + np.timedelta64(3650, "D")
+    # Routine clearances are renewed in time: none expires inside the period.
+    period_end = world.date(world.days - 1)
+    renewal = period_end + rng.integers(30, 2000, world.n).astype("timedelta64[D]")
+    expiry = np.maximum(granted + np.timedelta64(3650, "D"), renewal)
     for person, (lvl, st, day) in world.vetting_override.items():
         level[person] = lvl
         status[person] = st
         expiry[person] = world.date(day)
+    vetting = _merge(
+        {
+            "person": np.arange(world.n),
+            "vetting_level": level,
+            "granted_date": granted,
+            "expiry_date": expiry,
+            "status": status,
+        },
+        world.extra_rows.get("vetting", []),
+    )
     tables["vetting"] = table(
-        person_id=refs("vetting", np.arange(world.n)),
-        vetting_level=level,
-        granted_date=granted,
-        expiry_date=expiry,
-        status=status,
+        person_id=refs("vetting", vetting.pop("person").astype(np.int64)), **vetting
     )
     courses = np.array(
         [

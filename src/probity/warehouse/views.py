@@ -17,7 +17,7 @@ DERIVED: tuple[tuple[str, str], ...] = (
         "person_dim",
         """SELECT p.person_id AS person_key, p.staff_type, p.rank, p.role, p.unit_code,
                   coalesce(u.kind, 'unknown') AS unit_kind, u.command, p.start_date, p.leave_date,
-                  p.line_manager_id
+                  p.line_manager_id, p._source_file, p._source_row
            FROM people p LEFT JOIN units u ON u.unit_code = p.unit_code""",
     ),
     (

@@ -1,0 +1,113 @@
+"""Repeated look-ups of a vulnerable victim, met on duty, after the incident was closed."""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+
+
+def _evidence(p: Params) -> str:
+    return f"""
+    WITH met AS (  -- victims the person met on duty, in incidents that put them at risk
+        SELECT DISTINCT r.person_key, s.subject_id, i.incident_ref, i.closed_time
+        FROM incident_attendance a
+        JOIN person_refs r ON r.ref = a.person_id
+        JOIN incidents i ON i.incident_ref = a.incident_ref
+        JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
+        JOIN record_subjects rs ON rs.subject_id = s.subject_id
+        WHERE i.closed_time IS NOT NULL
+          AND (list_contains(string_split(coalesce(rs.flags, ''), ';'), 'vulnerable')
+               OR i.category IN ('domestic', 'sexual_offence'))
+    ),
+    later AS (
+        SELECT m.person_key, m.incident_ref, l._source_file, l._source_row, l.event_time, l.subject_id,
+               l.action, l.linked_reference
+        FROM access_log l
+        JOIN account_person ap ON ap.account_id = l.account_id
+        JOIN met m ON m.person_key = ap.person_key AND m.subject_id = l.subject_id
+        WHERE l.subject_kind = 'person'
+          AND l.event_time > m.closed_time + INTERVAL {int(p["grace_days"])} DAY
+    ),
+    purposeful AS (
+        -- Citing an incident the person attends is a policing purpose ...
+        SELECT x._source_row FROM later x
+        JOIN incident_attendance a ON a.incident_ref = x.linked_reference
+        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
+        UNION ALL
+        -- ... and so is a look-up while another incident of theirs with this person is open.
+        SELECT x._source_row FROM later x
+        JOIN incident_subjects s ON s.subject_id = x.subject_id
+        JOIN incidents i ON i.incident_ref = s.incident_ref
+        JOIN incident_attendance a ON a.incident_ref = i.incident_ref
+        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
+        WHERE x.event_time BETWEEN i.opened_time
+              AND coalesce(i.closed_time, i.opened_time) + INTERVAL {int(p["grace_days"])} DAY
+    ),
+    on_duty AS (
+        SELECT x._source_row FROM later x JOIN duty_intervals d
+          ON d.person_key = x.person_key AND x.event_time BETWEEN d.shift_start AND d.shift_end
+    )
+    SELECT DISTINCT x.person_key, 'access_log' AS source_table, x._source_file AS source_file,
+           x._source_row AS source_row, x.event_time AS occurred_at,
+           x.action || ' of victim ' || x.subject_id || ' from ' || x.incident_ref || ' after it closed'
+             || CASE WHEN x._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
+             AS detail,
+           x.subject_id, x.incident_ref, x._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
+    FROM later x WHERE x._source_row NOT IN (SELECT _source_row FROM purposeful)
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    WITH per_victim AS (
+        SELECT person_key, subject_id, any_value(incident_ref) AS incident_ref, count(*) AS n,
+               count(*) FILTER (WHERE off_duty) AS off, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM _evidence GROUP BY person_key, subject_id
+        HAVING count(*) >= {int(p["min_lookups"])} AND count(DISTINCT CAST(occurred_at AS DATE)) >= 2
+    )
+    SELECT person_key,
+           least(1.0, 0.55 + 0.04 * sum(n) + 0.04 * sum(off)) AS strength,
+           'Looked up ' || CASE WHEN count(*) > 1 THEN count(*) || ' vulnerable victims' ELSE 'a vulnerable victim' END
+             || ' met on duty (' || string_agg(incident_ref, ', ') || ') ' || sum(n) || ' times after the incident closed, '
+             || {date_range_sql("min(first_at)", "max(last_at)")}
+             || CASE WHEN sum(off) > 0 THEN ' (' || sum(off) || ' while off duty)' ELSE '' END
+             || ', citing no incident they attend.' AS reason,
+           min(first_at) AS period_start, max(last_at) AS period_end
+    FROM per_victim GROUP BY person_key
+    """
+
+
+DETECTOR = Detector(
+    name="victim_lookups_after_closure",
+    concern="abuse_of_position_sexual",
+    purpose="professional_standards",
+    title="Look-ups of a vulnerable victim after the incident closed",
+    looks_for=(
+        "Repeated searches or views of a victim the person met at a domestic or sexual-offence "
+        "incident (or one flagged vulnerable), made after the incident was closed, citing no "
+        "incident the person attends and made while no other incident of theirs involving the "
+        "victim was open, on at least two different days; look-ups off duty weigh more."
+    ),
+    why=(
+        "Abuse of position for a sexual purpose is among the most serious findings against police "
+        "officers; repeated look-ups of a victim after closure, often off duty, are an early sign."
+    ),
+    inputs=(
+        "access_log",
+        "incident_attendance",
+        "incident_subjects",
+        "incidents",
+        "record_subjects",
+    ),
+    innocent_explanations=(
+        "Follow-up safeguarding work tasked to the officer but recorded under a new reference.",
+        "A court case or re-opened investigation not linked to the look-ups.",
+    ),
+    thresholds=(
+        Threshold(
+            "min_lookups", 3, "look-ups of one victim after closure before a signal is raised"
+        ),
+        Threshold("grace_days", 2, "days after closure in which follow-up look-ups are ordinary"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.exports import UNITS, person, shift, write_csv
+from tests.warehouse import signals
+
+
+def lookup(account: str, subject: str, when: str, ref: str | None = None) -> dict[str, object]:
+    return {
+        "event_time": when,
+        "account_id": account,
+        "action": "view",
+        "subject_kind": "person",
+        "subject_id": subject,
+        "linked_reference": ref,
+    }
+
+
+def force(folder: Path) -> Path:
+    write_csv(folder, "people", [person("E1"), person("E2"), person("E3")])
+    write_csv(folder, "units", UNITS)
+    write_csv(
+        folder,
+        "roster",
+        [shift("E1", "2026-02-01"), shift("E2", "2026-02-01"), shift("E3", "2026-02-01")],
+    )
+    write_csv(
+        folder,
+        "system_accounts",
+        [{"account_id": f"A{i}", "person_id": f"E{i}"} for i in (1, 2, 3)],
+    )
+    write_csv(
+        folder,
+        "incidents",
+        [
+            {
+                "incident_ref": "CAD1",
+                "opened_time": "2026-01-10T22:00",
+                "closed_time": "2026-01-11T03:00",
+                "category": "domestic",
+            },
+            {
+                "incident_ref": "CAD2",
+                "opened_time": "2026-01-12T10:00",
+                "closed_time": "2026-01-12T12:00",
+                "category": "theft",
+            },
+            {
+                "incident_ref": "CAD3",
+                "opened_time": "2026-03-01T10:00",
+                "closed_time": "2026-03-20T12:00",
+                "category": "domestic",
+            },
+        ],
+    )
+    write_csv(
+        folder,
+        "incident_attendance",
+        [
+            {"incident_ref": "CAD1", "person_id": "E1", "attendance_role": "attending"},
+            {"incident_ref": "CAD2", "person_id": "E2", "attendance_role": "attending"},
+            {"incident_ref": "CAD1", "person_id": "E3", "attendance_role": "attending"},
+            {"incident_ref": "CAD3", "person_id": "E3", "attendance_role": "oic"},
+        ],
+    )
+    write_csv(
+        folder,
+        "record_subjects",
+        [
+            {"subject_id": "V1", "surname": "Rossi", "flags": "victim;vulnerable"},
+            {"subject_id": "V2", "surname": "Nowak", "flags": "victim"},
+        ],
+    )
+    write_csv(
+        folder,
+        "incident_subjects",
+        [
+            {"incident_ref": "CAD1", "subject_id": "V1", "subject_role": "victim"},
+            {"incident_ref": "CAD2", "subject_id": "V2", "subject_role": "victim"},
+            {"incident_ref": "CAD3", "subject_id": "V1", "subject_role": "victim"},
+        ],
+    )
+    write_csv(
+        folder,
+        "access_log",
+        [
+            # E1: three look-ups of the victim weeks after closure, two in the evening off duty.
+            lookup("A1", "V1", "2026-01-25T21:30"),
+            lookup("A1", "V1", "2026-02-01T10:00"),
+            lookup("A1", "V1", "2026-02-08T22:15"),
+            # E2: a theft victim who is not vulnerable, looked up after closure: not this typology.
+            lookup("A2", "V2", "2026-01-25T21:30"),
+            lookup("A2", "V2", "2026-02-01T10:00"),
+            lookup("A2", "V2", "2026-02-08T22:15"),
+            # E3: the same victim again, but in a new case E3 is the officer in charge of.
+            lookup("A3", "V1", "2026-03-02T10:00", "CAD3"),
+            lookup("A3", "V1", "2026-03-05T10:00", "CAD3"),
+            lookup("A3", "V1", "2026-03-09T10:00", "CAD3"),
+        ],
+    )
+    return folder
+
+
+def test_repeated_lookups_of_a_vulnerable_victim_after_closure_are_flagged(tmp_path: Path) -> None:
+    assert signals(force(tmp_path), "victim_lookups_after_closure")["E1"] == (
+        "Looked up a vulnerable victim met on duty (CAD1) 3 times after the incident closed, "
+        "between 25 Jan 2026 and 8 Feb 2026 (2 while off duty), citing no incident they attend."
+    )
+
+
+def test_victims_who_are_not_vulnerable_and_lookups_for_a_new_case_are_not_flagged(
+    tmp_path: Path,
+) -> None:
+    found = signals(force(tmp_path), "victim_lookups_after_closure")
+    assert "E2" not in found
+    assert "E3" not in found

@@ -16,6 +16,11 @@ TYPOLOGY = {
     "undeclared_directorship": "undeclared_directorship",
     "vetting_gap": "vetting_gap",
     "victim_lookups_after_closure": "victim_lookups_after_closure",
+    "nominal_lookups": "nominal_lookups",
+    "sustained_hours": "sustained_hours",
+    "complaint_rate": "repeated_theme",
+    "force_rate": "force_far_above_peers",
+    "unit_allegation_cluster": "unit_cluster",
 }
 CONCERN = {
     "relatives_lookup": "information_misuse",
@@ -23,6 +28,11 @@ CONCERN = {
     "undeclared_directorship": "undeclared_interest",
     "vetting_gap": "vetting_compliance",
     "victim_lookups_after_closure": "abuse_of_position_sexual",
+    "nominal_lookups": "corrupt_association",
+    "sustained_hours": "welfare",
+    "complaint_rate": "complaint_pattern",
+    "force_rate": "use_of_powers",
+    "unit_allegation_cluster": "team_culture",
 }
 
 

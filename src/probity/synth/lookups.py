@@ -28,6 +28,7 @@ DAILY_RATE = {
     "Professional standards": 10.0,
 }
 DEFAULT_DAILY_RATE = 3.0
+INTELLIGENCE_ROLES = ("Intelligence analyst", "Intelligence")
 
 LOG_SCHEMA = pa.schema(
     [
@@ -111,8 +112,11 @@ def routine_lookups(
     person_bcu: np.ndarray,
     n_person_subjects: int,
     n_other_per_kind: int,
+    nominals_by_bcu: list[np.ndarray],
+    nominal_share: np.ndarray,
 ) -> LogBlock:
-    """Look-ups in the course of ordinary duty: during shifts, of the person's own area."""
+    """Look-ups in the course of ordinary duty: during shifts, of the person's own area.
+    Intelligence roles spend part of their searches on the area's organised-crime nominals."""
     block = duty[people]
     rows, days = np.nonzero(np.isin(block, WORKING))
     counts = rng.poisson(rate[people[rows]])
@@ -132,9 +136,15 @@ def routine_lookups(
     is_person = kinds == 0
     bcu = person_bcu[p[is_person]]
     pick = np.empty(int(is_person.sum()), dtype=np.int64)
+    targets_nominal = rng.random(len(pick)) < nominal_share[p[is_person]]
     for b, pool in enumerate(person_subjects_by_bcu):
-        sel = bcu == b
+        sel = (bcu == b) & ~targets_nominal
         pick[sel] = rng.choice(pool, int(sel.sum()))
+        focus = (bcu == b) & targets_nominal
+        if focus.any() and len(nominals_by_bcu[b]):
+            pick[focus] = rng.choice(nominals_by_bcu[b], int(focus.sum()))
+        elif focus.any():
+            pick[focus] = rng.choice(pool, int(focus.sum()))
     subject[is_person] = pick
     return LogBlock(time, account_of[p], kinds, subject, np.full(n, -1))
 

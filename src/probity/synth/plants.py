@@ -368,6 +368,16 @@ def decoy_busy_analysts(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_intelligence_nominal_work(world: World, pick: Picker, k: int) -> None:
+    """Analysts return to nominals as their job; so do their peers (see `routine_lookups`)."""
+    for person in pick.take(world.people.role == "Intelligence analyst", k):
+        world.decoy(
+            person,
+            "corrupt_association",
+            "intelligence analyst: repeated nominal look-ups, as peers",
+        )
+
+
 def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
     """Officers who, on duty and citing the incident, look up a stranger who shares their surname."""
     rng = world.rng
@@ -533,6 +543,58 @@ def decoy_victim_follow_up(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_event_fortnight(world: World, pick: Picker, k: int) -> None:
+    """A fortnight of long days for a big event: heavy, but short-lived."""
+    rng = world.rng
+    response = world.units.kind[world.people.unit] == "response"
+    for person in pick.take(response & (world.people.staff_type == "officer"), k):
+        first = int(rng.integers(0, max(1, world.days - 14)))
+        for day in range(first, first + 14):
+            if world.duty[person, day] == CODE["rest_day"]:
+                world.duty[person, day] = CODE["day"]
+            code = world.duty[person, day]
+            if code in WORKING:
+                _overtime(
+                    world, person, day, float(SHIFT_START_H[code] + SHIFT_HOURS[code]), 4.0, "event"
+                )
+        world.decoy(person, "welfare", "two weeks of long days for a big event, then normal hours")
+
+
+def decoy_busiest_responders(world: World, pick: Picker, k: int) -> None:
+    """The response officers who attend the most incidents: more force, in proportion."""
+    attended = np.bincount(world.incidents.att_person, minlength=world.n)
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
+    busiest = response & (attended >= np.quantile(attended[response], 0.9))
+    for person in pick.take(busiest, k):
+        world.decoy(
+            person,
+            "use_of_powers",
+            "attends the most incidents: many uses of force, at the usual rate",
+        )
+
+
+def decoy_scattered_allegations(world: World, pick: Picker, k: int) -> None:
+    """Single discriminatory-behaviour complaints in different teams: no cluster."""
+    rng = world.rng
+    public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"])
+    cluster_units = {p["unit_code"] for p in world.planted if p["concern"] == "team_culture"}
+    outside = ~np.isin(world.units.code[world.people.unit], list(cluster_units))
+    taken_units: set[int] = set()
+    for person in pick.take(public & outside & (world.people.staff_type == "officer"), 4 * k):
+        unit = int(world.people.unit[person])
+        if unit in taken_units or len(taken_units) >= k:
+            pick.used.discard(person)
+            continue
+        taken_units.add(unit)
+        day = int(rng.integers(0, world.days))
+        world.add_row("complaints", complaint_row(world, person, day, "discriminatory_behaviour"))
+        world.decoy(
+            person, "team_culture", "one discriminatory-behaviour complaint, alone in their team"
+        )
+
+
 def decoy_renewed_vetting(world: World, pick: Picker, k: int) -> None:
     """An old clearance lapsed long ago, replaced by the current one."""
     for person in pick.take(np.ones(world.n, dtype=bool), k):
@@ -594,3 +656,7 @@ def plant_all(world: World) -> None:
     decoy_overtime_after_sickness(world, pick, k)
     decoy_victim_follow_up(world, pick, k)
     decoy_renewed_vetting(world, pick, k)
+    decoy_intelligence_nominal_work(world, pick, k)
+    decoy_event_fortnight(world, pick, k)
+    decoy_busiest_responders(world, pick, k)
+    decoy_scattered_allegations(world, pick, k)

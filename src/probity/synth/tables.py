@@ -17,6 +17,7 @@ from probity.synth.duty import WORKING, shift_times
 from probity.synth.lookups import (
     DAILY_RATE,
     DEFAULT_DAILY_RATE,
+    INTELLIGENCE_ROLES,
     blocks_of,
     concat,
     incident_lookups,
@@ -488,6 +489,9 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     by_bcu = [np.flatnonzero(world.subjects.bcu == b) for b in range(n_bcu)]
     inc = world.incidents
     n_terminals = max(50, world.n // 4)
+    nominal = np.array(["ocg_nominal" in f for f in world.subjects.flags])
+    nominals_by_bcu = [np.flatnonzero(nominal & (world.subjects.bcu == b)) for b in range(n_bcu)]
+    nominal_share = np.where(np.isin(world.people.role, list(INTELLIGENCE_ROLES)), 0.05, 0.0)
     for block in blocks_of(world.n, BLOCK):
         routine = routine_lookups(
             rng,
@@ -500,6 +504,8 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
             world.person_bcu,
             len(world.subjects),
             n_other,
+            nominals_by_bcu,
+            nominal_share,
         )
         mine = np.isin(inc.att_person, block)
         linked = incident_lookups(

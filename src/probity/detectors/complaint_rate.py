@@ -1,0 +1,92 @@
+"""Complaints beyond what comparable duties explain: rates per unit of public contact, shrunk
+toward the peer-group rate (empirical Bayes) before they are compared."""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+
+
+def _evidence(p: Params) -> str:
+    return """
+    SELECT l.person_key, 'complaints' AS source_table, c._source_file AS source_file, c._source_row AS source_row,
+           CAST(coalesce(c.incident_date, c.received_date) AS TIMESTAMP) AS occurred_at,
+           c.complaint_id || ': ' || replace(coalesce(c.allegation_category, 'unspecified'), '_', ' ')
+             || ' (' || coalesce(c.complainant_type, '?') || ' complainant, ' || coalesce(c.outcome, '?') || ')'
+             AS detail,
+           c.allegation_category
+    FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
+    """
+
+
+def _signals(p: Params) -> str:
+    # Contact = incidents attended + 2 × stops + 3 × uses of force: the duties complaints come from.
+    # Each person's rate is shrunk toward their peer group's with a prior worth `prior_complaints`
+    # complaints at the group rate, so a handful of complaints on little contact does not lie.
+    k = p["prior_complaints"]
+    return f"""
+    WITH counts AS (
+        SELECT person_key, count(*) AS complaints, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+               mode(allegation_category) AS theme,
+               count(*) FILTER (WHERE allegation_category = mode_theme) AS theme_count
+        FROM (SELECT *, mode(allegation_category) OVER (PARTITION BY person_key) AS mode_theme FROM _evidence)
+        GROUP BY person_key
+    ),
+    contact AS (
+        SELECT g.person_key, g.peer_group, e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS contact,
+               coalesce(c.complaints, 0) AS complaints
+        FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
+    ),
+    groups AS (
+        SELECT peer_group, sum(complaints) / nullif(sum(contact), 0) AS group_rate, count(*) AS size
+        FROM contact GROUP BY peer_group
+    ),
+    shrunk AS (
+        SELECT c.*, g.group_rate,
+               ({k} + c.complaints) / ({k} / g.group_rate + c.contact) / g.group_rate AS ratio
+        FROM contact c JOIN groups g USING (peer_group)
+        WHERE g.group_rate > 0 AND g.size >= {int(p["min_peers"])} + 1
+    )
+    SELECT s.person_key,
+           least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
+           s.complaints || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
+             || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
+             || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'
+                     THEN '; ' || n.theme_count || ' allege ' || replace(n.theme, '_', ' ') ELSE '' END
+             || '.' AS reason,
+           n.first_at AS period_start, n.last_at AS period_end
+    FROM shrunk s JOIN counts n USING (person_key)
+    WHERE s.complaints >= {int(p["min_complaints"])} AND s.ratio >= {p["min_ratio"]}
+    """
+
+
+DETECTOR = Detector(
+    name="complaint_rate",
+    concern="complaint_pattern",
+    purpose="professional_standards",
+    title="Complaints beyond what comparable duties explain",
+    looks_for=(
+        "People whose complaints, per unit of public contact (incidents attended, stops, uses of "
+        "force), are well above their peer group's after shrinking toward the group rate; a "
+        "repeated allegation theme is named in the reason."
+    ),
+    why=(
+        "Complaint patterns can show conduct that single complaints do not; counting raw "
+        "complaints instead punishes the busiest, most public-facing roles."
+    ),
+    inputs=("complaints",),
+    innocent_explanations=(
+        "Historic complaints are biased: Black officers were 81% and Asian officers 55% more likely "
+        "than White colleagues to receive a misconduct allegation (Casey Review); the fairness "
+        "audit measures what this detector passes on.",
+        "Duties that draw complaints but are not in the contact measure (e.g. custody).",
+    ),
+    thresholds=(
+        Threshold("min_complaints", 5, "complaints in the period before a signal is raised"),
+        Threshold("min_ratio", 3, "shrunk rate over the peer-group rate"),
+        Threshold("prior_complaints", 2, "weight of the peer-group rate, in complaints"),
+        Threshold("min_theme", 4, "complaints with one allegation category that make a theme"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -1,0 +1,78 @@
+"""Use of force out of line with peers doing comparable work: uses of force per incident
+attended, shrunk toward the peer-group rate before comparing."""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+
+
+def _evidence(p: Params) -> str:
+    return """
+    SELECT r.person_key, 'use_of_force' AS source_table, u._source_file AS source_file, u._source_row AS source_row,
+           u.event_time AS occurred_at,
+           replace(coalesce(u.tactic, 'force'), '_', ' ') || coalesce(' at ' || u.incident_ref, '')
+             || CASE WHEN u.subject_injured THEN ', subject injured' ELSE '' END AS detail
+    FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id
+    """
+
+
+def _signals(p: Params) -> str:
+    k = p["prior_uses"]
+    return f"""
+    WITH counts AS (
+        SELECT person_key, count(*) AS uses, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM _evidence GROUP BY person_key
+    ),
+    rates AS (
+        SELECT g.person_key, g.peer_group, e.incidents_attended AS attended, coalesce(c.uses, 0) AS uses
+        FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
+    ),
+    groups AS (
+        SELECT peer_group, sum(uses) / nullif(sum(attended), 0) AS group_rate, count(*) AS size
+        FROM rates GROUP BY peer_group
+    ),
+    shrunk AS (  -- a prior worth `prior_uses` uses of force at the group's rate
+        SELECT r.*, g.group_rate, ({k} + r.uses) / ({k} / g.group_rate + r.attended) / g.group_rate AS ratio
+        FROM rates r JOIN groups g USING (peer_group)
+        WHERE g.group_rate > 0 AND g.size >= {int(p["min_peers"])} + 1
+    )
+    SELECT s.person_key,
+           least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
+           s.uses || ' uses of force in ' || s.attended || ' incidents attended '
+             || {date_range_sql("c.first_at", "c.last_at")} || ', ' || round(s.ratio, 1)
+             || ' times the rate of peers in the same role (' || round(100 * s.group_rate, 1) || ' per 100 incidents).'
+             AS reason,
+           c.first_at AS period_start, c.last_at AS period_end
+    FROM shrunk s JOIN counts c USING (person_key)
+    WHERE s.uses >= {int(p["min_uses"])} AND s.ratio >= {p["min_ratio"]}
+    """
+
+
+DETECTOR = Detector(
+    name="force_rate",
+    concern="use_of_powers",
+    purpose="professional_standards",
+    title="Use of force out of line with peers",
+    looks_for=(
+        "People whose uses of force per incident attended are well above their peer group's "
+        "(role × unit kind × rank), after shrinking each rate toward the group's."
+    ),
+    why=(
+        "Force used far more often than by colleagues doing the same work is a recognised early "
+        "warning; raw counts instead point at whoever attends the most incidents."
+    ),
+    inputs=("use_of_force", "incident_attendance"),
+    innocent_explanations=(
+        "A specialist posting within the role (e.g. a violence-reduction car) that attends more "
+        "violent incidents than peers.",
+        "Recording practice: some officers record every handcuffing, others do not.",
+    ),
+    thresholds=(
+        Threshold("min_uses", 5, "uses of force in the period before a signal is raised"),
+        Threshold("min_ratio", 3, "shrunk rate over the peer-group rate"),
+        Threshold("prior_uses", 3, "weight of the peer-group rate, in uses of force"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

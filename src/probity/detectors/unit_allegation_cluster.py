@@ -1,0 +1,80 @@
+"""Units where discriminatory-behaviour allegations cluster: more of the team has one than the
+force-wide rate makes likely. Reported per unit, on each member concerned."""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold
+
+
+def _evidence(p: Params) -> str:
+    return """
+    SELECT l.person_key, 'complaints' AS source_table, c._source_file AS source_file, c._source_row AS source_row,
+           CAST(coalesce(c.incident_date, c.received_date) AS TIMESTAMP) AS occurred_at,
+           'complaint ' || c.complaint_id || ': discriminatory behaviour (' || coalesce(c.complainant_type, '?')
+             || ' complainant)' AS detail
+    FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
+    WHERE c.allegation_category = 'discriminatory_behaviour'
+    UNION ALL
+    SELECT r.person_key, 'conduct_cases', k._source_file, k._source_row, CAST(k.opened_date AS TIMESTAMP),
+           'conduct case ' || k.case_id || ': discriminatory behaviour (' || coalesce(k.origin, '?') || ')'
+    FROM conduct_cases k JOIN person_refs r ON r.ref = k.person_id
+    WHERE k.allegation_category = 'discriminatory_behaviour'
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    WITH members AS (SELECT person_key, unit_code FROM person_dim WHERE leave_date IS NULL),
+    alleged AS (SELECT DISTINCT person_key FROM _evidence),
+    units AS (
+        SELECT m.unit_code, count(*) AS size, count(a.person_key) AS alleged
+        FROM members m LEFT JOIN alleged a USING (person_key) GROUP BY m.unit_code
+    ),
+    force_rate AS (SELECT sum(alleged) / sum(size) AS rate FROM units),
+    clusters AS (  -- Poisson tail: how likely this many, at the force-wide rate?
+        SELECT u.*, u.size * f.rate AS expected,
+               1 - list_sum(list_transform(range(u.alleged),
+                   i -> exp(-u.size * f.rate) * pow(u.size * f.rate, i) / factorial(CAST(i AS INTEGER))::DOUBLE)) AS tail
+        FROM units u, force_rate f
+        WHERE u.alleged >= {int(p["min_members"])}
+    )
+    SELECT m.person_key,
+           least(1.0, 0.4 + 0.05 * c.alleged) AS strength,
+           'One of ' || c.alleged || ' people in ' || c.unit_code || ' (of ' || c.size
+             || ') with discriminatory-behaviour allegations, where the force-wide rate would give '
+             || round(c.expected, 1) || '.' AS reason,
+           min(e.occurred_at) AS period_start, max(e.occurred_at) AS period_end
+    FROM clusters c JOIN members m USING (unit_code) JOIN _evidence e USING (person_key)
+    WHERE c.tail < {p["max_tail_probability"]}
+    GROUP BY m.person_key, c.alleged, c.unit_code, c.size, c.expected
+    """
+
+
+DETECTOR = Detector(
+    name="unit_allegation_cluster",
+    concern="team_culture",
+    purpose="professional_standards",
+    title="Teams where discriminatory-behaviour allegations cluster",
+    looks_for=(
+        "Units in which the number of serving members with a discriminatory-behaviour complaint or "
+        "conduct case is improbable at the force-wide rate (Poisson tail); each member concerned "
+        "carries the unit's signal, so the unit can be reviewed as a whole."
+    ),
+    why=(
+        "The Casey Review found discrimination embedded in teams, tolerated by colleagues; a "
+        "cluster says more about a team's culture than any one allegation."
+    ),
+    inputs=("complaints",),
+    innocent_explanations=(
+        "One incident or one complainant naming several officers at once.",
+        "Historic allegations are biased against Black and Asian officers; see the fairness audit.",
+    ),
+    thresholds=(
+        Threshold("min_members", 3, "members with an allegation before a unit is considered"),
+        Threshold(
+            "max_tail_probability", 0.001, "how improbable at the force-wide rate the count must be"
+        ),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.exports import UNITS, person, shift, write_csv
+from tests.warehouse import signals
+
+
+def lookup(account: str, subject: str, when: str, ref: str | None = None) -> dict[str, object]:
+    return {
+        "event_time": when,
+        "account_id": account,
+        "action": "search",
+        "subject_kind": "person",
+        "subject_id": subject,
+        "linked_reference": ref,
+    }
+
+
+def force(folder: Path) -> Path:
+    response = [person(f"R{i}", role="Response", rank="PC", unit_code="SERT") for i in range(1, 7)]
+    analysts = [
+        person(
+            f"A{i}",
+            role="Intelligence analyst",
+            staff_type="staff",
+            rank="Band D",
+            unit_code="INT1",
+        )
+        for i in range(1, 7)
+    ]
+    write_csv(folder, "people", response + analysts)
+    write_csv(folder, "units", UNITS)
+    write_csv(folder, "roster", [shift("R1", "2026-02-01")])
+    write_csv(
+        folder,
+        "system_accounts",
+        [{"account_id": p["person_id"], "person_id": p["person_id"]} for p in response + analysts],
+    )
+    write_csv(
+        folder,
+        "record_subjects",
+        [{"subject_id": f"N{i}", "flags": "suspect;ocg_nominal"} for i in range(1, 4)],
+    )
+    write_csv(
+        folder,
+        "incidents",
+        [
+            {
+                "incident_ref": "CAD9",
+                "opened_time": "2026-03-01T10:00",
+                "closed_time": "2026-03-05T10:00",
+            }
+        ],
+    )
+    write_csv(folder, "incident_attendance", [{"incident_ref": "CAD9", "person_id": "R2"}])
+    write_csv(
+        folder,
+        "incident_subjects",
+        [{"incident_ref": "CAD9", "subject_id": "N1", "subject_role": "suspect"}],
+    )
+    rows = []
+    # R1, a response officer: back to the same nominal on three days, no reason recorded.
+    rows += [lookup("R1", "N1", f"2026-02-0{d}T21:00") for d in (1, 3, 6)]
+    # R2: the same nominal while their own incident involving him is open.
+    rows += [lookup("R2", "N1", f"2026-03-0{d}T11:00") for d in (1, 2, 3)]
+    # Every analyst works the same nominals: what is ordinary for the role is not flagged.
+    for a in analysts:
+        for n in ("N2", "N3"):
+            rows += [lookup(a["person_id"], n, f"2026-02-1{d}T10:00") for d in (1, 2, 4)]
+    write_csv(folder, "access_log", rows)
+    return folder
+
+
+def test_repeated_nominal_lookups_beyond_peers_are_flagged(tmp_path: Path) -> None:
+    reason = signals(force(tmp_path), "nominal_lookups")["R1"]
+    assert reason.startswith(
+        "Looked up 1 organised-crime nominal repeatedly (3 look-ups between 1 Feb 2026 and 6 Feb 2026)"
+    )
+
+
+def test_lookups_during_ones_own_incident_and_routine_intelligence_work_are_not_flagged(
+    tmp_path: Path,
+) -> None:
+    found = signals(force(tmp_path), "nominal_lookups")
+    assert "R2" not in found
+    assert not {f"A{i}" for i in range(1, 7)} & set(found)

@@ -150,17 +150,21 @@ def on_duty() -> dict[str, Any]:
 
 
 def login_convention() -> dict[str, Any]:
-    """Logins are built from the surname and initial; legacy ones add letters around them."""
+    """Logins are built from the surname and initial, and a legacy login usually wraps the
+    person's current one ('LSMYTHJ04' and 'SMYTHJ04')."""
+    both = "login_l IS NOT NULL AND login_r IS NOT NULL"
+    wraps = f"{both} AND (contains(login_l, login_r) OR contains(login_r, login_l))"
     return comparison(
         "login",
         nulls("stem"),
+        level(wraps, "wraps their login", 0.7, 0.00002),
         level(
             "contains(stem_l, stem_r) OR contains(stem_r, stem_l)",
             "login fits the name",
-            0.9,
+            0.25,
             0.002,
         ),
-        level("ELSE", "does not fit", 0.1, 0.998),
+        level("ELSE", "does not fit", 0.05, 0.99798),
     )
 
 

@@ -39,6 +39,7 @@ COLUMNS = (
     "unit",
     "command",
     "stem",
+    "login",
     "created",
     "start",
     "leave",
@@ -197,6 +198,7 @@ def system_account() -> LinkageTask:
             **names(surname_part, fore_part),
             unique_id="a.account_id",
             stem="regexp_replace(upper(a.account_id), '[^A-Z]', '', 'g')",
+            login="upper(a.account_id)",
             created="a.created_date",
             description="a.account_id || ' · ' || coalesce(a.system, '?') || ' · \"' || coalesce(a.display_name, '?') || '\" · created ' || coalesce(CAST(a.created_date AS VARCHAR), '?')",
         )
@@ -206,10 +208,15 @@ def system_account() -> LinkageTask:
         select(
             **person_side(),
             stem=f"upper(substr({norm('p.surname')}, 1, 5) || substr({first_name('p.forenames')}, 1, 1))",
+            login="own.login",
             start="p.start_date",
             leave="p.leave_date",
         )
-        + "\nFROM people p"
+        + """
+FROM people p LEFT JOIN (
+    SELECT person_key, upper(min(record_id)) AS login FROM links
+    WHERE task = 'system_account' AND method LIKE 'account_%' GROUP BY person_key
+) own ON own.person_key = p.person_id"""
     )
     return LinkageTask(
         name="system_account",

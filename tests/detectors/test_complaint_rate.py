@@ -44,7 +44,7 @@ def test_complaints_far_beyond_comparable_contact_are_flagged_with_their_theme(
     tmp_path: Path,
 ) -> None:
     assert signals(force(tmp_path), "complaint_rate")["E1"] == (
-        "8 complaints between 10 Jan 2026 and 17 Aug 2026, 3.3 times the rate of peers with "
+        "8 complaints between 10 Jan 2026 and 17 Aug 2026, 3.8 times the rate of peers with "
         "comparable public contact; 5 allege discriminatory behaviour."
     )
 

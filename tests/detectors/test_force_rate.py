@@ -37,8 +37,8 @@ def force(folder: Path) -> Path:
 
 def test_force_far_above_peers_doing_the_same_work_is_flagged(tmp_path: Path) -> None:
     assert signals(force(tmp_path), "force_rate")["E1"] == (
-        "16 uses of force in 20 incidents attended between 1 Mar 2026 and 16 Mar 2026, 3.5 times "
-        "the rate of peers in the same role (12.5 per 100 incidents)."
+        "16 uses of force in 20 incidents attended between 1 Mar 2026 and 16 Mar 2026, 4.2 times "
+        "the rate of peers in the same role (7.7 per 100 incidents)."
     )
 
 

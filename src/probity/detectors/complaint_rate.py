@@ -4,6 +4,7 @@ toward the peer-group rate (empirical Bayes) before they are compared."""
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.peers import shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
@@ -32,30 +33,21 @@ def _signals(p: Params) -> str:
         GROUP BY person_key
     ),
     contact AS (
-        SELECT g.person_key, g.peer_group, e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS contact,
-               coalesce(c.complaints, 0) AS complaints
+        SELECT g.person_key, g.peer_group, coalesce(c.complaints, 0) AS events,
+               e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS exposure
         FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
     ),
-    groups AS (
-        SELECT peer_group, sum(complaints) / nullif(sum(contact), 0) AS group_rate, count(*) AS size
-        FROM contact GROUP BY peer_group
-    ),
-    shrunk AS (
-        SELECT c.*, g.group_rate,
-               ({k} + c.complaints) / ({k} / g.group_rate + c.contact) / g.group_rate AS ratio
-        FROM contact c JOIN groups g USING (peer_group)
-        WHERE g.group_rate > 0 AND g.size >= {int(p["min_peers"])} + 1
-    )
+    shrunk AS ({shrunk_ratio_sql("contact", k, int(p["min_peers"]))})
     SELECT s.person_key,
            least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
-           s.complaints || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
+           s.events || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
              || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
              || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'
                      THEN '; ' || n.theme_count || ' allege ' || replace(n.theme, '_', ' ') ELSE '' END
              || '.' AS reason,
            n.first_at AS period_start, n.last_at AS period_end
     FROM shrunk s JOIN counts n USING (person_key)
-    WHERE s.complaints >= {int(p["min_complaints"])} AND s.ratio >= {p["min_ratio"]}
+    WHERE s.events >= {int(p["min_complaints"])} AND s.ratio >= {p["min_ratio"]}
     """
 
 

@@ -4,6 +4,7 @@ attended, shrunk toward the peer-group rate before comparing."""
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.peers import shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
@@ -24,27 +25,19 @@ def _signals(p: Params) -> str:
         FROM _evidence GROUP BY person_key
     ),
     rates AS (
-        SELECT g.person_key, g.peer_group, e.incidents_attended AS attended, coalesce(c.uses, 0) AS uses
+        SELECT g.person_key, g.peer_group, coalesce(c.uses, 0) AS events, e.incidents_attended AS exposure
         FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
     ),
-    groups AS (
-        SELECT peer_group, sum(uses) / nullif(sum(attended), 0) AS group_rate, count(*) AS size
-        FROM rates GROUP BY peer_group
-    ),
-    shrunk AS (  -- a prior worth `prior_uses` uses of force at the group's rate
-        SELECT r.*, g.group_rate, ({k} + r.uses) / ({k} / g.group_rate + r.attended) / g.group_rate AS ratio
-        FROM rates r JOIN groups g USING (peer_group)
-        WHERE g.group_rate > 0 AND g.size >= {int(p["min_peers"])} + 1
-    )
+    shrunk AS ({shrunk_ratio_sql("rates", k, int(p["min_peers"]))})
     SELECT s.person_key,
            least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
-           s.uses || ' uses of force in ' || s.attended || ' incidents attended '
+           s.events || ' uses of force in ' || s.exposure || ' incidents attended '
              || {date_range_sql("c.first_at", "c.last_at")} || ', ' || round(s.ratio, 1)
-             || ' times the rate of peers in the same role (' || round(100 * s.group_rate, 1) || ' per 100 incidents).'
+             || ' times the rate of peers in the same role (' || round(100 * s.peer_rate, 1) || ' per 100 incidents).'
              AS reason,
            c.first_at AS period_start, c.last_at AS period_end
     FROM shrunk s JOIN counts c USING (person_key)
-    WHERE s.uses >= {int(p["min_uses"])} AND s.ratio >= {p["min_ratio"]}
+    WHERE s.events >= {int(p["min_uses"])} AND s.ratio >= {p["min_ratio"]}
     """
 
 

@@ -11,7 +11,7 @@ import pkgutil
 import probity.detectors as package
 from probity.detectors.base import Detector
 
-_FRAMEWORK = {"base", "registry", "catalogue"}
+_FRAMEWORK = {"base", "registry", "catalogue", "peers"}
 
 
 def all_detectors() -> list[Detector]:

@@ -1,5 +1,5 @@
-"""Units where discriminatory-behaviour allegations cluster: more of the team has one than the
-force-wide rate makes likely. Reported per unit, on each member concerned."""
+"""Teams where discriminatory-behaviour allegations cluster: more of the team has one than the
+force-wide rate makes likely. Reported with the team's unit, on each member concerned."""
 
 from __future__ import annotations
 
@@ -23,28 +23,32 @@ def _evidence(p: Params) -> str:
 
 
 def _signals(p: Params) -> str:
+    # A team is a line manager's direct reports: the people who work together day to day.
     return f"""
-    WITH members AS (SELECT person_key, unit_code FROM person_dim WHERE leave_date IS NULL),
-    alleged AS (SELECT DISTINCT person_key FROM _evidence),
-    units AS (
-        SELECT m.unit_code, count(*) AS size, count(a.person_key) AS alleged
-        FROM members m LEFT JOIN alleged a USING (person_key) GROUP BY m.unit_code
+    WITH members AS (
+        SELECT person_key, unit_code, line_manager_id AS team FROM person_dim
+        WHERE leave_date IS NULL AND line_manager_id IS NOT NULL
     ),
-    force_rate AS (SELECT sum(alleged) / sum(size) AS rate FROM units),
+    alleged AS (SELECT DISTINCT person_key FROM _evidence),
+    teams AS (
+        SELECT m.team, any_value(m.unit_code) AS unit_code, count(*) AS size, count(a.person_key) AS alleged
+        FROM members m LEFT JOIN alleged a USING (person_key) GROUP BY m.team
+    ),
+    force_rate AS (SELECT sum(alleged) / sum(size) AS rate FROM teams),
     clusters AS (  -- Poisson tail: how likely this many, at the force-wide rate?
-        SELECT u.*, u.size * f.rate AS expected,
-               1 - list_sum(list_transform(range(u.alleged),
-                   i -> exp(-u.size * f.rate) * pow(u.size * f.rate, i) / factorial(CAST(i AS INTEGER))::DOUBLE)) AS tail
-        FROM units u, force_rate f
-        WHERE u.alleged >= {int(p["min_members"])}
+        SELECT t.*, t.size * f.rate AS expected,
+               1 - list_sum(list_transform(range(t.alleged),
+                   i -> exp(-t.size * f.rate) * pow(t.size * f.rate, i) / factorial(CAST(i AS INTEGER))::DOUBLE)) AS tail
+        FROM teams t, force_rate f
+        WHERE t.alleged >= {int(p["min_members"])}
     )
     SELECT m.person_key,
            least(1.0, 0.4 + 0.05 * c.alleged) AS strength,
-           'One of ' || c.alleged || ' people in ' || c.unit_code || ' (of ' || c.size
-             || ') with discriminatory-behaviour allegations, where the force-wide rate would give '
+           'One of ' || c.alleged || ' people in a team of ' || c.size || ' in ' || c.unit_code
+             || ' with discriminatory-behaviour allegations, where the force-wide rate would give '
              || round(c.expected, 1) || '.' AS reason,
            min(e.occurred_at) AS period_start, max(e.occurred_at) AS period_end
-    FROM clusters c JOIN members m USING (unit_code) JOIN _evidence e USING (person_key)
+    FROM clusters c JOIN members m USING (team) JOIN _evidence e USING (person_key)
     WHERE c.tail < {p["max_tail_probability"]}
     GROUP BY m.person_key, c.alleged, c.unit_code, c.size, c.expected
     """
@@ -56,9 +60,10 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Teams where discriminatory-behaviour allegations cluster",
     looks_for=(
-        "Units in which the number of serving members with a discriminatory-behaviour complaint or "
-        "conduct case is improbable at the force-wide rate (Poisson tail); each member concerned "
-        "carries the unit's signal, so the unit can be reviewed as a whole."
+        "Teams (a line manager's direct reports) in which the number of serving members with a "
+        "discriminatory-behaviour complaint or conduct case is improbable at the force-wide rate "
+        "(Poisson tail); each member concerned carries the team's signal, named with its unit, "
+        "so the team can be reviewed as a whole."
     ),
     why=(
         "The Casey Review found discrimination embedded in teams, tolerated by colleagues; a "
@@ -72,7 +77,9 @@ DETECTOR = Detector(
     thresholds=(
         Threshold("min_members", 3, "members with an allegation before a unit is considered"),
         Threshold(
-            "max_tail_probability", 0.001, "how improbable at the force-wide rate the count must be"
+            "max_tail_probability",
+            0.0001,
+            "how improbable at the force-wide rate the count must be",
         ),
     ),
     evidence_sql=_evidence,

@@ -318,12 +318,16 @@ def plant_fatigue(world: World, pick: Picker, k: int) -> None:
 
 
 def plant_team_culture(world: World, pick: Picker) -> None:
+    """Several members of one sergeant's team in a response unit with discriminatory-
+    behaviour allegations: the team, not one person, is the concern."""
     rng = world.rng
-    response_units = np.flatnonzero(world.units.kind == "response")
-    sizes = np.bincount(world.people.unit, minlength=len(world.units.code))
-    u = int(response_units[np.argmax(sizes[response_units])])
-    members = pick.take((world.people.unit == u) & (world.people.staff_type == "officer"), 5)
-    code = str(world.units.code[u])
+    response = world.units.kind[world.people.unit] == "response"
+    officers = response & (world.people.staff_type == "officer") & pick.full
+    reports = np.bincount(world.manager[officers & (world.manager >= 0)], minlength=world.n)
+    manager = int(np.argmax(reports))
+    team = (world.manager == manager) & officers
+    members = pick.take(team, 5)
+    code = str(world.units.code[world.people.unit[manager]])
     for person in members:
         for day in rng.choice(world.days, int(rng.integers(2, 4)), replace=False):
             world.add_row(
@@ -351,7 +355,7 @@ def plant_team_culture(world: World, pick: Picker) -> None:
             person,
             "team_culture",
             "unit_cluster",
-            f"one of several in {code} with discriminatory-behaviour allegations",
+            f"one of several in a team in {code} with discriminatory-behaviour allegations",
             unit_code=code,
         )
 
@@ -579,8 +583,12 @@ def decoy_scattered_allegations(world: World, pick: Picker, k: int) -> None:
     """Single discriminatory-behaviour complaints in different teams: no cluster."""
     rng = world.rng
     public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"])
-    cluster_units = {p["unit_code"] for p in world.planted if p["concern"] == "team_culture"}
-    outside = ~np.isin(world.units.code[world.people.unit], list(cluster_units))
+    cluster = {p["person_id"] for p in world.planted if p["concern"] == "team_culture"}
+    cluster_managers = {
+        int(world.manager[i])
+        for i in np.flatnonzero(np.isin(world.people.person_id, list(cluster)))
+    }
+    outside = ~np.isin(world.manager, list(cluster_managers))
     taken_units: set[int] = set()
     for person in pick.take(public & outside & (world.people.staff_type == "officer"), 4 * k):
         unit = int(world.people.unit[person])

@@ -1,0 +1,29 @@
+"""Comparing a person's rate with their peers': the empirical-Bayes step the rate detectors share.
+
+The peer rate is the rate of the rest of the person's peer group (role × unit kind × rank, the
+person left out), itself shrunk toward the force-wide rate so a small group with no events does
+not claim a rate of zero. The person's own rate (events per unit of exposure) is shrunk toward
+that peer rate with a prior worth `prior` events, and expressed as a ratio to it. Groups with
+fewer than `min_peers` others are not compared.
+"""
+
+from __future__ import annotations
+
+
+def shrunk_ratio_sql(rates: str, prior: float, min_peers: int) -> str:
+    """SQL over `rates` (person_key, peer_group, events, exposure) adding `peer_rate` and
+    `ratio` (shrunk rate over peer rate)."""
+    return f"""
+    SELECT r.*, p.peer_rate,
+           ({prior} + r.events) / ({prior} / p.peer_rate + r.exposure) / p.peer_rate AS ratio
+    FROM {rates} r
+    JOIN (
+        SELECT r.person_key,
+               (g.events - r.events + {prior}) / (g.exposure - r.exposure + {prior} / f.rate) AS peer_rate
+        FROM {rates} r
+        JOIN (SELECT peer_group, sum(events) AS events, sum(exposure) AS exposure, count(*) AS size
+              FROM {rates} GROUP BY peer_group) g USING (peer_group),
+        (SELECT sum(events) / nullif(sum(exposure), 0) AS rate FROM {rates}) f
+        WHERE g.size - 1 >= {min_peers} AND f.rate > 0
+    ) p USING (person_key)
+    """

@@ -29,6 +29,8 @@ DAILY_RATE = {
 }
 DEFAULT_DAILY_RATE = 3.0
 INTELLIGENCE_ROLES = ("Intelligence analyst", "Intelligence")
+# (person, subject) pairs are encoded as person * RELATIVE_KEY + subject.
+RELATIVE_KEY = 1 << 32
 
 LOG_SCHEMA = pa.schema(
     [
@@ -114,6 +116,7 @@ def routine_lookups(
     n_other_per_kind: int,
     nominals_by_bcu: list[np.ndarray],
     nominal_share: np.ndarray,
+    relative_pairs: np.ndarray,
 ) -> LogBlock:
     """Look-ups in the course of ordinary duty: during shifts, of the person's own area.
     Intelligence roles spend part of their searches on the area's organised-crime nominals."""
@@ -146,6 +149,11 @@ def routine_lookups(
         elif focus.any():
             pick[focus] = rng.choice(pool, int(focus.sum()))
     subject[is_person] = pick
+    # Routine work does not land on one's own relatives: those look-ups are planted, not chance.
+    clash = is_person & np.isin(p.astype(np.int64) * RELATIVE_KEY + subject, relative_pairs)
+    for b, pool in enumerate(person_subjects_by_bcu):
+        sel = clash & (person_bcu[p] == b)
+        subject[sel] = rng.choice(pool, int(sel.sum()))
     return LogBlock(time, account_of[p], kinds, subject, np.full(n, -1))
 
 

@@ -18,6 +18,7 @@ from probity.synth.lookups import (
     DAILY_RATE,
     DEFAULT_DAILY_RATE,
     INTELLIGENCE_ROLES,
+    RELATIVE_KEY,
     blocks_of,
     concat,
     incident_lookups,
@@ -492,6 +493,12 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     nominal = np.array(["ocg_nominal" in f for f in world.subjects.flags])
     nominals_by_bcu = [np.flatnonzero(nominal & (world.subjects.bcu == b)) for b in range(n_bcu)]
     nominal_share = np.where(np.isin(world.people.role, list(INTELLIGENCE_ROLES)), 0.05, 0.0)
+    relatives = [
+        (person, subject)
+        for person, subject in zip(world.nok["person"], world.nok.get("subject", []), strict=False)
+        if subject is not None
+    ]
+    relative_pairs = np.array([p * RELATIVE_KEY + s for p, s in relatives], dtype=np.int64)
     for block in blocks_of(world.n, BLOCK):
         routine = routine_lookups(
             rng,
@@ -506,6 +513,7 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
             n_other,
             nominals_by_bcu,
             nominal_share,
+            relative_pairs,
         )
         mine = np.isin(inc.att_person, block)
         linked = incident_lookups(

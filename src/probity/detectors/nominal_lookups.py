@@ -4,6 +4,7 @@ person's peers in the same role do."""
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.lookup_purpose import purposeful
 
 
 def _evidence(p: Params) -> str:
@@ -16,18 +17,7 @@ def _evidence(p: Params) -> str:
         JOIN record_subjects s ON s.subject_id = l.subject_id
         WHERE l.subject_kind = 'person' AND list_contains(string_split(coalesce(s.flags, ''), ';'), 'ocg_nominal')
     ),
-    purposeful AS (
-        SELECT x._source_row FROM nominal_lookups x
-        JOIN incident_attendance a ON a.incident_ref = x.linked_reference
-        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
-        UNION ALL
-        SELECT x._source_row FROM nominal_lookups x
-        JOIN incident_subjects s ON s.subject_id = x.subject_id
-        JOIN incidents i ON i.incident_ref = s.incident_ref
-        JOIN incident_attendance a ON a.incident_ref = i.incident_ref
-        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
-        WHERE x.event_time BETWEEN i.opened_time AND coalesce(i.closed_time, i.opened_time) + INTERVAL 2 DAY
-    ),
+    purposeful AS ({purposeful("nominal_lookups")}),
     unexplained AS (SELECT * FROM nominal_lookups WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
     repeated AS (  -- nominals this person came back to, on more than one day
         SELECT person_key, subject_id FROM unexplained GROUP BY ALL

@@ -11,7 +11,7 @@ import pkgutil
 import probity.detectors as package
 from probity.detectors.base import Detector
 
-_FRAMEWORK = {"base", "registry", "catalogue", "peers"}
+_FRAMEWORK = {"base", "registry", "catalogue", "peers", "lookup_purpose"}
 
 
 def all_detectors() -> list[Detector]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.lookup_purpose import on_duty, purposeful
 
 
 def _evidence(p: Params) -> str:
-    return """
+    return f"""
     WITH hits AS (
         SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
                l.linked_reference, k.relationship
@@ -16,15 +17,8 @@ def _evidence(p: Params) -> str:
                     AND k.person_key = ap.person_key
         WHERE l.subject_kind = 'person'
     ),
-    purposeful AS (  -- citing an incident the person attended is a policing purpose
-        SELECT h._source_row FROM hits h
-        JOIN incident_attendance a ON a.incident_ref = h.linked_reference
-        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = h.person_key
-    ),
-    on_duty AS (
-        SELECT h._source_row FROM hits h JOIN duty_intervals d
-          ON d.person_key = h.person_key AND h.event_time BETWEEN d.shift_start AND d.shift_end
-    )
+    purposeful AS ({purposeful("hits")}),
+    on_duty AS ({on_duty("hits")})
     SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
            h._source_row AS source_row, h.event_time AS occurred_at,
            h.action || ' of ' || h.subject_id || ' (their ' || replace(h.relationship, '_', ' ') || ')'

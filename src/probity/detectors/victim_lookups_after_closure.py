@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.lookup_purpose import on_duty, purposeful
 
 
 def _evidence(p: Params) -> str:
@@ -27,25 +28,8 @@ def _evidence(p: Params) -> str:
         WHERE l.subject_kind = 'person'
           AND l.event_time > m.closed_time + INTERVAL {int(p["grace_days"])} DAY
     ),
-    purposeful AS (
-        -- Citing an incident the person attends is a policing purpose ...
-        SELECT x._source_row FROM later x
-        JOIN incident_attendance a ON a.incident_ref = x.linked_reference
-        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
-        UNION ALL
-        -- ... and so is a look-up while another incident of theirs with this person is open.
-        SELECT x._source_row FROM later x
-        JOIN incident_subjects s ON s.subject_id = x.subject_id
-        JOIN incidents i ON i.incident_ref = s.incident_ref
-        JOIN incident_attendance a ON a.incident_ref = i.incident_ref
-        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
-        WHERE x.event_time BETWEEN i.opened_time
-              AND coalesce(i.closed_time, i.opened_time) + INTERVAL {int(p["grace_days"])} DAY
-    ),
-    on_duty AS (
-        SELECT x._source_row FROM later x JOIN duty_intervals d
-          ON d.person_key = x.person_key AND x.event_time BETWEEN d.shift_start AND d.shift_end
-    )
+    purposeful AS ({purposeful("later", int(p["grace_days"]))}),
+    on_duty AS ({on_duty("later")})
     SELECT DISTINCT x.person_key, 'access_log' AS source_table, x._source_file AS source_file,
            x._source_row AS source_row, x.event_time AS occurred_at,
            x.action || ' of victim ' || x.subject_id || ' from ' || x.incident_ref || ' after it closed'

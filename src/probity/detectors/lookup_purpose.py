@@ -1,0 +1,33 @@
+"""What counts as a policing purpose for a look-up, and whether it was made on duty: shared by
+the detectors that read the audit trail of police systems.
+
+Each function takes the name of a query whose rows are look-ups with `person_key`, `subject_id`,
+`linked_reference`, `event_time` and `_source_row`, and returns SQL selecting `_source_row`.
+"""
+
+from __future__ import annotations
+
+
+def purposeful(lookups: str, grace_days: int = 2) -> str:
+    """Look-ups with a policing purpose: citing an incident the person attended, or made while
+    an incident of theirs involving the same subject was open (or within `grace_days` of its
+    closing)."""
+    return f"""
+        SELECT x._source_row FROM {lookups} x
+        JOIN incident_attendance a ON a.incident_ref = x.linked_reference
+        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
+        UNION ALL
+        SELECT x._source_row FROM {lookups} x
+        JOIN incident_subjects s ON s.subject_id = x.subject_id
+        JOIN incidents i ON i.incident_ref = s.incident_ref
+        JOIN incident_attendance a ON a.incident_ref = i.incident_ref
+        JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
+        WHERE x.event_time BETWEEN i.opened_time
+              AND coalesce(i.closed_time, i.opened_time) + INTERVAL {int(grace_days)} DAY"""
+
+
+def on_duty(lookups: str) -> str:
+    """Look-ups made during one of the person's rostered shifts."""
+    return f"""
+        SELECT x._source_row FROM {lookups} x JOIN duty_intervals d
+          ON d.person_key = x.person_key AND x.event_time BETWEEN d.shift_start AND d.shift_end"""

@@ -180,9 +180,15 @@ def _print_report(report: dict[str, Any]) -> None:
         out.print(f"not provided: {', '.join(report['absent_tables'])}")
     if report.get("unknown_files"):
         out.print(f"ignored files: {', '.join(report['unknown_files'])}")
-    ids = Table("task", "linked", "unlinked", title="Identities")
+    ids = Table("task", "linked", "for review", "unlinked", "model", title="Identities")
     for task, c in report.get("identities", {}).items():
-        ids.add_row(task, f"{c['linked']:,}", f"{c['unlinked']:,}" if "unlinked" in c else "–")
+        ids.add_row(
+            task,
+            f"{c['linked']:,}",
+            f"{c.get('uncertain', 0):,}",
+            f"{c['unlinked']:,}",
+            c.get("trained") or c.get("reason", ""),
+        )
     out.print(ids)
     dets = Table("detector", "concern", "status", "signals", "note", title="Detectors")
     for name, d in report.get("detectors", {}).items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
 from probity.detectors.lookup_purpose import purposeful
+from probity.detectors.peers import poisson_tail_sql
 
 
 def _evidence(p: Params) -> str:
@@ -52,8 +53,7 @@ def _signals(p: Params) -> str:
         WHERE p.size - 1 >= {int(p["min_peers"])}
     ),
     tails AS (
-        SELECT *, 1 - list_sum(list_transform(range(nominals),
-                   i -> exp(-mean_nominals) * pow(mean_nominals, i) / factorial(CAST(i AS INTEGER))::DOUBLE)) AS tail
+        SELECT *, {poisson_tail_sql("nominals", "mean_nominals")} AS tail
         FROM scored
     )
     SELECT person_key,

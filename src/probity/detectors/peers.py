@@ -27,3 +27,13 @@ def shrunk_ratio_sql(rates: str, prior: float, min_peers: int) -> str:
         WHERE g.size - 1 >= {min_peers} AND f.rate > 0
     ) p USING (person_key)
     """
+
+
+def poisson_tail_sql(k: str, lam: str) -> str:
+    """SQL for P(X ≥ k) with X ~ Poisson(lam), summed in log space so that large counts do not
+    overflow (no factorials or powers are formed)."""
+    term = f"exp(-({lam}) + i * ln({lam}) - lgamma(i + 1))"
+    return (
+        f"CASE WHEN ({k}) <= 0 THEN 1.0 WHEN ({lam}) <= 0 THEN 0.0 "
+        f"ELSE greatest(0.0, 1 - list_sum(list_transform(range({k}), i -> {term}))) END"
+    )

@@ -4,6 +4,7 @@ force-wide rate makes likely. Reported with the team's unit, on each member conc
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold
+from probity.detectors.peers import poisson_tail_sql
 
 
 def _evidence(p: Params) -> str:
@@ -36,9 +37,7 @@ def _signals(p: Params) -> str:
     ),
     force_rate AS (SELECT sum(alleged) / sum(size) AS rate FROM teams),
     clusters AS (  -- Poisson tail: how likely this many, at the force-wide rate?
-        SELECT t.*, t.size * f.rate AS expected,
-               1 - list_sum(list_transform(range(t.alleged),
-                   i -> exp(-t.size * f.rate) * pow(t.size * f.rate, i) / factorial(CAST(i AS INTEGER))::DOUBLE)) AS tail
+        SELECT t.*, t.size * f.rate AS expected, {poisson_tail_sql("t.alleged", "t.size * f.rate")} AS tail
         FROM teams t, force_rate f
         WHERE t.alleged >= {int(p["min_members"])}
     )

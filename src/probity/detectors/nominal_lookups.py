@@ -63,7 +63,9 @@ def _signals(p: Params) -> str:
              || ') with no incident of theirs to explain it; peers in the same role average '
              || round(mean_nominals, 2) || '.' AS reason,
            first_at AS period_start, last_at AS period_end
-    FROM tails WHERE tail < {p["max_tail_probability"]}
+    -- Counts in busy roles vary more than a Poisson model allows, so the count must also be a
+    -- multiple of the peer mean.
+    FROM tails WHERE tail < {p["max_tail_probability"]} AND nominals >= {p["min_ratio"]} * mean_nominals
     """
 
 
@@ -95,6 +97,7 @@ DETECTOR = Detector(
             "max_tail_probability", 0.01, "how improbable for the peer group the count must be"
         ),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        Threshold("min_ratio", 3, "nominals looked up repeatedly, as a multiple of the peer mean"),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,

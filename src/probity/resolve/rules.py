@@ -35,6 +35,23 @@ def system_accounts(engine: Engine) -> None:
     )
 
 
+def legacy_logins(engine: Engine) -> None:
+    """An account without a person id whose login wraps exactly one person's current login
+    ('LSMYTHJ04' around 'SMYTHJ04'), with the display name's surname agreeing."""
+    display_surname = norm("regexp_extract(a.display_name, '^[^, ]+')")
+    engine.execute(
+        f"""INSERT INTO links
+            SELECT 'system_account', a.account_id, l.person_key, 1.0, 'login_wraps_current_login', NULL
+            FROM system_accounts a
+            JOIN links l ON l.task = 'system_account' AND l.method LIKE 'account_%'
+                        AND contains(upper(a.account_id), upper(l.record_id))
+                        AND upper(a.account_id) <> upper(l.record_id)
+            JOIN people p ON p.person_id = l.person_key
+            WHERE a.person_id IS NULL AND {display_surname} = {norm("p.surname")}
+            QUALIFY count(*) OVER (PARTITION BY a.account_id) = 1"""
+    )
+
+
 def complaint_subjects(engine: Engine) -> None:
     """A recorded warrant number is trusted only when the recorded surname agrees with it."""
     engine.execute(
@@ -92,6 +109,7 @@ def company_officers(engine: Engine) -> None:
 
 RULES: tuple[Callable[[Engine], None], ...] = (
     system_accounts,
+    legacy_logins,
     complaint_subjects,
     relatives_on_record,
     company_officers,

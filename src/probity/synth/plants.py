@@ -41,7 +41,10 @@ def _off_duty_days(world: World, person: int) -> np.ndarray:
     return np.flatnonzero(world.duty[person] == CODE["rest_day"])
 
 
-def _lookups(world: World, person: int, subject: int, times: list[np.datetime64]) -> None:
+def _lookups(
+    world: World, person: int, subject: int, times: list[np.datetime64], incident: int = -1
+) -> None:
+    """Look-ups of one record subject by the person, citing `incident` (or nothing)."""
     n = len(times)
     world.extra_lookups.append(
         LogBlock(
@@ -49,7 +52,7 @@ def _lookups(world: World, person: int, subject: int, times: list[np.datetime64]
             account=np.full(n, world.account_of[person]),
             subject_kind=np.zeros(n, dtype=np.int64),
             subject=np.full(n, subject),
-            linked=np.full(n, -1),
+            linked=np.full(n, incident),
         )
     )
 
@@ -411,15 +414,7 @@ def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
             + np.timedelta64(int(rng.integers(600, 7200)), "s")
             for _ in range(3)
         ]
-        world.extra_lookups.append(
-            LogBlock(
-                np.array(times, dtype="datetime64[s]"),
-                np.full(3, world.account_of[person]),
-                np.zeros(3, dtype=np.int64),
-                np.full(3, subject),
-                np.full(3, incident),
-            )
-        )
+        _lookups(world, person, subject, times, incident)
         world.decoy(
             person,
             "information_misuse",
@@ -531,15 +526,7 @@ def decoy_victim_follow_up(world: World, pick: Picker, k: int) -> None:
         world.subjects.flags[victim].update({"victim", "vulnerable"})
         closed = inc.closed[incident].astype("datetime64[s]")
         times = [closed + np.timedelta64(int(rng.integers(3, 20)) * 86400, "s") for _ in range(4)]
-        world.extra_lookups.append(
-            LogBlock(
-                np.array(times, dtype="datetime64[s]"),
-                np.full(4, world.account_of[person]),
-                np.zeros(4, dtype=np.int64),
-                np.full(4, victim),
-                np.full(4, incident),
-            )
-        )
+        _lookups(world, person, victim, times, incident)
         world.decoy(
             person,
             "abuse_of_position_sexual",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
@@ -12,10 +13,15 @@ from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.views import build_views
 
 
-def prepared(folder: Path) -> tuple[DuckDBEngine, set[str]]:
+def prepared(
+    folder: Path, before_resolve: Callable[[DuckDBEngine], None] | None = None
+) -> tuple[DuckDBEngine, set[str]]:
+    """Ingest, resolve and build the views; `before_resolve` may alter the loaded tables."""
     engine = DuckDBEngine()
     result = ingest(engine, folder)
-    resolve(engine)
+    if before_resolve:
+        before_resolve(engine)
+    resolve(engine, absent_tables=set(result.absent_tables))
     build_views(engine)
     engine.execute(SIGNALS_DDL)
     engine.execute(EVIDENCE_DDL)

@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from probity.contract import TABLES
-from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
+from probity.detectors.base import run_detector
 from probity.detectors.registry import all_detectors
-from probity.ingest.load import ingest
-from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
-from probity.warehouse.views import build_views
+from tests.warehouse import prepared
 
 PROTECTED = [c.name for t in TABLES for c in t.columns if c.protected]
 
@@ -27,23 +25,20 @@ def test_detector_sql_names_no_protected_column_and_no_raw_people_table(detector
     assert not re.search(r"\b(FROM|JOIN)\s+people\b", source, re.IGNORECASE)
 
 
+def scramble_protected(engine: DuckDBEngine) -> None:
+    """Every person gets another person's sex and ethnicity; nothing a detector says may change."""
+    engine.execute(
+        """UPDATE people SET sex = s.sex, ethnicity = s.ethnicity FROM (
+             SELECT person_id, lead(sex, 7, 'X') OVER (ORDER BY person_id) AS sex,
+                    lead(ethnicity, 7, 'Other') OVER (ORDER BY person_id) AS ethnicity FROM people) s
+           WHERE s.person_id = people.person_id"""
+    )
+
+
 def signals_with(exports: Path, scramble: bool) -> list[tuple[object, ...]]:
-    engine = DuckDBEngine()
-    result = ingest(engine, exports)
-    if scramble:
-        # Every person gets another person's sex and ethnicity; nothing a detector says may change.
-        engine.execute(
-            """UPDATE people SET sex = s.sex, ethnicity = s.ethnicity FROM (
-                 SELECT person_id, lead(sex, 7, 'X') OVER (ORDER BY person_id) AS sex,
-                        lead(ethnicity, 7, 'Other') OVER (ORDER BY person_id) AS ethnicity FROM people) s
-               WHERE s.person_id = people.person_id"""
-        )
-    resolve(engine)
-    build_views(engine)
-    engine.execute(SIGNALS_DDL)
-    engine.execute(EVIDENCE_DDL)
+    engine, absent = prepared(exports, scramble_protected if scramble else None)
     for d in all_detectors():
-        run_detector(engine, d, d.params(), set(result.absent_tables))
+        run_detector(engine, d, d.params(), absent)
     return engine.fetch("SELECT signal_id, strength, reason FROM signals ORDER BY signal_id")
 
 

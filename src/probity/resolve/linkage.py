@@ -157,7 +157,6 @@ def _normalise(engine: Engine, predictions: str) -> None:
 
 def _decide(engine: Engine, task: LinkageTask, match: float, margin: float, judged: bool) -> None:
     name = task.name
-    engine.execute(CANDIDATES_DDL)
     if judged:
         # A rejected pair is never linked again, whether a rule or the model proposed it.
         reject = f"SELECT record_id, person_key FROM link_judgements WHERE task = '{name}' AND decision = 'reject'"

@@ -6,6 +6,8 @@ through `reveal`, which writes the audit event first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,13 +37,17 @@ class PublishedRun:
             raise WorkspaceError(f"run {run} has no warehouse in {root}")
         return cls(ws, run)
 
-    def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    @contextmanager
+    def _engine(self) -> Iterator[DuckDBEngine]:
         engine = DuckDBEngine(self.workspace.warehouse(self.run_id), read_only=True)
         try:
-            table = engine.fetch_arrow(sql, params)
+            yield engine
         finally:
             engine.close()
-        return table.to_pylist()
+
+    def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self._engine() as engine:
+            return rows(engine, sql, params)
 
     def queue(self, purpose: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         if purpose is not None and purpose not in PURPOSES:
@@ -54,31 +60,46 @@ class PublishedRun:
         return self._query(sql, [purpose] if purpose else [])
 
     def person(self, subject: str) -> dict[str, Any] | None:
-        rows = self._query(
-            """SELECT s.pseudonym AS subject, s.person_key, d.staff_type, d.rank, d.role, d.unit_code,
-                      d.unit_kind, g.peer_group, g.peer_group_size
-               FROM pseudonyms s JOIN person_dim d USING (person_key) JOIN peer_groups g USING (person_key)
-               WHERE s.pseudonym = ?""",
-            [subject],
-        )
-        if not rows:
-            return None
-        person = rows[0]
-        person["signals"] = self._query(
-            """SELECT signal_id, detector, concern, purpose, strength, reason, period_start, period_end, evidence_rows
-               FROM signals WHERE person_key = ? ORDER BY strength DESC, detector""",
-            [person["person_key"]],
-        )
-        for signal in person["signals"]:
-            signal["evidence"] = self._query(
-                """SELECT source_table, source_file, source_row, occurred_at, detail FROM evidence
-                   WHERE signal_id = ? ORDER BY occurred_at, source_row""",
-                [signal["signal_id"]],
+        """A person's page: who they are at work, their signals with evidence, their queue entries
+        (one connection for all of it)."""
+        with self._engine() as engine:
+            found = rows(
+                engine,
+                """SELECT s.pseudonym AS subject, s.person_key, d.staff_type, d.rank, d.role, d.unit_code,
+                          d.unit_kind, g.peer_group, g.peer_group_size
+                   FROM pseudonyms s JOIN person_dim d USING (person_key) JOIN peer_groups g USING (person_key)
+                   WHERE s.pseudonym = ?""",
+                [subject],
             )
-        person["queue"] = self._query(
-            "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?",
-            [person["person_key"]],
-        )
+            if not found:
+                return None
+            person = found[0]
+            key = [person["person_key"]]
+            person["signals"] = rows(
+                engine,
+                """SELECT signal_id, detector, concern, purpose, strength, reason, period_start, period_end,
+                          evidence_rows
+                   FROM signals WHERE person_key = ? ORDER BY strength DESC, detector""",
+                key,
+            )
+            evidence = rows(
+                engine,
+                """SELECT e.signal_id, e.source_table, e.source_file, e.source_row, e.occurred_at, e.detail
+                   FROM evidence e JOIN signals s USING (signal_id) WHERE s.person_key = ?
+                   ORDER BY e.occurred_at, e.source_row""",
+                key,
+            )
+            for signal in person["signals"]:
+                signal["evidence"] = [
+                    {k: v for k, v in e.items() if k != "signal_id"}
+                    for e in evidence
+                    if e["signal_id"] == signal["signal_id"]
+                ]
+            person["queue"] = rows(
+                engine,
+                "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?",
+                key,
+            )
         return person
 
     def links(self, task: str, min_probability: float = 0.0) -> list[dict[str, Any]]:
@@ -102,6 +123,11 @@ class PublishedRun:
 
     def report(self) -> dict[str, Any]:
         return self.workspace.read_report(self.run_id)
+
+
+def rows(engine: DuckDBEngine, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = engine.fetch_arrow(sql, params).to_pylist()
+    return result
 
 
 def reveal(

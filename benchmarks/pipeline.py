@@ -19,8 +19,11 @@ from typing import Any
 
 import psutil
 
+from probity.evaluation.evaluate import evaluate_published
+from probity.evaluation.truth import Truth
 from probity.pipeline import run_pipeline
 from probity.publish.results import PublishedRun
+from probity.publish.workspace import Workspace
 from probity.resolve.quality import linkage_quality
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.tables import force_tables
@@ -117,6 +120,9 @@ def main() -> None:
         print(f"{name:<22}{t['rows_read']:>14,}{t['rows_quarantined']:>13,}")
     print(f"\nqueue: {report['queue']}")
     print_linkage(report, workspace, default_truth_dir(exports))
+    print_model(report)
+    print_evaluation(workspace, default_truth_dir(exports))
+    print_fairness(report)
 
 
 def print_linkage(report: dict[str, Any], workspace: Path, truth: Path) -> None:
@@ -136,6 +142,72 @@ def print_linkage(report: dict[str, Any], workspace: Path, truth: Path) -> None:
             else f"{'–':>11}{'–':>8}{'–':>7}"
         )
         print(f"{task:<26}{c['linked']:>9,}{c['uncertain']:>8,}{c['seconds']:>9.1f}{figures}")
+
+
+def print_model(report: dict[str, Any]) -> None:
+    model = report.get("model", {})
+    print(f"\nearly-warning model: {model.get('status')} {model.get('reason', '')}")
+    if model.get("status") != "ran":
+        return
+    b = model["backtest"]
+    print(
+        f"  {model['training_examples']:,} training examples, {model['training_positives']:,} positive; "
+        f"backtest AUC {b['auc']}, AP {b['average_precision']} (base rate {b['base_rate']}), "
+        f"precision in the top 1% {b['precision_top_1pct']}, Brier {b['brier']}; "
+        f"{model['signals']} signals"
+    )
+    print("  top features: " + ", ".join(f["feature"] for f in model["top_features"][:5]))
+
+
+def print_evaluation(workspace: Path, truth: Path) -> None:
+    """Precision and recall at k against the planted truth, and the threshold baseline."""
+    if not truth.exists():
+        return
+    result = evaluate_published(Workspace(workspace), Truth.read(truth))
+    for purpose, section in result["purposes"].items():
+        print(
+            f"\n{purpose}: {section['planted']} planted, {section['queued']} queued, AP {section['average_precision']}"
+        )
+        base = section.get("baseline", {}).get("at_k", {})
+        for name, m in section["at_k"].items():
+            b = base.get(name)
+            versus = (
+                f"; baseline TP {b['true_positives']} (decoys {b['decoys']}), ratio {b['true_positive_ratio']}"
+                if b
+                else ""
+            )
+            print(
+                f"  k={m['k']:<6} ({name}): precision {m['precision']}, recall {m['recall']}, "
+                f"TP {m['true_positives']}, decoys {m['decoys']}{versus}"
+            )
+        per_concern = section["at_k"]["one_and_a_half_times_planted"]["recall_per_concern"]
+        print(
+            "  recall per concern at 1.5 × planted: "
+            + ", ".join(f"{c} {v['recall']}" for c, v in per_concern.items())
+        )
+
+
+def print_fairness(report: dict[str, Any]) -> None:
+    fairness = report.get("fairness", {})
+    sets = {**fairness.get("purposes", {}), "early_warning_model": fairness.get("model")}
+    for name, section in sets.items():
+        if not section:
+            continue
+        ratios = [
+            f"{g['group']} {g['ratio']:.2f}"
+            for g in section["groups"]["ethnicity"]
+            if not g["suppressed"] and g["ratio"] is not None
+        ]
+        print(
+            f"\nfairness {name}: {section['flagged']} flagged; ethnicity ratios "
+            + ", ".join(ratios)
+        )
+    for g in fairness.get("model_calibration", {}).get("groups", []):
+        if not g["suppressed"]:
+            print(f"  model over-prediction {g['group']}: {g['over_prediction']:.2f}")
+    print(f"fairness alerts: {len(fairness.get('alerts', []))}")
+    for alert in fairness.get("alerts", []):
+        print(f"  {alert}")
 
 
 if __name__ == "__main__":

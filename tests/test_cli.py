@@ -267,3 +267,47 @@ def test_links_review_takes_judgements_from_the_terminal_and_audits_them(
     assert "link_judgement" in actions[1:]
     decisions = {j.decision for j in JudgementStore(ws).latest()}
     assert decisions == {"reject"}
+
+
+def test_evaluate_measures_the_queue_against_truth_and_the_baseline(
+    cli_run: tuple[Path, Path],
+) -> None:
+    exports, _ = cli_run
+    truth = exports.parent / "exports-truth"
+    ws = exports.parent / "ws-evaluate"
+    first = json.loads(
+        probity("evaluate", exports, "--truth", truth, "--workspace", ws, "--format", "json").stdout
+    )
+    ps = first["purposes"]["professional_standards"]
+    at_k = ps["at_k"]["one_and_a_half_times_planted"]
+    with (truth / "planted.csv").open() as f:
+        planted = {r["person_id"] for r in csv.DictReader(f) if r["concern"] != "welfare"}
+    assert ps["planted"] == len(planted)
+    assert at_k["k"] == round(1.5 * len(planted))
+    assert at_k["recall"] >= 0.8 and at_k["churn"] is None
+    baseline = ps["baseline"]["at_k"]["one_and_a_half_times_planted"]
+    assert at_k["true_positives"] >= 1.75 * max(1, baseline["true_positives"])
+    assert at_k["decoys"] <= baseline["decoys"]
+    assert {"sex", "ethnicity"} <= set(ps["error_rates_at_k"])
+    assert (ws / "runs" / first["run_id"] / "evaluation.json").exists()
+
+    # The same exports again: the same queue, so nothing churns.
+    second = json.loads(
+        probity("evaluate", exports, "--truth", truth, "--workspace", ws, "--format", "json").stdout
+    )
+    assert second["previous_run_id"] == first["run_id"]
+    assert (
+        second["purposes"]["professional_standards"]["at_k"]["one_and_a_half_times_planted"][
+            "churn"
+        ]
+        == 0.0
+    )
+
+
+def test_evaluate_needs_a_truth_folder(cli_run: tuple[Path, Path], tmp_path: Path) -> None:
+    exports, _ = cli_run
+    result = probity(
+        "evaluate", exports, "--truth", tmp_path, "--workspace", tmp_path / "ws", check=False
+    )
+    assert result.returncode == 2
+    assert "planted.csv" in result.stderr

@@ -70,3 +70,17 @@ def test_report_page_and_api(client: TestClient) -> None:
     assert report["status"] == "succeeded"
     page = client.get("/report")
     assert page.status_code == 200 and "relatives_lookup" in page.text
+
+
+def test_report_page_charts_fairness_ratios_and_explains_the_model(client: TestClient) -> None:
+    report = client.get("/api/report").json()
+    page = client.get("/report").text
+    ps = report["fairness"]["purposes"]["professional_standards"]
+    shown = [g for g in ps["groups"]["ethnicity"] if not g["suppressed"]]
+    assert shown
+    # One chart row per group that is not suppressed, for each dimension and flag set.
+    assert page.count("<svg") >= len(shown)
+    assert f"{ps['flagged']} of {ps['people']} flagged" in page
+    # The small force has one year of history: the model says why it did not run.
+    assert report["model"]["status"] == "skipped"
+    assert report["model"]["reason"] in page

@@ -121,6 +121,11 @@ def run(
     ] = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace."""
+    _print_report(_run(source_dir, workspace, policy))
+
+
+def _run(source_dir: Path, workspace: Path, policy: Path | None) -> dict[str, Any]:
+    """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
     from probity.pipeline import RunFailed, run_pipeline
     from probity.policy import load_policy
@@ -132,7 +137,7 @@ def run(
     with _progress() as bar:
         task = bar.add_task("starting", total=None)
         try:
-            report = run_pipeline(
+            return run_pipeline(
                 source_dir,
                 workspace,
                 policy=chosen,
@@ -150,7 +155,62 @@ def run(
             )
         except WorkspaceError as e:
             _fail(str(e))
-    _print_report(report)
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def evaluate(
+    source_dir: Annotated[
+        Path, typer.Argument(help="exports folder laid out as in source-exports.md")
+    ],
+    truth: Annotated[Path, typer.Option(help="ground-truth folder (planted.csv, decoys.csv)")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    policy: Annotated[
+        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+) -> None:
+    """Run on SOURCE_DIR, then measure the queue against the planted truth and the threshold
+    baseline; the figures are kept beside the run as evaluation.json."""
+    from probity.evaluation.evaluate import evaluate_published
+    from probity.evaluation.truth import Truth, TruthError
+    from probity.publish.workspace import Workspace
+
+    try:
+        planted = Truth.read(truth)
+    except TruthError as e:
+        _fail(str(e), 2)
+    _run(source_dir, workspace, policy)
+    ws = Workspace(workspace)
+    result = evaluate_published(ws, planted)
+    (ws.run_dir(result["run_id"]) / "evaluation.json").write_text(
+        json.dumps(result, indent=2), encoding="utf-8"
+    )
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    _print_evaluation(result)
+
+
+def _print_evaluation(result: dict[str, Any]) -> None:
+    for purpose, section in result["purposes"].items():
+        table = Table(title=f"{purpose}: {section['planted']} planted, {section['queued']} queued")
+        for col in ("k", "precision", "recall", "decoys", "churn", "baseline TP", "ratio"):
+            table.add_column(col)
+        base = section.get("baseline", {}).get("at_k", {})
+        for name, m in section["at_k"].items():
+            b = base.get(name, {})
+            table.add_row(
+                f"{m['k']} ({name.replace('_', ' ')})",
+                f"{m['precision']:.2f}",
+                f"{m['recall']:.2f}" if m["recall"] is not None else "-",
+                str(m["decoys"]),
+                "-" if m["churn"] is None else f"{m['churn']:.2f}",
+                str(b.get("true_positives", "-")),
+                "-" if b.get("true_positive_ratio") is None else f"{b['true_positive_ratio']:.2f}×",
+            )
+        out.print(table)
+        out.print(f"average precision {section['average_precision']}")
 
 
 def _current(workspace: Path) -> str | None:

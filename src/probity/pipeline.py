@@ -1,4 +1,4 @@
-"""One run, stage by stage: ingest → resolve → warehouse → detect → rank → publish.
+"""One run, stage by stage: ingest → resolve → warehouse → detect → model → rank → publish.
 
 Each stage reads what the stage before it wrote. The run writes into its own folder and is
 published only when every stage has succeeded; on any failure the report records it and the
@@ -23,6 +23,7 @@ from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
 from probity.ingest.load import ingest
+from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
 from probity.publish.workspace import Workspace
 from probity.ranking.priority import build_queue
@@ -126,6 +127,14 @@ def run_pipeline(
                     detectors[d.name]["reason"] = outcome.reason
             report["detectors"] = detectors
             stage_done("detect")
+
+            progress("model", "")
+            report["model"] = (
+                run_model(engine, policy.model.settings(), absent)
+                if policy.model.enabled
+                else {"status": "skipped", "reason": "disabled by policy"}
+            )
+            stage_done("model")
 
             progress("rank", "")
             key = workspace_key(workspace_root)

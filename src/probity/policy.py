@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from probity.detectors.registry import all_detectors
+from probity.model.early_warning import ModelSettings
 
 POLICY_FILE = "policy.yaml"
 
@@ -72,10 +73,34 @@ class LinkagePolicy(BaseModel):
         return match, review
 
 
+class ModelPolicy(BaseModel):
+    """The early-warning model: what it predicts over, and who it flags."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    horizon_months: int = Field(default=12, ge=1, description="label window after each cutoff")
+    step_months: int = Field(default=3, ge=1, description="months between training cutoffs")
+    warmup_months: int = Field(default=3, ge=0, description="history before the first cutoff")
+    top_share: float = Field(default=0.01, gt=0, le=1, description="share of people flagged")
+    min_probability: float = Field(
+        default=0.05, ge=0, le=1, description="calibrated probability below which none is flagged"
+    )
+
+    def settings(self) -> ModelSettings:
+        return ModelSettings(
+            horizon_months=self.horizon_months,
+            step_months=self.step_months,
+            warmup_months=self.warmup_months,
+            top_share=self.top_share,
+            min_probability=self.min_probability,
+        )
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
+    model: ModelPolicy = Field(default_factory=ModelPolicy)
     runs_kept: int = Field(
         default=3, ge=1, description="good runs kept in the workspace, current included"
     )

@@ -26,6 +26,14 @@ ALLEGATIONS = (
 )
 RECORD_FLAGS = ("victim", "suspect", "witness", "vulnerable", "high_profile", "ocg_nominal")
 VETTING_LEVELS = ("RV", "MV", "NPPV1", "NPPV2", "NPPV3", "SC", "DV")
+# Conduct outcomes that find misconduct proved (reflective practice is for practice that needs
+# improving, and a resignation ends a case without a finding).
+SUBSTANTIATED_OUTCOMES = (
+    "management_action",
+    "written_warning",
+    "final_written_warning",
+    "dismissal",
+)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,18 @@
-"""Flag rates by sex, ethnicity and their intersection against the serving workforce.
+"""Flag rates by sex, ethnicity and their intersection against the serving workforce, on every run.
 
-This is the only stage that reads protected characteristics. A group's ratio is its flag rate
-over the workforce's; an alert is raised only when the group's 95% (Wilson) interval lies
-wholly outside 0.8–1.25 of the workforce rate, so chance in small numbers does not cry wolf.
-Groups of fewer than ten people are suppressed.
+This is the only stage that reads protected characteristics, and it reads them only to measure
+what the queue and the model pass on. Group rates come from Fairlearn's MetricFrame; a group's
+ratio is its rate over the workforce's, with a bootstrap interval (people resampled with
+replacement, the ratio recomputed each time). An alert is raised only when that interval and
+the group's Wilson interval both lie wholly outside 0.8–1.25: the bootstrap carries the
+uncertainty of the workforce rate, the Wilson interval stays honest when a group has no one
+flagged (where a bootstrap collapses to a point). Groups of fewer than ten people are
+suppressed, and a flag set with fewer than twenty people flagged is reported but too small to
+alert on.
+
+For the early-warning model it also compares, per group, the mean predicted probability with
+the rate actually observed in the out-of-time backtest: a model that turns a group's historic
+over-reporting into higher scores over-predicts for that group.
 """
 
 from __future__ import annotations
@@ -11,11 +20,44 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame, selection_rate
+
 from probity.warehouse.engine import Engine
 
 BAND = (0.8, 1.25)
 MIN_GROUP = 10
+MIN_FLAGGED = 20
+N_BOOT = 500
+CI = (2.5, 97.5)
+SEED = 0
 Z = 1.96
+
+DIMENSIONS = ("sex", "ethnicity", "sex_x_ethnicity")
+
+
+def workforce(engine: Engine) -> pd.DataFrame:
+    """Serving people with their protected characteristics (audit use only)."""
+    frame = engine.fetch_arrow(
+        """SELECT person_id AS person_key, coalesce(sex, 'not recorded') AS sex,
+                  coalesce(ethnicity, 'not recorded') AS ethnicity
+           FROM people WHERE leave_date IS NULL"""
+    ).to_pandas()
+    frame["sex_x_ethnicity"] = frame["sex"] + " / " + frame["ethnicity"]
+    return frame
+
+
+def _flag_sets(engine: Engine) -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = {}
+    for purpose, person in engine.fetch("SELECT purpose, person_key FROM queue"):
+        sets.setdefault(str(purpose), set()).add(str(person))
+    model = engine.fetch(
+        "SELECT DISTINCT person_key FROM signals WHERE detector = 'early_warning_model'"
+    )
+    if engine.table_exists("model_scores"):
+        sets["early_warning_model"] = {str(r[0]) for r in model}
+    return sets
 
 
 def wilson(flagged: int, n: int) -> tuple[float, float]:
@@ -27,61 +69,141 @@ def wilson(flagged: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def bootstrap_ratios(
+    codes: np.ndarray, flagged: np.ndarray, groups: int, rng: np.random.Generator
+) -> np.ndarray:
+    """(N_BOOT, groups) ratios of group rate to overall rate over resampled workforces."""
+    n = len(codes)
+    out = np.empty((N_BOOT, groups))
+    for b in range(N_BOOT):
+        pick = rng.integers(0, n, n)
+        sizes = np.bincount(codes[pick], minlength=groups)
+        hits = np.bincount(codes[pick], weights=flagged[pick], minlength=groups)
+        overall = flagged[pick].mean()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[b] = (hits / sizes) / overall if overall else np.nan
+    return out
+
+
+def rate_ratios(
+    people: pd.DataFrame, flagged: np.ndarray, label: str, alerts: list[str]
+) -> dict[str, Any]:
+    """Flag rate per group and its ratio to the workforce rate, with intervals."""
+    overall = float(flagged.mean()) if len(flagged) else 0.0
+    total = int(flagged.sum())
+    result: dict[str, Any] = {
+        "people": len(flagged),
+        "flagged": total,
+        "rate": overall,
+        "assessable": total >= MIN_FLAGGED,
+        "groups": {},
+    }
+    rng = np.random.default_rng(SEED)
+    for dim in DIMENSIONS:
+        frame = MetricFrame(
+            metrics={"rate": selection_rate, "n": lambda t, p: len(t)},
+            y_true=flagged,
+            y_pred=flagged,
+            sensitive_features=people[dim].to_numpy(),
+        )
+        names = [str(g) for g in frame.by_group.index]
+        codes = pd.Categorical(people[dim], categories=names).codes
+        boot = bootstrap_ratios(codes, flagged, len(names), rng) if overall else None
+        groups = []
+        for i, (grp, row) in enumerate(frame.by_group.iterrows()):
+            n = int(row["n"])
+            if n < MIN_GROUP:
+                groups.append({"group": str(grp), "suppressed": True})
+                continue
+            rate = float(row["rate"])
+            hits = round(rate * n)
+            entry: dict[str, Any] = {
+                "group": str(grp),
+                "people": n,
+                "flagged": hits,
+                "rate": rate,
+                "ratio": rate / overall if overall else None,
+                "ratio_interval": None,
+                "suppressed": False,
+            }
+            groups.append(entry)
+            if boot is None:
+                continue
+            lo, hi = (float(v) for v in np.nanpercentile(boot[:, i], CI))
+            entry["ratio_interval"] = [lo, hi]
+            w_lo, w_hi = (v / overall for v in wilson(hits, n))
+            outside = (lo > BAND[1] and w_lo > BAND[1]) or (hi < BAND[0] and w_hi < BAND[0])
+            if outside and total >= MIN_FLAGGED:
+                alerts.append(
+                    f"{label}: {dim} group '{grp}' flagged at {entry['ratio']:.2f}× the "
+                    f"workforce rate (95% interval {lo:.2f}–{hi:.2f})"
+                )
+        result["groups"][dim] = groups
+    return result
+
+
+def model_calibration_by_group(
+    engine: Engine, people: pd.DataFrame, alerts: list[str]
+) -> dict[str, Any] | None:
+    """Per ethnicity group: mean predicted probability over the rate observed, in the backtest,
+    relative to the same figure for the whole workforce (1 means calibrated alike)."""
+    if not engine.table_exists("model_backtest"):
+        return None
+    backtest = engine.fetch_arrow("SELECT person_key, label, probability FROM model_backtest")
+    frame = backtest.to_pandas().merge(people, on="person_key")
+    if frame.empty or frame["label"].sum() == 0:
+        return None
+    overall = frame["probability"].mean() / frame["label"].mean()
+    groups = []
+    for grp, g in frame.groupby("ethnicity"):
+        if len(g) < MIN_GROUP or g["label"].sum() < MIN_GROUP:
+            groups.append({"group": str(grp), "suppressed": True})
+            continue
+        predicted, positives = float(g["probability"].mean()), int(g["label"].sum())
+        ratio = predicted / float(g["label"].mean()) / overall
+        # The observed rate is itself uncertain: the interval divides by its Wilson bounds.
+        lo_obs, hi_obs = wilson(positives, len(g))
+        interval = [predicted / hi_obs / overall, predicted / lo_obs / overall]
+        groups.append(
+            {
+                "group": str(grp),
+                "examples": len(g),
+                "observed_rate": float(g["label"].mean()),
+                "mean_predicted": predicted,
+                "over_prediction": ratio,
+                "over_prediction_interval": interval,
+                "suppressed": False,
+            }
+        )
+        if interval[0] > BAND[1] or interval[1] < BAND[0]:
+            alerts.append(
+                f"early-warning model: predicts {ratio:.2f}× the outcomes actually observed for "
+                f"ethnicity group '{grp}', relative to the workforce (backtest; 95% interval "
+                f"{interval[0]:.2f}–{interval[1]:.2f})"
+            )
+    return {"dimension": "ethnicity", "groups": groups}
+
+
 def audit(engine: Engine) -> dict[str, Any]:
-    purposes = [str(r[0]) for r in engine.fetch("SELECT DISTINCT purpose FROM queue ORDER BY 1")]
+    people = workforce(engine)
+    keys = people["person_key"].to_numpy()
+    alerts: list[str] = []
     result: dict[str, Any] = {
         "band": list(BAND),
         "min_group_size": MIN_GROUP,
+        "min_flagged": MIN_FLAGGED,
+        "bootstrap_samples": N_BOOT,
         "purposes": {},
-        "alerts": [],
+        "alerts": alerts,
     }
-    dimensions = {
-        "sex": "coalesce(p.sex, 'not recorded')",
-        "ethnicity": "coalesce(p.ethnicity, 'not recorded')",
-        "sex_x_ethnicity": "coalesce(p.sex, 'not recorded') || ' / ' || coalesce(p.ethnicity, 'not recorded')",
-    }
-    for purpose in purposes:
-        total, flagged_total = engine.fetch(
-            """SELECT count(*), count(q.person_key) FROM people p
-               LEFT JOIN queue q ON q.person_key = p.person_id AND q.purpose = ? WHERE p.leave_date IS NULL""",
-            [purpose],
-        )[0]
-        overall = flagged_total / total if total else 0.0
-        per_dim: dict[str, list[dict[str, Any]]] = {}
-        for dim, expr in dimensions.items():
-            rows = engine.fetch(
-                f"""SELECT {expr} AS grp, count(*) AS n, count(q.person_key) AS flagged FROM people p
-                    LEFT JOIN queue q ON q.person_key = p.person_id AND q.purpose = ?
-                    WHERE p.leave_date IS NULL GROUP BY 1 ORDER BY 1""",
-                [purpose],
-            )
-            groups = []
-            for grp, n, flagged in rows:
-                if n < MIN_GROUP:
-                    groups.append({"group": grp, "suppressed": True})
-                    continue
-                lo, hi = wilson(int(flagged), int(n))
-                ratio = (flagged / n) / overall if overall else None
-                entry = {
-                    "group": grp,
-                    "people": int(n),
-                    "flagged": int(flagged),
-                    "rate": flagged / n,
-                    "ratio": ratio,
-                    "ratio_interval": [lo / overall, hi / overall] if overall else None,
-                    "suppressed": False,
-                }
-                groups.append(entry)
-                if overall and (lo / overall > BAND[1] or hi / overall < BAND[0]):
-                    result["alerts"].append(
-                        f"{purpose}: {dim} group '{grp}' flagged at {ratio:.2f}× the workforce rate "
-                        f"(95% interval {lo / overall:.2f}–{hi / overall:.2f})"
-                    )
-            per_dim[dim] = groups
-        result["purposes"][purpose] = {
-            "people": int(total),
-            "flagged": int(flagged_total),
-            "rate": overall,
-            "groups": per_dim,
-        }
+    for name, members in sorted(_flag_sets(engine).items()):
+        flagged = np.isin(keys, list(members)).astype(int)
+        section = rate_ratios(people, flagged, name.replace("_", " "), alerts)
+        if name == "early_warning_model":
+            result["model"] = section
+        else:
+            result["purposes"][name] = section
+    calibration = model_calibration_by_group(engine, people, alerts)
+    if calibration:
+        result["model_calibration"] = calibration
     return result

@@ -3,7 +3,9 @@
 Historic allegations are not a fair measure of conduct: the Casey Review found Black officers
 and staff 81% more likely than White colleagues to receive a misconduct allegation, Asian 55%
 and Mixed 41%. The generator reproduces that bias so the product can be shown not to pass
-it on.
+it on: the extra allegations are over-reporting ("ungrounded") and are rarely substantiated,
+while what is substantiated follows each person's latent conduct, which is the same
+distribution in every group.
 """
 
 from __future__ import annotations
@@ -12,17 +14,36 @@ from typing import Any
 
 import numpy as np
 
-from probity.contract.tables import ALLEGATIONS, vocabulary
+from probity.contract.tables import ALLEGATIONS, SUBSTANTIATED_OUTCOMES, vocabulary
 from probity.synth.duty import WORKING
 from probity.synth.names import typo
 from probity.synth.world import World
 
 ALLEGATION_BIAS = {"Black": 1.81, "Asian": 1.55, "Mixed": 1.41}
 ALLEGATION_P = np.array([0.2, 0.08, 0.01, 0.04, 0.35, 0.2, 0.01, 0.02, 0.09])
-COMPLAINT_OUTCOMES = np.array(vocabulary("complaints", "outcome", leave_out=("pending",)))
-COMPLAINT_OUTCOME_P = np.array([0.1, 0.55, 0.12, 0.23])
-CONDUCT_OUTCOMES = np.array(vocabulary("conduct_cases", "outcome", leave_out=("pending",)))
-CONDUCT_OUTCOME_P = np.array([0.55, 0.2, 0.12, 0.06, 0.03, 0.02, 0.02])
+# Complaints not upheld, and how (the upheld share is drawn per complaint).
+COMPLAINT_OTHER_OUTCOMES = np.array(["not_upheld", "withdrawn", "service_level"])
+COMPLAINT_OTHER_P = np.array([0.55, 0.12, 0.23]) / 0.9
+PROVED = np.array(SUBSTANTIATED_OUTCOMES)
+PROVED_P = np.array([0.12, 0.06, 0.03, 0.02]) / 0.23
+NOT_PROVED = np.array(
+    [
+        o
+        for o in vocabulary("conduct_cases", "outcome", leave_out=("pending",))
+        if o not in SUBSTANTIATED_OUTCOMES
+    ]
+)
+NOT_PROVED_P = np.array([0.55, 0.2, 0.02]) / 0.77
+PROPENSITY_SIGMA = 0.8
+
+
+def draw_propensity(world: World) -> np.ndarray:
+    """Each person's latent conduct (mean 1): unobserved, drawn the same way in every group.
+    Plants that already set a "propensity" multiplier keep theirs on top."""
+    z = world.rng.lognormal(0.0, PROPENSITY_SIGMA, world.n)
+    propensity = world.multiplier("propensity") * z / z.mean()
+    world.multipliers["propensity"] = propensity
+    return propensity
 
 
 def exposure(world: World, searches: np.ndarray, force: np.ndarray) -> np.ndarray:
@@ -56,8 +77,14 @@ def name_as_recorded(world: World, person: int) -> str:
 
 
 def complaint_row(
-    world: World, person: int, day: int, category: str, complainant: str = "public"
+    world: World,
+    person: int,
+    day: int,
+    category: str,
+    complainant: str = "public",
+    grounded: bool = True,
 ) -> dict[str, Any]:
+    """One complaint; `grounded` complaints reflect conduct, the rest are over-reporting."""
     rng = world.rng
     p = world.people
     # What is complained of happens on duty: the nearest day the person worked.
@@ -65,9 +92,10 @@ def complaint_row(
     if len(worked):
         day = int(worked[np.argmin(np.abs(worked - day))])
     incident_date = world.date(day)
-    received = incident_date + np.timedelta64(int(rng.integers(0, 60)), "D")
-    closed = received + np.timedelta64(int(rng.integers(30, 400)), "D")
     end = world.date(world.days - 1)
+    # A complaint about the last weeks may be received on the export date, not after it.
+    received = min(incident_date + np.timedelta64(int(rng.integers(0, 60)), "D"), end)
+    closed = received + np.timedelta64(int(rng.integers(30, 400)), "D")
     pending = closed > end
     warrant = p.warrant_number[person]
     roll = rng.random()
@@ -89,12 +117,22 @@ def complaint_row(
         else str(unit.command[u]),
         "allegation_category": category,
         "complainant_type": complainant,
-        "outcome": "pending"
-        if pending
-        else str(rng.choice(COMPLAINT_OUTCOMES, p=COMPLAINT_OUTCOME_P)),
+        "outcome": "pending" if pending else _complaint_outcome(world, person, grounded),
         "closed_date": None if pending else closed,
         "_person": person,
+        "_grounded": grounded,
     }
+
+
+def _propensity(world: World, person: int) -> float:
+    return float(world.multiplier("propensity")[person])
+
+
+def _complaint_outcome(world: World, person: int, grounded: bool) -> str:
+    upheld = min(0.6, 0.12 * _propensity(world, person)) if grounded else 0.02
+    if world.rng.random() < upheld:
+        return "upheld"
+    return str(world.rng.choice(COMPLAINT_OTHER_OUTCOMES, p=COMPLAINT_OTHER_P))
 
 
 def routine_complaints(
@@ -103,13 +141,17 @@ def routine_complaints(
     rng = world.rng
     # About 0.3 public complaints per public-facing officer-year, by exposure.
     mean_exposure = max(1.0, float(exposure_counts[exposure_counts > 0].mean()))
+    # Conduct raises complaints a little (most complaints are about ordinary contact); the
+    # group bias adds complaints that are not grounded in conduct.
+    bias = allegation_bias(world)
     rate = (
         0.3
         * exposure_counts
         / mean_exposure
         * world.days
         / 365
-        * allegation_bias(world)
+        * bias
+        * np.sqrt(world.multiplier("propensity"))
         * multiplier
     )
     counts = rng.poisson(rate)
@@ -119,7 +161,11 @@ def routine_complaints(
         for day in rng.choice(serving, counts[person]):
             rows.append(
                 complaint_row(
-                    world, int(person), int(day), str(rng.choice(ALLEGATIONS, p=ALLEGATION_P))
+                    world,
+                    int(person),
+                    int(day),
+                    str(rng.choice(ALLEGATIONS, p=ALLEGATION_P)),
+                    grounded=bool(rng.random() < 1.0 / bias[person]),
                 )
             )
     return rows
@@ -132,11 +178,18 @@ def conduct_case_row(
     category: str,
     origin: str,
     complaint_id: str | None,
+    grounded: bool = True,
 ) -> dict[str, Any]:
     rng = world.rng
     closed = opened + np.timedelta64(int(rng.integers(60, 700)), "D")
     pending = closed > world.date(world.days - 1)
-    outcome = "pending" if pending else str(rng.choice(CONDUCT_OUTCOMES, p=CONDUCT_OUTCOME_P))
+    proved = min(0.8, 0.25 * _propensity(world, person)) if grounded else 0.03
+    if pending:
+        outcome = "pending"
+    elif rng.random() < proved:
+        outcome = str(rng.choice(PROVED, p=PROVED_P))
+    else:
+        outcome = str(rng.choice(NOT_PROVED, p=NOT_PROVED_P))
     return {
         "_person": person,
         "opened_date": opened,
@@ -163,9 +216,11 @@ def routine_conduct_cases(world: World, complaints: list[dict[str, Any]]) -> lis
                     c["allegation_category"],
                     "complaint",
                     c["complaint_id"],
+                    c["_grounded"],
                 )
             )
-    internal = rng.poisson(0.02 * world.days / 365 * allegation_bias(world))
+    bias = allegation_bias(world)
+    internal = rng.poisson(0.02 * world.days / 365 * bias * world.multiplier("propensity"))
     for person in np.flatnonzero(internal):
         serving = np.flatnonzero(world.employed[person])
         for day in rng.choice(serving, internal[person]):
@@ -177,6 +232,7 @@ def routine_conduct_cases(world: World, complaints: list[dict[str, Any]]) -> lis
                     str(rng.choice(ALLEGATIONS, p=ALLEGATION_P)),
                     "internal_report",
                     None,
+                    bool(rng.random() < 1.0 / bias[person]),
                 )
             )
     return rows

@@ -324,6 +324,7 @@ def _activity(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     )
 
     exposure = conduct.exposure(world, ss["person"], uof["person"])
+    conduct.draw_propensity(world)
     complaints = conduct.routine_complaints(world, exposure, world.multiplier("complaints"))
     complaints += world.extra_rows.get("complaints", [])
     for i, c in enumerate(complaints):

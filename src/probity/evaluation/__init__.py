@@ -1,0 +1,1 @@
+"""Measuring the queue against planted ground truth, and against a threshold baseline."""

@@ -1,0 +1,121 @@
+"""Time-windowed features and labels at a set of cutoff dates.
+
+Each feature is a count of one kind of event in the month, quarter, year or five years before
+the cutoff, read from `person_month_events` over a dense person × month grid so a window is a
+fixed number of rows. The label at a cutoff is whether a conduct case was decided as
+substantiated in the following `horizon` months. A person with a case still open at the end of
+that window has an unknown label, never a negative one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from probity.model.events import SUBSTANTIATED
+from probity.warehouse.engine import Engine
+
+WINDOWS = (1, 3, 12, 60)
+CATEGORICAL = ("staff_type", "rank", "unit_kind")
+STATIC = ("tenure_years", "open_conduct_cases")
+
+
+def feature_names(kinds: list[str]) -> list[str]:
+    return [f"{k}_{w}m" for k in kinds for w in WINDOWS]
+
+
+def data_end(engine: Engine) -> date | None:
+    """The first month not wholly covered by the exports: after the last rostered day (or the
+    last look-up, or the last event), so a partial last month is left out. Dates beyond it
+    (an expiry, a complaint logged after the export) are not history yet."""
+    for sql in (
+        "SELECT max(duty_date) FROM duty_intervals",
+        "SELECT max(CAST(event_time AS DATE)) FROM access_log",
+        "SELECT max(month) + INTERVAL 1 MONTH - INTERVAL 1 DAY FROM person_month_events",
+    ):
+        try:
+            last = engine.fetch(sql)[0][0]
+        except Exception:  # the table was not provided
+            continue
+        if last is not None:
+            return date_trunc_month(last + timedelta(days=1))
+    return None
+
+
+def date_trunc_month(d: date) -> date:
+    return date(d.year, d.month, 1)
+
+
+def data_start(engine: Engine) -> date | None:
+    return engine.fetch("SELECT min(month) FROM person_month_events")[0][0]
+
+
+def features_at(engine: Engine, kinds: list[str], cutoffs: list[date]) -> pd.DataFrame:
+    """One row per person serving at each cutoff: person_key, cutoff, static and windowed features."""
+    start = data_start(engine)
+    last = max(cutoffs)
+    pivot = ", ".join(
+        f"coalesce(sum(e.n) FILTER (WHERE e.kind = '{k}'), 0) AS \"{k}\"" for k in kinds
+    )
+    windows = ", ".join(
+        f'sum("{k}") OVER (PARTITION BY person_key ORDER BY month ROWS BETWEEN {w} PRECEDING AND 1 PRECEDING) AS "{k}_{w}m"'
+        for k in kinds
+        for w in WINDOWS
+    )
+    sql = f"""
+    WITH months AS (
+        SELECT CAST(unnest(generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
+    ),
+    grid AS (
+        SELECT d.person_key, m.month, {pivot}
+        FROM person_dim d CROSS JOIN months m
+        LEFT JOIN person_month_events e ON e.person_key = d.person_key AND e.month = m.month
+        GROUP BY d.person_key, m.month
+    ),
+    windowed AS (SELECT person_key, month, {windows} FROM grid)
+    SELECT w.person_key, w.month AS cutoff, d.staff_type, d.rank, d.unit_kind,
+           date_diff('month', d.start_date, w.month) / 12.0 AS tenure_years,
+           (SELECT count(*) FROM conduct_cases k JOIN person_refs r ON r.ref = k.person_id
+            WHERE r.person_key = w.person_key AND k.opened_date < w.month
+              AND (k.closed_date IS NULL OR k.closed_date >= w.month)) AS open_conduct_cases,
+           {", ".join(f'coalesce("{f}", 0) AS "{f}"' for f in feature_names(kinds))}
+    FROM windowed w JOIN person_dim d USING (person_key)
+    WHERE w.month IN (SELECT unnest(CAST(? AS DATE[])))
+      AND d.start_date < w.month AND (d.leave_date IS NULL OR d.leave_date >= w.month)
+    ORDER BY w.month, w.person_key
+    """
+    frame = engine.fetch_arrow(sql, [start, last, cutoffs]).to_pandas()
+    for c in CATEGORICAL:
+        frame[c] = frame[c].fillna("unknown").astype("category")
+    return frame
+
+
+def labels_at(engine: Engine, cutoffs: list[date], horizon_months: int) -> pd.DataFrame:
+    """person_key, cutoff, label: 1 when a case was decided substantiated within the window;
+    missing when a case was open at the window's end without such a decision."""
+    sql = f"""
+    WITH cuts AS (SELECT CAST(unnest(CAST(? AS DATE[])) AS DATE) AS cutoff),
+    windows AS (SELECT cutoff, CAST(cutoff + INTERVAL {int(horizon_months)} MONTH AS DATE) AS window_end FROM cuts),
+    cases AS (
+        SELECT r.person_key, k.opened_date, k.closed_date, k.outcome FROM conduct_cases k
+        JOIN person_refs r ON r.ref = k.person_id WHERE k.opened_date IS NOT NULL
+    )
+    SELECT k.person_key, w.cutoff,
+           CASE WHEN bool_or(k.outcome IN {SUBSTANTIATED} AND k.closed_date >= w.cutoff
+                             AND k.closed_date < w.window_end) THEN 1
+                WHEN bool_or(k.closed_date IS NULL OR k.closed_date >= w.window_end) THEN NULL
+                ELSE 0 END AS label
+    FROM windows w JOIN cases k
+      ON k.opened_date < w.window_end AND (k.closed_date IS NULL OR k.closed_date >= w.cutoff)
+    GROUP BY ALL
+    """
+    return engine.fetch_arrow(sql, [cutoffs]).to_pandas()
+
+
+def labelled(features: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Features with their label: no case in the window is a 0; an open case drops the row."""
+    merged = features.merge(labels, on=["person_key", "cutoff"], how="left", indicator=True)
+    merged.loc[merged["_merge"] == "left_only", "label"] = 0
+    merged = merged.drop(columns="_merge")
+    return merged[merged["label"].notna()].astype({"label": int})

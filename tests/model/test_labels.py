@@ -1,0 +1,56 @@
+"""Labels: a substantiated decision inside the window is a 1, a case still open at the window's
+end is unknown (never a 0), and nothing else in the window is a 0."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from probity.model.features import labelled, labels_at
+from probity.warehouse.engine import DuckDBEngine
+
+CUTOFF = date(2025, 1, 1)
+
+
+def _labels(cases: list[tuple[str, str, str | None, str]]) -> dict[str, int | None]:
+    engine = DuckDBEngine()
+    engine.execute(
+        "CREATE TABLE conduct_cases (case_id VARCHAR, person_id VARCHAR, opened_date DATE, closed_date DATE, outcome VARCHAR)"
+    )
+    engine.execute("CREATE TABLE person_refs (ref VARCHAR, person_key VARCHAR)")
+    for i, (person, opened, closed, outcome) in enumerate(cases):
+        engine.execute(
+            "INSERT INTO conduct_cases VALUES (?, ?, ?, ?, ?)",
+            [f"C{i}", person, opened, closed, outcome],
+        )
+    people = sorted({c[0] for c in cases} | {"nobody"})
+    for p in people:
+        engine.execute("INSERT INTO person_refs VALUES (?, ?)", [p, p])
+    import pandas as pd
+
+    features = pd.DataFrame({"person_key": people, "cutoff": [CUTOFF] * len(people)})
+    frame = labelled(features, labels_at(engine, [CUTOFF], 12))
+    out: dict[str, int | None] = {p: None for p in people}
+    out.update(dict(zip(frame["person_key"], frame["label"], strict=True)))
+    return out
+
+
+def test_labels() -> None:
+    labels = _labels(
+        [
+            ("proved", "2024-11-01", "2025-06-01", "written_warning"),
+            ("cleared", "2025-02-01", "2025-09-01", "no_case_to_answer"),
+            ("still_open", "2025-03-01", None, "pending"),
+            ("decided_after_window", "2025-06-01", "2026-03-01", "dismissal"),
+            ("proved_before_cutoff", "2024-01-01", "2024-12-01", "written_warning"),
+            ("reflective", "2025-01-15", "2025-05-01", "reflective_practice"),
+        ]
+    )
+    assert labels == {
+        "proved": 1,
+        "cleared": 0,
+        "still_open": None,
+        "decided_after_window": None,  # open when the window closed: unknown, not a negative
+        "proved_before_cutoff": 0,  # history, not the future
+        "reflective": 0,
+        "nobody": 0,
+    }

@@ -1,4 +1,4 @@
-"""The three detectors against the synthetic force's planted cases and decoys."""
+"""Every detector against the synthetic force's planted cases and decoys."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ TYPOLOGY = {
     "complaint_rate": "repeated_theme",
     "force_rate": "force_far_above_peers",
     "unit_allegation_cluster": "unit_cluster",
+    "high_profile_browsing": "high_profile_browsing",
+    "uncorroborated_overtime": "uncorroborated_overtime",
+    "search_outcomes": "search_outcomes_out_of_line",
+}
+# Planted cases of another typology a detector may rightly find too (converging evidence).
+ALSO = {
+    "uncorroborated_overtime": {"overtime_while_absent"},
 }
 CONCERN = {
     "relatives_lookup": "information_misuse",
@@ -33,6 +40,9 @@ CONCERN = {
     "complaint_rate": "complaint_pattern",
     "force_rate": "use_of_powers",
     "unit_allegation_cluster": "team_culture",
+    "high_profile_browsing": "information_misuse",
+    "uncorroborated_overtime": "claims_and_attendance",
+    "search_outcomes": "use_of_powers",
 }
 
 
@@ -75,8 +85,7 @@ def test_no_decoy_is_flagged(small_force: Path, small_run: Path, detector: str) 
 def test_nearly_everyone_flagged_was_planted(
     small_force: Path, small_run: Path, detector: str
 ) -> None:
-    planted = {
-        r["person_id"] for r in truth(small_force, "planted") if r["typology"] == TYPOLOGY[detector]
-    }
+    typologies = {TYPOLOGY[detector], *ALSO.get(detector, set())}
+    planted = {r["person_id"] for r in truth(small_force, "planted") if r["typology"] in typologies}
     found = flagged(small_run, detector)
     assert len(found - planted) <= max(1, len(planted) // 3), sorted(found - planted)

@@ -363,6 +363,62 @@ def plant_team_culture(world: World, pick: Picker) -> None:
         )
 
 
+def plant_high_profile_browsing(world: World, pick: Picker, k: int) -> None:
+    """Curiosity about a high-profile person's record, returned to on several days."""
+    rng = world.rng
+    famous = np.array([i for i, f in enumerate(world.subjects.flags) if "high_profile" in f])
+    if not len(famous):
+        return
+    for person in pick.take(world.people.staff_type != "special", k):
+        subject = int(rng.choice(famous))
+        days = int(rng.integers(5, 9))
+        times = _scattered_times(world, person, days * 3)
+        by_day = {str(t.astype("datetime64[D]")): t for t in times}
+        chosen = list(by_day.values())[:days]
+        _lookups(world, person, subject, chosen)
+        world.plant(
+            person,
+            "information_misuse",
+            "high_profile_browsing",
+            f"looked up high-profile record {world.subjects.subject_id[subject]} on {len(chosen)} days, no reference",
+        )
+
+
+def plant_phantom_overtime(world: World, pick: Picker, k: int) -> None:
+    """Rest-day overtime claimed with nothing to show the person was at work."""
+    rng = world.rng
+    officers = np.isin(world.people.staff_type, ["officer", "pcso"])
+    for person in pick.take(officers, k):
+        rest = _off_duty_days(world, person)
+        days = rng.choice(rest, min(len(rest), int(rng.integers(8, 13))), replace=False)
+        for day in days:
+            _overtime(world, person, int(day), 8, float(rng.choice([8.0, 9.0, 10.0])), "cover")
+        world.plant(
+            person,
+            "claims_and_attendance",
+            "uncorroborated_overtime",
+            f"{len(days)} rest-day overtime claims with no badge, look-up or incident in the hours claimed",
+        )
+
+
+def plant_search_outcomes(world: World, pick: Picker, k: int) -> None:
+    """Many searches that rarely find anything, of people who are mostly Black."""
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
+    for i, person in enumerate(pick.take(response, k)):
+        world.multiplier("searches")[person] = 6.0
+        # Half find almost nothing; the other half also search mostly Black people.
+        world.search_profile[person] = (0.03, 0.0) if i % 2 == 0 else (0.05, 0.6)
+        world.plant(
+            person,
+            "use_of_powers",
+            "search_outcomes_out_of_line",
+            "six times the searches of peers, almost none finding anything"
+            + ("" if i % 2 == 0 else ", mostly of Black people"),
+        )
+
+
 # --- decoys -------------------------------------------------------------------------------
 
 
@@ -628,6 +684,40 @@ def decoy_overtime_after_sickness(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_high_volume_searchers(world: World, pick: Picker, k: int) -> None:
+    """Officers who search six times as often as peers, with ordinary outcomes and mix."""
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
+    for person in pick.take(response, k):
+        world.multiplier("searches")[person] = 6.0
+        world.decoy(person, "use_of_powers", "many searches, ordinary outcomes and subjects")
+
+
+def decoy_case_investigator(world: World, pick: Picker, k: int) -> None:
+    """An officer in charge of a case who returns to its subject's record on many days,
+    citing the incident each time."""
+    rng = world.rng
+    inc = world.incidents
+    has_subject = np.zeros(len(inc.ref), dtype=bool)
+    has_subject[inc.sub_incident] = True
+    rows = np.flatnonzero(has_subject[inc.att_incident])
+    attended = np.zeros(world.n, dtype=bool)
+    attended[inc.att_person[rows]] = True
+    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
+        incident = int(inc.att_incident[int(rng.choice(rows[inc.att_person[rows] == person]))])
+        subject = int(inc.sub_subject[int(np.flatnonzero(inc.sub_incident == incident)[0])])
+        world.subjects.flags[subject].add("high_profile")
+        opened = inc.opened[incident].astype("datetime64[s]")
+        times = [opened + np.timedelta64(int(d) * 86400 + 3600, "s") for d in range(1, 40, 5)]
+        _lookups(world, person, subject, times, incident)
+        world.decoy(
+            person,
+            "information_misuse",
+            "returns to a high-profile subject's record on many days, citing their own incident",
+        )
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -642,6 +732,9 @@ def plant_all(world: World) -> None:
     plant_vetting(world, pick, k)
     plant_fatigue(world, pick, k)
     plant_team_culture(world, pick)
+    plant_high_profile_browsing(world, pick, k)
+    plant_phantom_overtime(world, pick, k)
+    plant_search_outcomes(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -655,3 +748,5 @@ def plant_all(world: World) -> None:
     decoy_event_fortnight(world, pick, k)
     decoy_busiest_responders(world, pick, k)
     decoy_scattered_allegations(world, pick, k)
+    decoy_high_volume_searchers(world, pick, k)
+    decoy_case_investigator(world, pick, k)

@@ -35,10 +35,21 @@ def stop_search_rows(world: World, rate_multiplier: np.ndarray) -> dict[str, Any
     time = (world.day0 + day.astype("timedelta64[D]")).astype("datetime64[m]") + rng.integers(
         0, 1440, n
     ).astype("timedelta64[m]")
+    outcome = rng.choice(SEARCH_OUTCOMES, n, p=SEARCH_OUTCOME_P)
+    ethnicity = rng.choice(SUBJECT_ETHNICITY, n, p=SUBJECT_ETHNICITY_P)
+    for officer_index, (positive, black) in world.search_profile.items():
+        mine = np.flatnonzero(person == officer_index)
+        found = rng.random(len(mine)) < positive
+        outcome[mine] = np.where(
+            found,
+            rng.choice(SEARCH_OUTCOMES[1:], len(mine), p=_renormal(SEARCH_OUTCOME_P[1:])),
+            "nfa",
+        )
+        ethnicity[mine] = np.where(rng.random(len(mine)) < black, "Black", ethnicity[mine])
     return {
         "person": person,
         "event_time": time,
-        "subject_ethnicity": rng.choice(SUBJECT_ETHNICITY, n, p=SUBJECT_ETHNICITY_P),
+        "subject_ethnicity": ethnicity,
         "subject_age_band": rng.choice(
             ["10-17", "18-24", "25-34", "over 34"], n, p=[0.15, 0.4, 0.28, 0.17]
         ),
@@ -48,9 +59,13 @@ def stop_search_rows(world: World, rate_multiplier: np.ndarray) -> dict[str, Any
         "object_of_search": rng.choice(
             ["drugs", "weapons", "stolen property", "going equipped"], n, p=[0.6, 0.2, 0.15, 0.05]
         ),
-        "outcome": rng.choice(SEARCH_OUTCOMES, n, p=SEARCH_OUTCOME_P),
+        "outcome": outcome,
         "postcode": rng.choice(world.subjects.postcode, n),
     }
+
+
+def _renormal(p: np.ndarray) -> np.ndarray:
+    return p / p.sum()
 
 
 def use_of_force_rows(world: World, rate_multiplier: np.ndarray) -> dict[str, Any]:

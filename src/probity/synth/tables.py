@@ -225,7 +225,9 @@ def _absences(world: World) -> pa.Table:
 
 
 def _claims(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
-    ot = _merge(claims.overtime_rows(world), world.extra_rows.get("overtime_claims", []))
+    routine = claims.overtime_rows(world)
+    world.badge_blocks.append(claims.overtime_badges(world, routine))
+    ot = _merge(routine, world.extra_rows.get("overtime_claims", []))
     person = ot["person"].astype(np.int64)
     hours = ot["hours"].astype(float)
     manager = world.manager[person]
@@ -460,6 +462,15 @@ def _badge_stream(world: World) -> Iterator[pa.RecordBatch]:
                 "person_id": dictionary(person, world.people.person_id),
                 "site_code": dictionary(world.people.unit[person], sites),
                 "direction": dictionary(np.repeat([0, 1], n), np.array(["in", "out"])),
+            }
+        )
+    for swipes in world.badge_blocks:
+        yield pa.RecordBatch.from_pydict(
+            {
+                "event_time": column(swipes["event_time"]),
+                "person_id": dictionary(swipes["person"], world.people.person_id),
+                "site_code": dictionary(world.people.unit[swipes["person"]], sites),
+                "direction": dictionary(swipes["direction"], np.array(["in", "out"])),
             }
         )
     extra = world.extra_rows.get("building_access", [])

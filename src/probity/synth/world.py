@@ -40,6 +40,11 @@ class World:
     multipliers: dict[str, np.ndarray] = field(default_factory=dict)
     # person index -> (vetting level, status, expiry day) replacing the routine vetting record.
     vetting_override: dict[int, tuple[str, str, int]] = field(default_factory=dict)
+    # person index -> (share of searches with an outcome other than no further action, share of
+    # people searched who are Black), replacing the force-wide mix for that officer's searches.
+    search_profile: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Badge swipes generated alongside other records (column -> array), added to building_access.
+    badge_blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     @property
     def n(self) -> int:

@@ -1,0 +1,78 @@
+"""Overtime with no badge, look-up or incident in the hours claimed, beyond the force-wide
+share, is flagged; claims with badge records, or a lone bare claim, are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.exports import UNITS, person, write_csv
+from tests.warehouse import signals
+
+DAYS = [f"2026-03-{d:02d}" for d in range(1, 29)]
+
+
+def claim(cid: str, pid: str, day: str) -> dict[str, Any]:
+    return {
+        "claim_id": cid,
+        "person_id": pid,
+        "work_date": day,
+        "start_time": f"{day}T08:00",
+        "end_time": f"{day}T18:00",
+        "hours": 10,
+        "reason_code": "cover",
+    }
+
+
+def swipes(pid: str, day: str) -> list[dict[str, Any]]:
+    return [
+        {"event_time": f"{day}T07:50", "person_id": pid, "site_code": "SE-STN", "direction": "in"},
+        {"event_time": f"{day}T18:05", "person_id": pid, "site_code": "SE-STN", "direction": "out"},
+    ]
+
+
+def force(folder: Path) -> Path:
+    people = [person(f"E{i:02d}") for i in range(1, 21)]
+    claims, badge, log = [], [], []
+    for p in people:
+        pid = p["person_id"]
+        for j, day in enumerate(DAYS[:10]):
+            claims.append(claim(f"{pid}-{j}", pid, day))
+            bare = (pid == "E01" and j < 8) or (pid == "E02" and j == 0)
+            if pid == "E03" and j < 8:  # at work by the look-ups alone: no badge reader
+                log.append(
+                    {
+                        "event_time": f"{day}T12:00",
+                        "account_id": pid,
+                        "action": "view",
+                        "subject_kind": "person",
+                        "subject_id": "S1",
+                    }
+                )
+            elif not bare:
+                badge += swipes(pid, day)
+    write_csv(folder, "people", people)
+    write_csv(folder, "units", UNITS)
+    write_csv(folder, "overtime_claims", claims)
+    write_csv(folder, "building_access", badge)
+    write_csv(
+        folder,
+        "system_accounts",
+        [{"account_id": p["person_id"], "person_id": p["person_id"]} for p in people],
+    )
+    write_csv(folder, "access_log", log)
+    return folder
+
+
+def test_many_bare_claims_are_flagged(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "uncorroborated_overtime")
+    assert set(found) == {"E01"}
+    assert found["E01"].startswith(
+        "8 of 10 overtime claims (80.0 hours) between 1 Mar 2026 and 8 Mar 2026"
+    )
+
+
+def test_one_bare_claim_and_activity_other_than_badges_are_not_flagged(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "uncorroborated_overtime")
+    assert "E02" not in found  # one claim in ten, as the force-wide share allows
+    assert "E03" not in found  # no badge, but at work in police systems

@@ -139,8 +139,10 @@ def test_reveal_with_a_reason_shows_hr_ids_and_is_audited(cli_run: tuple[Path, P
     assert subject.startswith("E")
     events = AuditLog(ws).entries()[before:]
     assert [(e["action"], e["actor"], e["subject"], e["reason"], e["purpose"]) for e in events] == [
-        ("reveal", "analyst.jones", subject, "assessment PSD/123", "professional_standards")
+        ("export", "analyst.jones", None, None, None),
+        ("reveal", "analyst.jones", subject, "assessment PSD/123", "professional_standards"),
     ]
+    assert events[0]["details"]["rows"] == 1
     assert "audit log intact" in probity("audit", "verify", "--workspace", ws).stdout
 
 

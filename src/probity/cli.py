@@ -9,7 +9,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -27,10 +27,16 @@ audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log."
 app.add_typer(audit_app, name="audit")
 links_app = typer.Typer(help="Identity links: list them, and review the uncertain ones.")
 app.add_typer(links_app, name="links")
+users_app = typer.Typer(no_args_is_help=True, help="The workspace's users and their roles.")
+app.add_typer(users_app, name="users")
 err = Console(stderr=True)
 out = Console()
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option("--actor", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+]
 
 
 class QueueFormat(StrEnum):
@@ -55,9 +61,28 @@ class SynthFormat(StrEnum):
     parquet = "parquet"
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
+
+
+def _allow(workspace: Path, actor: str | None, action: str, purpose: str | None = None) -> Any:
+    """The caller as a Principal, if their role allows `action` (for `purpose`); otherwise the
+    refusal is audited and the command exits 3."""
+    from probity.governance.access import AccessDenied, Action
+    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.users import UserDirectory
+
+    name = actor or actor_name()
+    try:
+        principal = UserDirectory(workspace).principal(name)
+        principal.require(Action(action), purpose)
+    except AccessDenied as e:
+        AuditLog(workspace).append(
+            "denied", actor=name, purpose=purpose, details={"attempted": action, "channel": "cli"}
+        )
+        _fail(f"not permitted: {e}", 3)
+    return principal
 
 
 @app.command()
@@ -119,12 +144,14 @@ def run(
     policy: Annotated[
         Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
     ] = None,
+    actor: ActorOpt = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace."""
-    _print_report(_run(source_dir, workspace, policy))
+    principal = _allow(workspace, actor, "run")
+    _print_report(_run(source_dir, workspace, policy, principal.name))
 
 
-def _run(source_dir: Path, workspace: Path, policy: Path | None) -> dict[str, Any]:
+def _run(source_dir: Path, workspace: Path, policy: Path | None, actor: str) -> dict[str, Any]:
     """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
     from probity.pipeline import RunFailed, run_pipeline
@@ -141,6 +168,7 @@ def _run(source_dir: Path, workspace: Path, policy: Path | None) -> dict[str, An
                 source_dir,
                 workspace,
                 policy=chosen,
+                actor=actor,
                 progress=lambda stage, detail: bar.update(
                     task, description=f"{stage} {detail}".strip()
                 ),
@@ -169,6 +197,7 @@ def evaluate(
         Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+    actor: ActorOpt = None,
 ) -> None:
     """Run on SOURCE_DIR, then measure the queue against the planted truth and the threshold
     baseline; the figures are kept beside the run as evaluation.json."""
@@ -180,7 +209,8 @@ def evaluate(
         planted = Truth.read(truth)
     except TruthError as e:
         _fail(str(e), 2)
-    _run(source_dir, workspace, policy)
+    principal = _allow(workspace, actor, "run")
+    _run(source_dir, workspace, policy, principal.name)
     ws = Workspace(workspace)
     result = evaluate_published(ws, planted)
     (ws.run_dir(result["run_id"]) / "evaluation.json").write_text(
@@ -274,20 +304,39 @@ def queue(
         bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
     ] = False,
     reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
-    actor: Annotated[
-        str | None, typer.Option(help="who is asking (default: $PROBITY_ACTOR or the login name)")
-    ] = None,
+    actor: ActorOpt = None,
 ) -> None:
-    """The review queue, highest priority first."""
+    """The review queue, highest priority first: only the purposes the caller's role serves."""
+    from probity.governance.audit import AuditLog
     from probity.publish.results import QUEUE_COLUMNS, PublishedRun
 
     _require_reason(reveal, reason)
+    wanted = purpose.value if purpose else None
+    principal = _allow(workspace, actor, "view_queue", wanted)
+    purposes = [wanted] if wanted else sorted(principal.purposes)
+    for p in purposes:
+        if fmt is not QueueFormat.table:
+            _allow(workspace, principal.name, "export", p)
+        if reveal:
+            _allow(workspace, principal.name, "reveal", p)
     try:
         published = PublishedRun.open(workspace)
-        rows = published.queue(purpose.value if purpose else None, limit)
+        rows = [r for r in published.queue(wanted) if r["purpose"] in purposes][:limit]
     except WorkspaceError as e:
         _fail(str(e))
-    _identify(rows, workspace, reveal, reason, actor, "cli queue")
+    if fmt is not QueueFormat.table:
+        AuditLog(workspace).append(
+            "export",
+            actor=principal.name,
+            purpose=wanted,
+            details={
+                "what": "queue",
+                "rows": len(rows),
+                "format": fmt.value,
+                "run_id": published.run_id,
+            },
+        )
+    _identify(rows, workspace, reveal, reason, principal.name, "cli queue")
     _emit(rows, QUEUE_COLUMNS, fmt.value, f"Review queue (run {published.run_id})")
 
 
@@ -325,10 +374,12 @@ def report(
         str | None, typer.Option("--run", help="a run id (default: the current run)")
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+    actor: ActorOpt = None,
 ) -> None:
     """The report of the current (or a given) run."""
     from probity.publish.workspace import Workspace
 
+    _allow(workspace, actor, "view_report")
     ws = Workspace(workspace)
     try:
         data = ws.read_report(run_id or ws.require_current())
@@ -345,14 +396,18 @@ def serve(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
+    actor: ActorOpt = None,
 ) -> None:
-    """The web application and its HTTP API."""
+    """The web application and its HTTP API, acting for one user with their role."""
     import uvicorn
 
     from probity.web.app import create_app
 
-    err.print(f"Probity is serving {workspace} at http://{host}:{port}/")
-    uvicorn.run(create_app(workspace), host=host, port=port, log_level="warning")
+    principal = _allow(workspace, actor, "view_report")
+    err.print(
+        f"Probity is serving {workspace} at http://{host}:{port}/ for {principal.name} ({principal.role.value})"
+    )
+    uvicorn.run(create_app(workspace, principal), host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -374,10 +429,11 @@ def detectors(
 
 
 @audit_app.command("verify")
-def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
     """Prove the audit log whole, or name the first broken entry."""
     from probity.governance.audit import AuditLog
 
+    _allow(workspace, actor, "view_audit")
     result = AuditLog(workspace).verify()
     if result.ok:
         out.print(f"audit log intact: {result.entries} entries")
@@ -388,12 +444,34 @@ def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
 @audit_app.command("log")
 def audit_log(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    by: Annotated[str | None, typer.Option("--actor", help="only events by this user")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="only events about this person (HR id or pseudonym)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="only events at or after this date or time (ISO 8601)")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    caller: Annotated[
+        str | None,
+        typer.Option("--as", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+    ] = None,
 ) -> None:
-    """Every audit event: who did what to whose data, when and why."""
-    from probity.governance.audit import AuditLog
+    """Who looked at whom: audit events, optionally by one user, about one person, or since a
+    date. The query itself is audited."""
+    from probity.governance.audit import AuditLog, matching
 
-    entries = AuditLog(workspace).entries()
+    principal = _allow(workspace, caller, "view_audit")
+    log = AuditLog(workspace)
+    try:
+        entries = matching(log.entries(), actor=by, subject=subject, since=since)
+    except ValueError as e:
+        _fail(str(e), 2)
+    log.append(
+        "audit_query",
+        actor=principal.name,
+        details={"actor": by, "subject": subject, "since": since, "results": len(entries)},
+    )
     if fmt == "json":
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return
@@ -403,6 +481,64 @@ def audit_log(
     )
     writer.writeheader()
     writer.writerows(entries)
+
+
+@users_app.command("set")
+def users_set(
+    name: Annotated[str, typer.Argument(help="the user's login name")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="psd_analyst, psd_investigator, welfare_officer, auditor or administrator"
+        ),
+    ],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    actor: ActorOpt = None,
+) -> None:
+    """Give a user a role (an administrator's action, audited). The first user set ends
+    single-user mode: set yourself as administrator first."""
+    from probity.governance.access import Role
+    from probity.governance.audit import AuditLog
+    from probity.governance.users import UserDirectory
+
+    if role not in {r.value for r in Role} - {Role.single_user.value}:
+        _fail(f"unknown role {role!r}", 2)
+    principal = _allow(workspace, actor, "configure")
+    UserDirectory(workspace).set_role(name, Role(role))
+    AuditLog(workspace).append(
+        "configure", actor=principal.name, details={"user": name, "role": role}
+    )
+    out.print(f"{name}: {role}")
+
+
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="the user's login name")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    actor: ActorOpt = None,
+) -> None:
+    """Take a user's access away (audited)."""
+    from probity.governance.audit import AuditLog
+    from probity.governance.users import UserDirectory
+
+    principal = _allow(workspace, actor, "configure")
+    UserDirectory(workspace).set_role(name, None)
+    AuditLog(workspace).append(
+        "configure", actor=principal.name, details={"user": name, "role": None}
+    )
+
+
+@users_app.command("list")
+def users_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
+    """Users and roles."""
+    from probity.governance.users import UserDirectory
+
+    _allow(workspace, actor, "configure")
+    directory = UserDirectory(workspace)
+    if not directory.configured():
+        out.print("no users file: single-user mode (every action allowed, all audited)")
+    for name, entry in sorted(directory.read().users.items()):
+        out.print(f"{name}\t{entry.role.value}")
 
 
 class LinksFormat(StrEnum):
@@ -425,11 +561,14 @@ def links(
         bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
     ] = False,
     reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
-    actor: Annotated[str | None, typer.Option(help="who is asking")] = None,
+    actor: ActorOpt = None,
 ) -> None:
     """Links made by the current run for one task: task, record_id, subject, probability, method."""
     if ctx.invoked_subcommand:
         return
+    principal = _allow(workspace, actor, "review_links")
+    if reveal:
+        _allow(workspace, principal.name, "reveal")
     from probity.publish.results import PublishedRun
     from probity.resolve.tasks import all_tasks
 
@@ -442,7 +581,7 @@ def links(
         rows = PublishedRun.open(workspace).links(task, min_probability)
     except WorkspaceError as e:
         _fail(str(e))
-    _identify(rows, workspace, reveal, reason, actor, "cli links")
+    _identify(rows, workspace, reveal, reason, principal.name, "cli links")
     _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
 
 
@@ -471,23 +610,24 @@ def links_review(
         str, typer.Option(help="why you are reviewing (identities are shown, and audited)")
     ] = "",
     task: Annotated[str | None, typer.Option(help="only this task")] = None,
-    actor: Annotated[str | None, typer.Option(help="who is reviewing")] = None,
+    actor: ActorOpt = None,
 ) -> None:
     """Work through the uncertain links: confirm one candidate, reject them all, or skip.
 
     Judgements are kept in the workspace, apply from the next run on, and win over the model.
     """
-    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.audit import AuditLog
     from probity.publish.results import PublishedRun
     from probity.resolve.judgements import JudgementStore
 
+    principal = _allow(workspace, actor, "review_links")
     if not reason.strip():
         _fail("review shows identities: give --reason (it is audited)", 2)
     try:
         candidates = PublishedRun.open(workspace).link_candidates(task)
     except WorkspaceError as e:
         _fail(str(e))
-    who = actor or actor_name()
+    who = principal.name
     AuditLog(workspace).append(
         "clerical_review",
         actor=who,

@@ -51,6 +51,7 @@ def run_pipeline(
     *,
     policy: Policy | None = None,
     progress: Progress = lambda stage, detail: None,
+    actor: str | None = None,
 ) -> dict[str, Any]:
     ws = Workspace(workspace_root)
     with ws.exclusive():
@@ -160,7 +161,9 @@ def run_pipeline(
             stage_done("publish")
             ws.write_report(run_id, report)
             audit.append(
-                "run", details={"run_id": run_id, "status": "succeeded", "source": report["source"]}
+                "run",
+                actor=actor,
+                details={"run_id": run_id, "status": "succeeded", "source": report["source"]},
             )
             ws.prune(policy.runs_kept)
             return report
@@ -172,7 +175,9 @@ def run_pipeline(
             report["error"] = str(e) or type(e).__name__
             ws.write_report(run_id, report)
             audit.append(
-                "run", details={"run_id": run_id, "status": "failed", "error": report["error"]}
+                "run",
+                actor=actor,
+                details={"run_id": run_id, "status": "failed", "error": report["error"]},
             )
             ws.prune(policy.runs_kept)
             if isinstance(e, Exception):

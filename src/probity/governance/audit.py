@@ -117,3 +117,33 @@ class AuditLog:
                 False, count, count + 1, f"log ends at entry {count} but its head records {seq}"
             )
         return Verification(True, count)
+
+
+def matching(
+    entries: list[dict[str, Any]],
+    *,
+    actor: str | None = None,
+    subject: str | None = None,
+    since: str | None = None,
+) -> list[dict[str, Any]]:
+    """Entries by `actor`, about `subject` (the HR id, or the pseudonym shown at the time), at
+    or after `since` (an ISO date or time, UTC if no zone is given)."""
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError as error:
+            raise ValueError(f"--since {since!r} is not an ISO 8601 date or time") from error
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=UTC)
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        if actor and entry.get("actor") != actor:
+            continue
+        pseudonym = entry.get("details", {}).get("pseudonym")
+        if subject and subject not in (entry.get("subject"), pseudonym):
+            continue
+        if start and datetime.fromisoformat(entry["at"]) < start:
+            continue
+        out.append(entry)
+    return out

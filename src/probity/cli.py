@@ -29,6 +29,8 @@ links_app = typer.Typer(help="Identity links: list them, and review the uncertai
 app.add_typer(links_app, name="links")
 users_app = typer.Typer(no_args_is_help=True, help="The workspace's users and their roles.")
 app.add_typer(users_app, name="users")
+retention_app = typer.Typer(no_args_is_help=True, help="Remove what nobody acted on.")
+app.add_typer(retention_app, name="retention")
 err = Console(stderr=True)
 out = Console()
 
@@ -539,6 +541,71 @@ def users_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = No
         out.print("no users file: single-user mode (every action allowed, all audited)")
     for name, entry in sorted(directory.read().users.items()):
         out.print(f"{name}\t{entry.role.value}")
+
+
+@app.command()
+def decide(
+    subject: Annotated[str, typer.Argument(help="the person's pseudonym, as in the queue")],
+    purpose: Annotated[Purpose, typer.Option(help="the purpose the review served")],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            help="no_further_action, management_advice, refer_professional_standards or refer_welfare"
+        ),
+    ],
+    reason: Annotated[str, typer.Option(help="why (kept, and audited)")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    actor: ActorOpt = None,
+) -> None:
+    """Record a review decision about a queue entry: people decide, Probity records."""
+    from probity.casework.decisions import DecisionStore
+    from probity.publish.results import PublishedRun
+
+    principal = _allow(workspace, actor, "decide", purpose.value)
+    try:
+        run = PublishedRun.open(workspace)
+        person = run.person(subject)
+    except WorkspaceError as e:
+        _fail(str(e))
+    if person is None:
+        _fail(f"no person {subject!r} in the current run", 2)
+    try:
+        DecisionStore(workspace).record(
+            person["person_key"], purpose.value, outcome, reason, principal.name, run.run_id
+        )
+    except ValueError as e:
+        _fail(str(e), 2)
+    out.print(f"{subject}: {outcome} ({purpose.value}) recorded")
+
+
+@retention_app.command("apply")
+def retention_apply(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    policy: Annotated[
+        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
+    ] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Remove signals nobody acted on, and no-further-action decisions, past their periods."""
+    from probity.governance.retention import apply_retention
+    from probity.policy import POLICY_FILE, load_policy
+
+    principal = _allow(workspace, actor, "apply_retention")
+    rules = load_policy(policy or workspace / POLICY_FILE).retention
+    try:
+        result = apply_retention(
+            workspace,
+            signal_days=rules.signal_days,
+            no_further_action_days=rules.no_further_action_days,
+            actor=principal.name,
+        )
+    except WorkspaceError as e:
+        _fail(str(e))
+    out.print(
+        f"removed {result.signals_removed} signals ({result.evidence_removed} evidence rows, "
+        f"{result.queue_entries_removed} queue entries) across {result.runs} runs, and "
+        f"{result.decisions_removed} no-further-action decisions"
+    )
 
 
 class LinksFormat(StrEnum):

@@ -96,11 +96,26 @@ class ModelPolicy(BaseModel):
         )
 
 
+class RetentionPolicy(BaseModel):
+    """How long what nobody acted on is kept (see governance/retention.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    signal_days: int = Field(
+        default=365,
+        ge=1,
+        description="signals nobody decided on expire this long after their evidence ends",
+    )
+    no_further_action_days: int = Field(
+        default=365, ge=1, description="no-further-action decisions are removed after this long"
+    )
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
     model: ModelPolicy = Field(default_factory=ModelPolicy)
+    retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
     runs_kept: int = Field(
         default=3, ge=1, description="good runs kept in the workspace, current included"
     )

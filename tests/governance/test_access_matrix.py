@@ -73,6 +73,40 @@ def test_run_is_for_administrators(governed: Path, small_force: Path) -> None:
     assert _invoke(governed, ("run", str(small_force)), "u_administrator") == 0
 
 
+def test_decisions_and_retention(governed: Path) -> None:
+    ps, wf = _subjects(governed, PS), _subjects(governed, WF)
+    decide = {
+        PS: (
+            "decide",
+            ps,
+            "--purpose",
+            PS,
+            "--outcome",
+            "no_further_action",
+            "--reason",
+            "explained",
+        ),
+        WF: (
+            "decide",
+            wf,
+            "--purpose",
+            WF,
+            "--outcome",
+            "refer_welfare",
+            "--reason",
+            "offer support",
+        ),
+    }
+    allowed = {PS: {"psd_investigator"}, WF: {"welfare_officer"}}
+    for purpose, args in decide.items():
+        for role in ROLES:
+            expected = 0 if role in allowed[purpose] else 3
+            assert _invoke(governed, args, f"u_{role}") == expected, (role, purpose)
+    for role in ROLES:
+        expected = 0 if role == "administrator" else 3
+        assert _invoke(governed, ("retention", "apply"), f"u_{role}") == expected, role
+
+
 def test_unknown_users_are_refused_and_refusals_are_audited(governed: Path) -> None:
     assert _invoke(governed, ("queue",), "stranger") == 3
     assert _invoke(governed, ("audit", "log"), "u_psd_analyst") == 3

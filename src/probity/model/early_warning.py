@@ -324,3 +324,5 @@ def _write(
            WHERE detector = ?""",
         [DETECTOR],
     )
+    for staging in ("_scores", "_backtest", "_model_signals", "_model_evidence"):
+        engine.execute(f"DROP TABLE {staging}")

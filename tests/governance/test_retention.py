@@ -1,0 +1,113 @@
+"""Retention removes what nobody acted on once its period is over, and nothing else; the audit
+log records that it happened, not what was removed."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from probity.casework.decisions import DecisionStore
+from probity.governance.audit import AuditLog
+from probity.governance.retention import apply_retention
+from probity.publish.workspace import Workspace
+from probity.warehouse.engine import DuckDBEngine
+
+PS = "professional_standards"
+
+
+@pytest.fixture()
+def ws(small_run: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "ws"
+    shutil.copytree(small_run, copy)
+    return copy
+
+
+def _warehouse(ws: Path) -> DuckDBEngine:
+    w = Workspace(ws)
+    return DuckDBEngine(w.warehouse(w.require_current()), read_only=True)
+
+
+def _people(ws: Path) -> list[str]:
+    engine = _warehouse(ws)
+    try:
+        return [
+            str(r[0])
+            for r in engine.fetch(
+                "SELECT person_key FROM queue WHERE purpose = ? ORDER BY rank", [PS]
+            )
+        ]
+    finally:
+        engine.close()
+
+
+def test_nothing_is_removed_before_its_time(ws: Path) -> None:
+    result = apply_retention(
+        ws,
+        signal_days=365,
+        no_further_action_days=365,
+        actor="admin",
+        now=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    assert (result.signals_removed, result.queue_entries_removed, result.decisions_removed) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
+    queued = _people(ws)
+    decided_nfa, referred = queued[0], queued[1]
+    store = DecisionStore(ws)
+    store.record(decided_nfa, PS, "no_further_action", "explained by duties", "inv")
+    store.record(referred, PS, "refer_professional_standards", "needs assessment", "inv")
+    # The no-further-action decision was taken long ago.
+    old = [
+        replace(d, at="2021-01-01T00:00:00+00:00") if d.person_key == decided_nfa else d
+        for d in store.all()
+    ]
+    store.keep_only(old)
+
+    engine = _warehouse(ws)
+    kept_signals = engine.fetch(
+        "SELECT signal_id FROM signals WHERE purpose = ? AND person_key IN (?, ?) ORDER BY 1",
+        [PS, decided_nfa, referred],
+    )
+    total = int(engine.fetch("SELECT count(*) FROM signals")[0][0])
+    engine.close()
+
+    result = apply_retention(
+        ws,
+        signal_days=365,
+        no_further_action_days=365,
+        actor="admin",
+        now=datetime(2035, 1, 1, tzinfo=UTC),
+    )
+
+    engine = _warehouse(ws)
+    try:
+        assert engine.fetch("SELECT signal_id FROM signals ORDER BY 1") == kept_signals
+        assert result.signals_removed == total - len(kept_signals)
+        orphans = engine.fetch(
+            "SELECT count(*) FROM evidence WHERE signal_id NOT IN (SELECT signal_id FROM signals)"
+        )
+        assert orphans == [(0,)]
+        assert {str(r[0]) for r in engine.fetch("SELECT person_key FROM queue")} == {
+            decided_nfa,
+            referred,
+        }
+    finally:
+        engine.close()
+    # The old no-further-action decision is gone; the referral stays.
+    assert [(d.person_key, d.outcome) for d in DecisionStore(ws).all()] == [
+        (referred, "refer_professional_standards")
+    ]
+    event = AuditLog(ws).entries()[-1]
+    assert event["action"] == "retention" and event["subject"] is None
+    assert event["details"]["signals_removed"] == result.signals_removed
+    assert event["details"]["decisions_removed"] == 1
+    assert AuditLog(ws).verify().ok

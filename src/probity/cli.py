@@ -608,6 +608,77 @@ def retention_apply(
     )
 
 
+@app.command()
+def transparency(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json")] = "markdown",
+    policy: Annotated[
+        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
+    ] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """The algorithmic transparency record (UK ATRS, tiers 1 and 2) and model card, from the
+    policy, the data contract and the current run's measured figures."""
+    from probity.governance import transparency as atrs
+    from probity.policy import POLICY_FILE, load_policy
+    from probity.publish.workspace import Workspace
+
+    _allow(workspace, actor, "view_transparency")
+    ws = Workspace(workspace)
+    try:
+        run_id = ws.require_current()
+    except WorkspaceError as e:
+        _fail(str(e))
+    evaluation_file = ws.run_dir(run_id) / "evaluation.json"
+    evaluation = json.loads(evaluation_file.read_text()) if evaluation_file.exists() else None
+    rec = atrs.record(
+        load_policy(policy or workspace / POLICY_FILE), ws.read_report(run_id), evaluation
+    )
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rec, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(atrs.markdown(rec))
+
+
+@audit_app.command("watch")
+def audit_watch(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    caller: Annotated[
+        str | None,
+        typer.Option("--as", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+    ] = None,
+) -> None:
+    """Watching the watchers: users who opened people in no queue and no case, or viewed far
+    more people than others in their role."""
+    from probity.casework.decisions import DecisionStore
+    from probity.governance.audit import AuditLog
+    from probity.governance.users import UserDirectory
+    from probity.governance.watch import watch
+    from probity.publish.results import PublishedRun
+
+    principal = _allow(workspace, caller, "view_audit")
+    directory = UserDirectory(workspace)
+    principals = {name: directory.principal(name) for name in directory.read().users}
+    try:
+        queued = {
+            (str(r["person_key"]), str(r["purpose"])) for r in PublishedRun.open(workspace).queue()
+        }
+    except WorkspaceError:
+        queued = set()
+    decided = {d.person_key for d in DecisionStore(workspace).all()}
+    log = AuditLog(workspace)
+    findings = watch(log.entries(), principals, queued, decided)
+    log.append("audit_watch", actor=principal.name, details={"findings": len(findings)})
+    if fmt == "json":
+        sys.stdout.write(json.dumps(findings, indent=2) + "\n")
+        return
+    table = Table("actor", "role", "finding", "people", title="Watching the watchers")
+    for f in findings:
+        table.add_row(f["actor"], f["role"] or "?", f["finding"], str(f["people"]))
+    out.print(table)
+
+
 class LinksFormat(StrEnum):
     table = "table"
     csv = "csv"

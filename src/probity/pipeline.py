@@ -8,6 +8,7 @@ last good run stays current.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -71,6 +72,7 @@ def run_pipeline(
         }
         ws.write_report(run_id, report)
         audit = AuditLog(workspace_root)
+        report["policy_sha256"] = _record_policy_change(audit, policy, actor)
         engine = DuckDBEngine(ws.warehouse(run_id))
         stage_started = time.perf_counter()
 
@@ -163,7 +165,12 @@ def run_pipeline(
             audit.append(
                 "run",
                 actor=actor,
-                details={"run_id": run_id, "status": "succeeded", "source": report["source"]},
+                details={
+                    "run_id": run_id,
+                    "status": "succeeded",
+                    "source": report["source"],
+                    "policy_sha256": report["policy_sha256"],
+                },
             )
             ws.prune(policy.runs_kept)
             return report
@@ -183,6 +190,28 @@ def run_pipeline(
             if isinstance(e, Exception):
                 raise RunFailed(run_id, report["error"]) from e
             raise
+
+
+def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:
+    """The effective policy's fingerprint; a configuration event when it differs from the one
+    the last run used, so every change of thresholds, roles of the model or retention is on
+    the record."""
+    digest = hashlib.sha256(policy.model_dump_json().encode()).hexdigest()
+    previous = next(
+        (
+            e["details"].get("policy_sha256")
+            for e in reversed(audit.entries())
+            if e["action"] == "run" and e["details"].get("policy_sha256")
+        ),
+        None,
+    )
+    if previous != digest:
+        audit.append(
+            "configure",
+            actor=actor,
+            details={"what": "policy", "sha256": digest, "previous": previous},
+        )
+    return digest
 
 
 def _table_report(counts: dict[str, Any]) -> dict[str, Any]:

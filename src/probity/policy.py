@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from probity.detectors.registry import all_detectors
-from probity.model.early_warning import ModelSettings
+from probity.model.early_warning import ALLEGATION_VOLUME, ModelSettings
 
 POLICY_FILE = "policy.yaml"
 
@@ -85,6 +85,13 @@ class ModelPolicy(BaseModel):
     min_probability: float = Field(
         default=0.05, ge=0, le=1, description="calibrated probability below which none is flagged"
     )
+    # Raw allegation volumes carry the historic over-reporting of some groups (Casey Review);
+    # measured at Met scale, a model using them flagged Black officers at 1.9× the workforce
+    # rate and over-predicted their outcomes 1.5×. Outcomes (upheld, substantiated) stay in.
+    exclude: list[str] = Field(
+        default_factory=lambda: list(ALLEGATION_VOLUME),
+        description="feature kinds left out of the model (see docs/model.md)",
+    )
 
     def settings(self) -> ModelSettings:
         return ModelSettings(
@@ -93,6 +100,7 @@ class ModelPolicy(BaseModel):
             warmup_months=self.warmup_months,
             top_share=self.top_share,
             min_probability=self.min_probability,
+            exclude=tuple(self.exclude),
         )
 
 
@@ -110,12 +118,26 @@ class RetentionPolicy(BaseModel):
     )
 
 
+class TransparencyPolicy(BaseModel):
+    """Who answers for the deployment, for the Algorithmic Transparency Recording Standard."""
+
+    model_config = ConfigDict(extra="forbid")
+    organisation: str = "Not yet recorded: set transparency.organisation in the policy file"
+    team: str = "Not yet recorded: set transparency.team in the policy file"
+    senior_responsible_owner: str = (
+        "Not yet recorded: set transparency.senior_responsible_owner in the policy file"
+    )
+    contact: str = "Not yet recorded: set transparency.contact in the policy file"
+    phase: str = Field(default="pilot", description="pre-deployment, pilot, production or retired")
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
     model: ModelPolicy = Field(default_factory=ModelPolicy)
     retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
+    transparency: TransparencyPolicy = Field(default_factory=TransparencyPolicy)
     runs_kept: int = Field(
         default=3, ge=1, description="good runs kept in the workspace, current included"
     )

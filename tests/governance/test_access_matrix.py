@@ -38,6 +38,8 @@ CLI = {
     ("links", "--task", "system_account"): {"psd_analyst", "psd_investigator"},
     ("audit", "verify"): {"auditor"},
     ("audit", "log"): {"auditor"},
+    ("audit", "watch"): {"auditor"},
+    ("transparency",): set(ROLES),
     ("users", "list"): {"administrator"},
     ("users", "set", "newcomer", "--role", "auditor"): {"administrator"},
 }
@@ -55,7 +57,9 @@ def governed(small_run: Path, tmp_path: Path) -> Path:
 
 def _invoke(ws: Path, args: tuple[str, ...], user: str) -> int:
     # The audit log query names its caller with --as (--actor filters the log).
-    who = ["--as", user] if args[0] == "audit" and args[1] == "log" else ["--actor", user]
+    who = (
+        ["--as", user] if args[:2] in (("audit", "log"), ("audit", "watch")) else ["--actor", user]
+    )
     result = CliRunner().invoke(app, [*args, "--workspace", str(ws), *who])
     return result.exit_code
 

@@ -38,6 +38,8 @@ from probity.model.temporal import Schedule, add_months, months_between
 from probity.warehouse.engine import Engine
 
 DETECTOR = "early_warning_model"
+# Counts of allegations made (as opposed to upheld or substantiated), left out by default.
+ALLEGATION_VOLUME = ("complaints", "conduct_cases", "open_conduct_cases")
 CONCERN = "complaint_pattern"
 MIN_POSITIVES = 5
 
@@ -64,6 +66,8 @@ class ModelSettings:
     top_share: float = 0.01
     min_probability: float = 0.05
     seed: int = 7
+    # Feature kinds (or static features) left out of the model.
+    exclude: tuple[str, ...] = ()
 
 
 def describe(feature: str, value: Any) -> str:
@@ -153,7 +157,11 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
         labels_at(engine, cutoffs, settings.horizon_months),
     )
     scoring = features_at(engine, kinds, [end])
-    columns = [*CATEGORICAL, *STATIC, *feature_names(kinds)]
+    columns = [
+        c
+        for c in [*CATEGORICAL, *STATIC, *feature_names(kinds)]
+        if c not in settings.exclude and c.rsplit("_", 1)[0] not in settings.exclude
+    ]
     if int(frame["label"].sum()) < MIN_POSITIVES:
         return {
             "status": "skipped",

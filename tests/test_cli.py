@@ -292,6 +292,9 @@ def test_evaluate_measures_the_queue_against_truth_and_the_baseline(
     assert at_k["true_positives"] >= 1.75 * max(1, baseline["true_positives"])
     assert at_k["decoys"] <= baseline["decoys"]
     assert {"sex", "ethnicity"} <= set(ps["error_rates_at_k"])
+    white = next(g for g in ps["error_rates_at_k"]["ethnicity"] if g["group"] == "White")
+    # White is the largest group: Aequitas's reference, so its disparity is 1 by definition.
+    assert white["flag_prevalence_disparity_vs_largest_group"] == 1.0
     assert (ws / "runs" / first["run_id"] / "evaluation.json").exists()
 
     # The same exports again: the same queue, so nothing churns.

@@ -24,6 +24,7 @@ TYPOLOGY = {
     "high_profile_browsing": "high_profile_browsing",
     "uncorroborated_overtime": "uncorroborated_overtime",
     "search_outcomes": "search_outcomes_out_of_line",
+    "duplicate_expenses": "duplicate_expenses",
 }
 # Planted cases of another typology a detector may rightly find too (converging evidence).
 ALSO = {
@@ -43,6 +44,7 @@ CONCERN = {
     "high_profile_browsing": "information_misuse",
     "uncorroborated_overtime": "claims_and_attendance",
     "search_outcomes": "use_of_powers",
+    "duplicate_expenses": "claims_and_attendance",
 }
 
 

@@ -92,6 +92,18 @@ def run_detector(
         return DetectorOutcome(
             detector.name, "skipped", reason=f"input not provided: {', '.join(missing)}"
         )
+    if "min_peers" in params:
+        # A peer comparison needs a peer group with enough others in it somewhere.
+        largest = int(
+            engine.fetch("SELECT coalesce(max(peer_group_size), 0) FROM peer_groups")[0][0]
+        )
+        if largest - 1 < params["min_peers"]:
+            return DetectorOutcome(
+                detector.name,
+                "skipped",
+                reason=f"too few peers: the largest peer group has {max(largest - 1, 0)} others "
+                f"for each member; comparisons need {int(params['min_peers'])}",
+            )
     engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
     engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
     engine.execute(

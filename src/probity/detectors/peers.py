@@ -37,3 +37,17 @@ def poisson_tail_sql(k: str, lam: str) -> str:
         f"CASE WHEN ({k}) <= 0 THEN 1.0 WHEN ({lam}) <= 0 THEN 0.0 "
         f"ELSE greatest(0.0, 1 - list_sum(list_transform(range({k}), i -> {term}))) END"
     )
+
+
+def binomial_tail_sql(k: str, n: str, p: str, upper: bool) -> str:
+    """SQL for P(X ≤ k) (or P(X ≥ k) when `upper`) with X ~ Binomial(n, p), in log space."""
+    term = f"exp(lgamma({n} + 1) - lgamma(i + 1) - lgamma({n} - i + 1) + i * ln({p}) + ({n} - i) * ln(1 - ({p})))"
+    terms = (
+        f"range(CAST({k} AS BIGINT), CAST({n} AS BIGINT) + 1)"
+        if upper
+        else f"range(CAST({k} AS BIGINT) + 1)"
+    )
+    return (
+        f"CASE WHEN ({p}) <= 0 OR ({p}) >= 1 THEN NULL "
+        f"ELSE least(1.0, list_sum(list_transform({terms}, i -> {term}))) END"
+    )

@@ -9,6 +9,7 @@ never read.
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.peers import binomial_tail_sql
 
 
 def _evidence(p: Params) -> str:
@@ -25,10 +26,10 @@ def _evidence(p: Params) -> str:
 
 
 def _signals(p: Params) -> str:
-    # Each rate is shrunk toward the comparison rate with a prior worth `prior_searches`
-    # searches, then compared with it: the outcome rate against the rest of the peer group
-    # (role × unit kind × rank), the share of Black people against the rest of the command.
-    k = p["prior_searches"]
+    # Two tests, each needing both an improbable count (binomial tail at the comparison rate)
+    # and a large enough difference: the find rate against the rest of the peer group (role ×
+    # unit kind × rank), the share of Black people searched against the rest of the command.
+    alpha = p["max_tail_probability"]
     return f"""
     WITH mine AS (
         SELECT e.person_key, g.peer_group, d.command, count(*) AS searches,
@@ -45,27 +46,28 @@ def _signals(p: Params) -> str:
                (a.black - m.black) / nullif(a.searches - m.searches, 0) AS area_black_share,
                g.size - 1 AS peers
         FROM mine m JOIN groups g USING (peer_group) JOIN areas a USING (command)
+        WHERE m.searches >= {int(p["min_searches"])}
     ),
-    shrunk AS (
+    tested AS (
         SELECT *,
-               (found + {k} * peer_found_rate) / (searches + {k}) / nullif(peer_found_rate, 0) AS found_ratio,
-               (black + {k} * area_black_share) / (searches + {k}) / nullif(area_black_share, 0) AS black_ratio
-        FROM compared
-        WHERE searches >= {int(p["min_searches"])} AND peers >= {int(p["min_peers"])}
+               found / searches / nullif(peer_found_rate, 0) <= {p["max_found_ratio"]}
+                 AND {binomial_tail_sql("found", "searches", "peer_found_rate", upper=False)} < {alpha} AS finds_little,
+               black / searches / nullif(area_black_share, 0) >= {p["min_black_ratio"]}
+                 AND {binomial_tail_sql("black", "searches", "area_black_share", upper=True)} < {alpha} AS disproportionate
+        FROM compared WHERE peers >= {int(p["min_peers"])}
     )
     SELECT person_key,
-           least(1.0, 0.5 + CASE WHEN found_ratio <= {p["max_found_ratio"]} THEN 0.15 ELSE 0 END
-                           + CASE WHEN black_ratio >= {p["min_black_ratio"]} THEN 0.2 ELSE 0 END) AS strength,
+           least(1.0, 0.5 + CASE WHEN finds_little THEN 0.15 ELSE 0 END
+                           + CASE WHEN disproportionate THEN 0.2 ELSE 0 END) AS strength,
            searches || ' searches ' || {date_range_sql("first_at", "last_at")} || ': '
              || CAST(round(100.0 * found / searches) AS INTEGER) || '% found anything (an arrest or other outcome) against '
              || CAST(round(100 * peer_found_rate) AS INTEGER) || '% for peers in the same role'
-             || CASE WHEN black_ratio >= {p["min_black_ratio"]}
+             || CASE WHEN disproportionate
                      THEN '; ' || CAST(round(100.0 * black / searches) AS INTEGER) || '% of people searched were recorded as Black against '
                           || CAST(round(100 * area_black_share) AS INTEGER) || '% of searches by others in ' || command
                      ELSE '' END || '.' AS reason,
            first_at AS period_start, last_at AS period_end
-    FROM shrunk
-    WHERE found_ratio <= {p["max_found_ratio"]} OR black_ratio >= {p["min_black_ratio"]}
+    FROM tested WHERE coalesce(finds_little, false) OR coalesce(disproportionate, false)
     """
 
 
@@ -76,9 +78,10 @@ DETECTOR = Detector(
     title="Stop and search out of line with peers",
     looks_for=(
         "Officers with enough searches whose share of searches finding anything (arrest or any "
-        "outcome other than no further action), shrunk toward peers', is far below their peer "
-        "group's; or whose share of Black people searched, shrunk toward the area's, is far above "
-        "that of other officers' searches in the same command."
+        "outcome other than no further action) is well below the rest of their peer group's, or "
+        "whose share of Black people searched is well above that of other officers' searches in "
+        "the same command; each needs both a large difference and an improbable count "
+        "(binomial tail at the comparison rate)."
     ),
     why=(
         "Low find rates and disproportionality are the measures HMICFRS and the IOPC use for "
@@ -91,9 +94,11 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_searches", 20, "searches before the officer is compared"),
-        Threshold("prior_searches", 20, "weight of the comparison rate, in searches"),
-        Threshold("max_found_ratio", 0.45, "shrunk find rate over the peer rate, at or below"),
-        Threshold("min_black_ratio", 2.0, "shrunk share of Black people searched over the area's"),
+        Threshold("max_found_ratio", 0.5, "find rate over the peer rate, at or below"),
+        Threshold("min_black_ratio", 1.5, "share of Black people searched over the area's"),
+        Threshold(
+            "max_tail_probability", 0.0001, "binomial tail probability at the comparison rate"
+        ),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
     ),
     evidence_sql=_evidence,

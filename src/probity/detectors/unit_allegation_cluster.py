@@ -25,31 +25,42 @@ def _evidence(p: Params) -> str:
 
 def _signals(p: Params) -> str:
     # A team is a line manager's direct reports: the people who work together day to day.
+    # Allegations are counted over the last `window_days` of the data, so a long history does
+    # not make every team look alike; the count of allegations is tested against the force-wide
+    # rate per member (Poisson tail), and at least `min_members` members must be named, so one
+    # person's many allegations do not make a team cluster.
     return f"""
     WITH members AS (
         SELECT person_key, unit_code, line_manager_id AS team FROM person_dim
         WHERE leave_date IS NULL AND line_manager_id IS NOT NULL
     ),
-    alleged AS (SELECT DISTINCT person_key FROM _evidence),
-    teams AS (
-        SELECT m.team, any_value(m.unit_code) AS unit_code, count(*) AS size, count(a.person_key) AS alleged
-        FROM members m LEFT JOIN alleged a USING (person_key) GROUP BY m.team
+    recent AS (
+        SELECT * FROM _evidence
+        WHERE occurred_at > (SELECT max(occurred_at) FROM _evidence) - INTERVAL {int(p["window_days"])} DAY
     ),
-    force_rate AS (SELECT sum(alleged) / sum(size) AS rate FROM teams),
-    clusters AS (  -- Poisson tail: how likely this many, at the force-wide rate?
-        SELECT t.*, t.size * f.rate AS expected, {poisson_tail_sql("t.alleged", "t.size * f.rate")} AS tail
+    per_person AS (SELECT person_key, count(*) AS allegations FROM recent GROUP BY 1),
+    teams AS (
+        SELECT m.team, any_value(m.unit_code) AS unit_code, count(*) AS size,
+               count(a.person_key) AS alleged, CAST(coalesce(sum(a.allegations), 0) AS BIGINT) AS allegations
+        FROM members m LEFT JOIN per_person a USING (person_key) GROUP BY m.team
+    ),
+    force_rate AS (SELECT sum(allegations) / sum(size) AS rate FROM teams),
+    clusters AS (
+        SELECT t.*, t.size * f.rate AS expected,
+               {poisson_tail_sql("t.allegations", "t.size * f.rate")} AS tail
         FROM teams t, force_rate f
         WHERE t.alleged >= {int(p["min_members"])}
     )
     SELECT m.person_key,
            least(1.0, 0.4 + 0.05 * c.alleged) AS strength,
            'One of ' || c.alleged || ' people in a team of ' || c.size || ' in ' || c.unit_code
-             || ' with discriminatory-behaviour allegations, where the force-wide rate would give '
+             || ' with ' || c.allegations || ' discriminatory-behaviour allegations in the last '
+             || {int(p["window_days"])} || ' days, where the force-wide rate would give '
              || round(c.expected, 1) || '.' AS reason,
            min(e.occurred_at) AS period_start, max(e.occurred_at) AS period_end
-    FROM clusters c JOIN members m USING (team) JOIN _evidence e USING (person_key)
+    FROM clusters c JOIN members m USING (team) JOIN recent e USING (person_key)
     WHERE c.tail < {p["max_tail_probability"]}
-    GROUP BY m.person_key, c.alleged, c.unit_code, c.size, c.expected
+    GROUP BY m.person_key, c.alleged, c.allegations, c.unit_code, c.size, c.expected
     """
 
 
@@ -59,10 +70,11 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Teams where discriminatory-behaviour allegations cluster",
     looks_for=(
-        "Teams (a line manager's direct reports) in which the number of serving members with a "
-        "discriminatory-behaviour complaint or conduct case is improbable at the force-wide rate "
-        "(Poisson tail); each member concerned carries the team's signal, named with its unit, "
-        "so the team can be reviewed as a whole."
+        "Teams (a line manager's direct reports) with several members named in "
+        "discriminatory-behaviour complaints or conduct cases in the recent window, and more such "
+        "allegations than the force-wide rate per member makes probable (Poisson tail); each "
+        "member concerned carries the team's signal, named with its unit, so the team can be "
+        "reviewed as a whole."
     ),
     why=(
         "The Casey Review found discrimination embedded in teams, tolerated by colleagues; a "
@@ -74,7 +86,8 @@ DETECTOR = Detector(
         "Historic allegations are biased against Black and Asian officers; see the fairness audit.",
     ),
     thresholds=(
-        Threshold("min_members", 3, "members with an allegation before a unit is considered"),
+        Threshold("min_members", 3, "members with an allegation before a team is considered"),
+        Threshold("window_days", 730, "days before the end of the data that count"),
         Threshold(
             "max_tail_probability",
             0.0001,

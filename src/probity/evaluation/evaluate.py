@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from aequitas.bias import Bias
+from aequitas.group import Group
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 
 from probity.evaluation.baseline import baseline_ranking
@@ -37,11 +40,13 @@ def _ks(headcount: int, planted: int) -> dict[str, int]:
 def error_rates_by_group(
     engine: Engine, flagged: set[str], planted: set[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """False-positive rate (flagged though nothing was planted) and selection rate per group."""
+    """False-positive rate (flagged though nothing was planted) and selection rate per group
+    (Fairlearn), with Aequitas's disparities against the largest group as a second opinion."""
     people = workforce(engine)
     keys = people["person_key"].to_numpy()
     y_true = np.isin(keys, list(planted)).astype(int)
     y_pred = np.isin(keys, list(flagged)).astype(int)
+    disparities = aequitas_disparities(people, y_true, y_pred)
     out: dict[str, list[dict[str, Any]]] = {}
     for dim in ("sex", "ethnicity"):
         frame = MetricFrame(
@@ -65,11 +70,42 @@ def error_rates_by_group(
                     "people": int(row["n"]),
                     "false_positive_rate": round(float(row["false_positive_rate"]), 5),
                     "selection_rate": round(float(row["selection_rate"]), 5),
+                    **disparities.get((dim, str(grp)), {}),
                     "suppressed": False,
                 }
             )
         out[dim] = rows
     return out
+
+
+def aequitas_disparities(
+    people: pd.DataFrame, y_true: np.ndarray, y_pred: np.ndarray
+) -> dict[tuple[str, str], dict[str, float | None]]:
+    """(dimension, group) -> false-positive-rate and flag-prevalence disparity against the
+    largest group, from Aequitas."""
+    frame = pd.DataFrame(
+        {
+            "score": y_pred,
+            "label_value": y_true,
+            "sex": people["sex"],
+            "ethnicity": people["ethnicity"],
+        }
+    )
+    crosstab, _ = Group().get_crosstabs(frame)
+    disparity = Bias().get_disparity_major_group(
+        crosstab, original_df=frame, alpha=0.05, check_significance=False
+    )
+
+    def value(x: Any) -> float | None:
+        return None if pd.isna(x) else round(float(x), 4)
+
+    return {
+        (str(r.attribute_name), str(r.attribute_value)): {
+            "fpr_disparity_vs_largest_group": value(r.fpr_disparity),
+            "flag_prevalence_disparity_vs_largest_group": value(r.pprev_disparity),
+        }
+        for r in disparity.itertuples()
+    }
 
 
 def _previous_good_run(ws: Workspace, current: str) -> str | None:

@@ -329,7 +329,7 @@ def plant_team_culture(world: World, pick: Picker) -> None:
     reports = np.bincount(world.manager[officers & (world.manager >= 0)], minlength=world.n)
     manager = int(np.argmax(reports))
     team = (world.manager == manager) & officers
-    members = pick.take(team, 5)
+    members = pick.take(team, 7)
     code = str(world.units.code[world.people.unit[manager]])
     for person in members:
         for day in rng.choice(world.days, int(rng.integers(2, 4)), replace=False):
@@ -403,19 +403,49 @@ def plant_phantom_overtime(world: World, pick: Picker, k: int) -> None:
 
 def plant_search_outcomes(world: World, pick: Picker, k: int) -> None:
     """Many searches that rarely find anything, of people who are mostly Black."""
-    response = (world.units.kind[world.people.unit] == "response") & (
-        world.people.staff_type == "officer"
-    )
-    for i, person in enumerate(pick.take(response, k)):
-        world.multiplier("searches")[person] = 6.0
+    # Constables: searching is their work, and they have peers enough to compare with.
+    constables = (world.units.kind[world.people.unit] == "response") & (world.people.rank == "PC")
+    for i, person in enumerate(pick.take(constables, k)):
+        world.multiplier("searches")[person] = 8.0
         # Half find almost nothing; the other half also search mostly Black people.
-        world.search_profile[person] = (0.03, 0.0) if i % 2 == 0 else (0.05, 0.6)
+        world.search_profile[person] = (0.02, 0.0) if i % 2 == 0 else (0.04, 0.6)
         world.plant(
             person,
             "use_of_powers",
             "search_outcomes_out_of_line",
-            "six times the searches of peers, almost none finding anything"
+            "eight times the searches of peers, almost none finding anything"
             + ("" if i % 2 == 0 else ", mostly of Black people"),
+        )
+
+
+def _expense(world: World, person: int, day: int, category: str, amount: float) -> None:
+    world.add_row(
+        "expense_claims",
+        {
+            "person": person,
+            "claim_date": world.date(day),
+            "category": category,
+            "amount_gbp": amount,
+            "description": f"{category} claim",
+        },
+    )
+
+
+def plant_duplicate_expenses(world: World, pick: Picker, k: int) -> None:
+    """The same expense claimed twice: same day, category and amount."""
+    rng = world.rng
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        n = int(rng.integers(3, 6))
+        for day in rng.choice(world.days, n, replace=False):
+            category = str(rng.choice(["travel", "subsistence", "accommodation"]))
+            amount = round(float(rng.lognormal(3.5, 0.6)), 2)
+            _expense(world, person, int(day), category, amount)
+            _expense(world, person, int(day), category, amount)
+        world.plant(
+            person,
+            "claims_and_attendance",
+            "duplicate_expenses",
+            f"{n} expense claims submitted twice",
         )
 
 
@@ -685,12 +715,10 @@ def decoy_overtime_after_sickness(world: World, pick: Picker, k: int) -> None:
 
 
 def decoy_high_volume_searchers(world: World, pick: Picker, k: int) -> None:
-    """Officers who search six times as often as peers, with ordinary outcomes and mix."""
-    response = (world.units.kind[world.people.unit] == "response") & (
-        world.people.staff_type == "officer"
-    )
-    for person in pick.take(response, k):
-        world.multiplier("searches")[person] = 6.0
+    """Officers who search eight times as often as peers, with ordinary outcomes and mix."""
+    constables = (world.units.kind[world.people.unit] == "response") & (world.people.rank == "PC")
+    for person in pick.take(constables, k):
+        world.multiplier("searches")[person] = 8.0
         world.decoy(person, "use_of_powers", "many searches, ordinary outcomes and subjects")
 
 
@@ -718,6 +746,16 @@ def decoy_case_investigator(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_same_day_expenses(world: World, pick: Picker, k: int) -> None:
+    """Travel and a meal on the same day, on several days: two claims, not one claimed twice."""
+    rng = world.rng
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        for day in rng.choice(world.days, 4, replace=False):
+            _expense(world, person, int(day), "travel", round(float(rng.lognormal(3.0, 0.5)), 2))
+            _expense(world, person, int(day), "subsistence", 12.5)
+        world.decoy(person, "claims_and_attendance", "travel and subsistence on the same days")
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -735,6 +773,7 @@ def plant_all(world: World) -> None:
     plant_high_profile_browsing(world, pick, k)
     plant_phantom_overtime(world, pick, k)
     plant_search_outcomes(world, pick, k)
+    plant_duplicate_expenses(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -750,3 +789,4 @@ def plant_all(world: World) -> None:
     decoy_scattered_allegations(world, pick, k)
     decoy_high_volume_searchers(world, pick, k)
     decoy_case_investigator(world, pick, k)
+    decoy_same_day_expenses(world, pick, k)

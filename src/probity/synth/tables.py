@@ -248,15 +248,15 @@ def _claims(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
             submitted_date=ot["submitted_date"],
         )
     }
-    ex = claims.expense_rows(world)
-    person = ex["person"]
+    ex = _merge(claims.expense_rows(world), world.extra_rows.get("expense_claims", []))
+    person = ex["person"].astype(np.int64)
     manager = world.manager[person]
     tables["expense_claims"] = table(
         claim_id=_ids("EX", len(person)),
         person_id=world.people.person_id[person],
         claim_date=ex["claim_date"],
         category=ex["category"],
-        amount_gbp=money(ex["amount_gbp"]),
+        amount_gbp=money(ex["amount_gbp"].astype(float)),
         description=ex["description"],
         authorised_by=np.where(manager >= 0, world.people.person_id[np.maximum(manager, 0)], None),
     )

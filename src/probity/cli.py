@@ -9,36 +9,34 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from probity.publish.workspace import DEFAULT_WORKSPACE, WorkspaceError
+from probity import cli_governance
+from probity.cli_common import (
+    DEFAULT_WORKSPACE,
+    ActorOpt,
+    PolicyOpt,
+    Purpose,
+    ReportFormat,
+    WorkspaceOpt,
+    allow,
+    err,
+    fail,
+    out,
+)
+from probity.publish.workspace import WorkspaceError
 
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     help="Probity: surfaces, explains and records; people decide.",
 )
-audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
-app.add_typer(audit_app, name="audit")
 links_app = typer.Typer(help="Identity links: list them, and review the uncertain ones.")
 app.add_typer(links_app, name="links")
-users_app = typer.Typer(no_args_is_help=True, help="The workspace's users and their roles.")
-app.add_typer(users_app, name="users")
-retention_app = typer.Typer(no_args_is_help=True, help="Remove what nobody acted on.")
-app.add_typer(retention_app, name="retention")
-err = Console(stderr=True)
-out = Console()
-
-WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
-ActorOpt = Annotated[
-    str | None,
-    typer.Option("--actor", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
-]
 
 
 class QueueFormat(StrEnum):
@@ -47,44 +45,10 @@ class QueueFormat(StrEnum):
     json = "json"
 
 
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Purpose(StrEnum):
-    professional_standards = "professional_standards"
-    welfare = "welfare"
-
-
 class SynthFormat(StrEnum):
     auto = "auto"
     csv = "csv"
     parquet = "parquet"
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _allow(workspace: Path, actor: str | None, action: str, purpose: str | None = None) -> Any:
-    """The caller as a Principal, if their role allows `action` (for `purpose`); otherwise the
-    refusal is audited and the command exits 3."""
-    from probity.governance.access import AccessDenied, Action
-    from probity.governance.audit import AuditLog, actor_name
-    from probity.governance.users import UserDirectory
-
-    name = actor or actor_name()
-    try:
-        principal = UserDirectory(workspace).principal(name)
-        principal.require(Action(action), purpose)
-    except AccessDenied as e:
-        AuditLog(workspace).append(
-            "denied", actor=name, purpose=purpose, details={"attempted": action, "channel": "cli"}
-        )
-        _fail(f"not permitted: {e}", 3)
-    return principal
 
 
 @app.command()
@@ -109,10 +73,10 @@ def synth(
     from probity.synth.write import default_truth_dir, write_force
 
     if people < 50 or years < 1:
-        _fail("a synthetic force needs at least 50 people and 1 year", 2)
+        fail("a synthetic force needs at least 50 people and 1 year", 2)
     truth_dir = truth or default_truth_dir(out_dir)
     if truth_dir.resolve().is_relative_to(out_dir.resolve()):
-        _fail("the ground truth must not be written inside the exports folder", 2)
+        fail("the ground truth must not be written inside the exports folder", 2)
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("building", total=None)
@@ -143,13 +107,11 @@ def run(
         Path, typer.Argument(help="exports folder laid out as in source-exports.md")
     ],
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    policy: Annotated[
-        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
-    ] = None,
+    policy: PolicyOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace."""
-    principal = _allow(workspace, actor, "run")
+    principal = allow(workspace, actor, "run")
     _print_report(_run(source_dir, workspace, policy, principal.name))
 
 
@@ -162,7 +124,7 @@ def _run(source_dir: Path, workspace: Path, policy: Path | None, actor: str) -> 
     try:
         chosen = load_policy(policy) if policy else None
     except Exception as e:
-        _fail(f"policy {policy}: {e}", 2)
+        fail(f"policy {policy}: {e}", 2)
     with _progress() as bar:
         task = bar.add_task("starting", total=None)
         try:
@@ -180,11 +142,11 @@ def _run(source_dir: Path, workspace: Path, policy: Path | None, actor: str) -> 
             cause = e.__cause__
             kind = "bad input" if isinstance(cause, SourceFileError) else "run failed"
             current = _current(workspace)
-            _fail(
+            fail(
                 f"{kind}: {e}\nrun {e.run_id} was not published; current run is still {current or 'none'}"
             )
         except WorkspaceError as e:
-            _fail(str(e))
+            fail(str(e))
     raise AssertionError("unreachable")
 
 
@@ -195,9 +157,7 @@ def evaluate(
     ],
     truth: Annotated[Path, typer.Option(help="ground-truth folder (planted.csv, decoys.csv)")],
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    policy: Annotated[
-        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
-    ] = None,
+    policy: PolicyOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
     actor: ActorOpt = None,
 ) -> None:
@@ -210,8 +170,8 @@ def evaluate(
     try:
         planted = Truth.read(truth)
     except TruthError as e:
-        _fail(str(e), 2)
-    principal = _allow(workspace, actor, "run")
+        fail(str(e), 2)
+    principal = allow(workspace, actor, "run")
     _run(source_dir, workspace, policy, principal.name)
     ws = Workspace(workspace)
     result = evaluate_published(ws, planted)
@@ -314,18 +274,18 @@ def queue(
 
     _require_reason(reveal, reason)
     wanted = purpose.value if purpose else None
-    principal = _allow(workspace, actor, "view_queue", wanted)
+    principal = allow(workspace, actor, "view_queue", wanted)
     purposes = [wanted] if wanted else sorted(principal.purposes)
     for p in purposes:
         if fmt is not QueueFormat.table:
-            _allow(workspace, principal.name, "export", p)
+            allow(workspace, principal.name, "export", p)
         if reveal:
-            _allow(workspace, principal.name, "reveal", p)
+            allow(workspace, principal.name, "reveal", p)
     try:
         published = PublishedRun.open(workspace)
         rows = [r for r in published.queue(wanted) if r["purpose"] in purposes][:limit]
     except WorkspaceError as e:
-        _fail(str(e))
+        fail(str(e))
     if fmt is not QueueFormat.table:
         AuditLog(workspace).append(
             "export",
@@ -344,7 +304,7 @@ def queue(
 
 def _require_reason(reveal: bool, reason: str | None) -> None:
     if reveal and not (reason and reason.strip()):
-        _fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
+        fail("--reveal needs --reason: every reveal is audited with who, whom and why", 2)
 
 
 def _identify(
@@ -381,12 +341,12 @@ def report(
     """The report of the current (or a given) run."""
     from probity.publish.workspace import Workspace
 
-    _allow(workspace, actor, "view_report")
+    allow(workspace, actor, "view_report")
     ws = Workspace(workspace)
     try:
         data = ws.read_report(run_id or ws.require_current())
     except WorkspaceError as e:
-        _fail(str(e))
+        fail(str(e))
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
     else:
@@ -405,7 +365,7 @@ def serve(
 
     from probity.web.app import create_app
 
-    principal = _allow(workspace, actor, "view_report")
+    principal = allow(workspace, actor, "view_report")
     err.print(
         f"Probity is serving {workspace} at http://{host}:{port}/ for {principal.name} ({principal.role.value})"
     )
@@ -427,255 +387,6 @@ def detectors(
     for d in all_detectors():
         thresholds = ", ".join(f"{t.name}={t.default:g}" for t in d.thresholds)
         table.add_row(d.name, d.concern, d.purpose, ", ".join(d.inputs), thresholds)
-    out.print(table)
-
-
-@audit_app.command("verify")
-def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
-    """Prove the audit log whole, or name the first broken entry."""
-    from probity.governance.audit import AuditLog
-
-    _allow(workspace, actor, "view_audit")
-    result = AuditLog(workspace).verify()
-    if result.ok:
-        out.print(f"audit log intact: {result.entries} entries")
-        return
-    _fail(f"audit log broken at entry {result.first_broken}: {result.problem}")
-
-
-@audit_app.command("log")
-def audit_log(
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    by: Annotated[str | None, typer.Option("--actor", help="only events by this user")] = None,
-    subject: Annotated[
-        str | None, typer.Option(help="only events about this person (HR id or pseudonym)")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="only events at or after this date or time (ISO 8601)")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
-    caller: Annotated[
-        str | None,
-        typer.Option("--as", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
-    ] = None,
-) -> None:
-    """Who looked at whom: audit events, optionally by one user, about one person, or since a
-    date. The query itself is audited."""
-    from probity.governance.audit import AuditLog, matching
-
-    principal = _allow(workspace, caller, "view_audit")
-    log = AuditLog(workspace)
-    try:
-        entries = matching(log.entries(), actor=by, subject=subject, since=since)
-    except ValueError as e:
-        _fail(str(e), 2)
-    log.append(
-        "audit_query",
-        actor=principal.name,
-        details={"actor": by, "subject": subject, "since": since, "results": len(entries)},
-    )
-    if fmt == "json":
-        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
-        return
-    fields = ["seq", "at", "actor", "action", "subject", "purpose", "reason"]
-    writer = csv.DictWriter(
-        sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    writer.writerows(entries)
-
-
-@users_app.command("set")
-def users_set(
-    name: Annotated[str, typer.Argument(help="the user's login name")],
-    role: Annotated[
-        str,
-        typer.Option(
-            help="psd_analyst, psd_investigator, welfare_officer, auditor or administrator"
-        ),
-    ],
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    actor: ActorOpt = None,
-) -> None:
-    """Give a user a role (an administrator's action, audited). The first user set ends
-    single-user mode: set yourself as administrator first."""
-    from probity.governance.access import Role
-    from probity.governance.audit import AuditLog
-    from probity.governance.users import UserDirectory
-
-    if role not in {r.value for r in Role} - {Role.single_user.value}:
-        _fail(f"unknown role {role!r}", 2)
-    principal = _allow(workspace, actor, "configure")
-    UserDirectory(workspace).set_role(name, Role(role))
-    AuditLog(workspace).append(
-        "configure", actor=principal.name, details={"user": name, "role": role}
-    )
-    out.print(f"{name}: {role}")
-
-
-@users_app.command("remove")
-def users_remove(
-    name: Annotated[str, typer.Argument(help="the user's login name")],
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    actor: ActorOpt = None,
-) -> None:
-    """Take a user's access away (audited)."""
-    from probity.governance.audit import AuditLog
-    from probity.governance.users import UserDirectory
-
-    principal = _allow(workspace, actor, "configure")
-    UserDirectory(workspace).set_role(name, None)
-    AuditLog(workspace).append(
-        "configure", actor=principal.name, details={"user": name, "role": None}
-    )
-
-
-@users_app.command("list")
-def users_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
-    """Users and roles."""
-    from probity.governance.users import UserDirectory
-
-    _allow(workspace, actor, "configure")
-    directory = UserDirectory(workspace)
-    if not directory.configured():
-        out.print("no users file: single-user mode (every action allowed, all audited)")
-    for name, entry in sorted(directory.read().users.items()):
-        out.print(f"{name}\t{entry.role.value}")
-
-
-@app.command()
-def decide(
-    subject: Annotated[str, typer.Argument(help="the person's pseudonym, as in the queue")],
-    purpose: Annotated[Purpose, typer.Option(help="the purpose the review served")],
-    outcome: Annotated[
-        str,
-        typer.Option(
-            help="no_further_action, management_advice, refer_professional_standards or refer_welfare"
-        ),
-    ],
-    reason: Annotated[str, typer.Option(help="why (kept, and audited)")],
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    actor: ActorOpt = None,
-) -> None:
-    """Record a review decision about a queue entry: people decide, Probity records."""
-    from probity.casework.decisions import DecisionStore
-    from probity.publish.results import PublishedRun
-
-    principal = _allow(workspace, actor, "decide", purpose.value)
-    try:
-        run = PublishedRun.open(workspace)
-        person = run.person(subject)
-    except WorkspaceError as e:
-        _fail(str(e))
-    if person is None:
-        _fail(f"no person {subject!r} in the current run", 2)
-    try:
-        DecisionStore(workspace).record(
-            person["person_key"], purpose.value, outcome, reason, principal.name, run.run_id
-        )
-    except ValueError as e:
-        _fail(str(e), 2)
-    out.print(f"{subject}: {outcome} ({purpose.value}) recorded")
-
-
-@retention_app.command("apply")
-def retention_apply(
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    policy: Annotated[
-        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
-    ] = None,
-    actor: ActorOpt = None,
-) -> None:
-    """Remove signals nobody acted on, and no-further-action decisions, past their periods."""
-    from probity.governance.retention import apply_retention
-    from probity.policy import POLICY_FILE, load_policy
-
-    principal = _allow(workspace, actor, "apply_retention")
-    rules = load_policy(policy or workspace / POLICY_FILE).retention
-    try:
-        result = apply_retention(
-            workspace,
-            signal_days=rules.signal_days,
-            no_further_action_days=rules.no_further_action_days,
-            actor=principal.name,
-        )
-    except WorkspaceError as e:
-        _fail(str(e))
-    out.print(
-        f"removed {result.signals_removed} signals ({result.evidence_removed} evidence rows, "
-        f"{result.queue_entries_removed} queue entries) across {result.runs} runs, and "
-        f"{result.decisions_removed} no-further-action decisions"
-    )
-
-
-@app.command()
-def transparency(
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    fmt: Annotated[str, typer.Option("--format", help="markdown or json")] = "markdown",
-    policy: Annotated[
-        Path | None, typer.Option(help="policy YAML (default: WORKSPACE/policy.yaml)")
-    ] = None,
-    actor: ActorOpt = None,
-) -> None:
-    """The algorithmic transparency record (UK ATRS, tiers 1 and 2) and model card, from the
-    policy, the data contract and the current run's measured figures."""
-    from probity.governance import transparency as atrs
-    from probity.policy import POLICY_FILE, load_policy
-    from probity.publish.workspace import Workspace
-
-    _allow(workspace, actor, "view_transparency")
-    ws = Workspace(workspace)
-    try:
-        run_id = ws.require_current()
-    except WorkspaceError as e:
-        _fail(str(e))
-    evaluation_file = ws.run_dir(run_id) / "evaluation.json"
-    evaluation = json.loads(evaluation_file.read_text()) if evaluation_file.exists() else None
-    rec = atrs.record(
-        load_policy(policy or workspace / POLICY_FILE), ws.read_report(run_id), evaluation
-    )
-    if fmt == "json":
-        sys.stdout.write(json.dumps(rec, indent=2, default=str) + "\n")
-    else:
-        sys.stdout.write(atrs.markdown(rec))
-
-
-@audit_app.command("watch")
-def audit_watch(
-    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    caller: Annotated[
-        str | None,
-        typer.Option("--as", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
-    ] = None,
-) -> None:
-    """Watching the watchers: users who opened people in no queue and no case, or viewed far
-    more people than others in their role."""
-    from probity.casework.decisions import DecisionStore
-    from probity.governance.audit import AuditLog
-    from probity.governance.users import UserDirectory
-    from probity.governance.watch import watch
-    from probity.publish.results import PublishedRun
-
-    principal = _allow(workspace, caller, "view_audit")
-    directory = UserDirectory(workspace)
-    principals = {name: directory.principal(name) for name in directory.read().users}
-    try:
-        queued = {
-            (str(r["person_key"]), str(r["purpose"])) for r in PublishedRun.open(workspace).queue()
-        }
-    except WorkspaceError:
-        queued = set()
-    decided = {d.person_key for d in DecisionStore(workspace).all()}
-    log = AuditLog(workspace)
-    findings = watch(log.entries(), principals, queued, decided)
-    log.append("audit_watch", actor=principal.name, details={"findings": len(findings)})
-    if fmt == "json":
-        sys.stdout.write(json.dumps(findings, indent=2) + "\n")
-        return
-    table = Table("actor", "role", "finding", "people", title="Watching the watchers")
-    for f in findings:
-        table.add_row(f["actor"], f["role"] or "?", f["finding"], str(f["people"]))
     out.print(table)
 
 
@@ -704,21 +415,21 @@ def links(
     """Links made by the current run for one task: task, record_id, subject, probability, method."""
     if ctx.invoked_subcommand:
         return
-    principal = _allow(workspace, actor, "review_links")
+    principal = allow(workspace, actor, "review_links")
     if reveal:
-        _allow(workspace, principal.name, "reveal")
+        allow(workspace, principal.name, "reveal")
     from probity.publish.results import PublishedRun
     from probity.resolve.tasks import all_tasks
 
     names = [t.name for t in all_tasks()]
     if task not in names:
-        _fail(f"--task is one of: {', '.join(names)}", 2)
+        fail(f"--task is one of: {', '.join(names)}", 2)
     assert task is not None
     _require_reason(reveal, reason)
     try:
         rows = PublishedRun.open(workspace).links(task, min_probability)
     except WorkspaceError as e:
-        _fail(str(e))
+        fail(str(e))
     _identify(rows, workspace, reveal, reason, principal.name, "cli links")
     _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
 
@@ -758,13 +469,13 @@ def links_review(
     from probity.publish.results import PublishedRun
     from probity.resolve.judgements import JudgementStore
 
-    principal = _allow(workspace, actor, "review_links")
+    principal = allow(workspace, actor, "review_links")
     if not reason.strip():
-        _fail("review shows identities: give --reason (it is audited)", 2)
+        fail("review shows identities: give --reason (it is audited)", 2)
     try:
         candidates = PublishedRun.open(workspace).link_candidates(task)
     except WorkspaceError as e:
-        _fail(str(e))
+        fail(str(e))
     who = principal.name
     AuditLog(workspace).append(
         "clerical_review",
@@ -804,3 +515,6 @@ def links_review(
             continue
         decided += 1
     out.print(f"{decided} judgements recorded; they apply from the next run")
+
+
+cli_governance.register(app)

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.lookup_purpose import purposeful
+from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 
 
 def _evidence(p: Params) -> str:
     return f"""
-    WITH famous AS (
-        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
-               l.linked_reference
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN record_subjects s ON s.subject_id = l.subject_id
-        WHERE l.subject_kind = 'person'
-          AND list_contains(string_split(coalesce(s.flags, ''), ';'), 'high_profile')
+    WITH famous AS ({lookups_of_flagged("high_profile")}
     ),
     purposeful AS ({purposeful("famous")}),
     unexplained AS (SELECT * FROM famous WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
@@ -25,9 +18,7 @@ def _evidence(p: Params) -> str:
     )
     SELECT u.person_key, 'access_log' AS source_table, u._source_file AS source_file,
            u._source_row AS source_row, u.event_time AS occurred_at,
-           u.action || ' of high-profile record ' || u.subject_id
-             || CASE WHEN u.linked_reference IS NULL THEN ', no reference cited'
-                     ELSE ', citing ' || u.linked_reference || ' which they did not attend' END AS detail,
+           {unexplained_detail("high-profile record")} AS detail,
            u.subject_id
     FROM unexplained u JOIN returned USING (person_key, subject_id)
     """

@@ -31,3 +31,23 @@ def on_duty(lookups: str) -> str:
     return f"""
         SELECT x._source_row FROM {lookups} x JOIN duty_intervals d
           ON d.person_key = x.person_key AND x.event_time BETWEEN d.shift_start AND d.shift_end"""
+
+
+def lookups_of_flagged(flag: str) -> str:
+    """Look-ups of person records carrying `flag` (e.g. 'ocg_nominal', 'high_profile'), with
+    the columns `purposeful` needs."""
+    return f"""
+        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
+               l.linked_reference
+        FROM access_log l
+        JOIN account_person ap ON ap.account_id = l.account_id
+        JOIN record_subjects s ON s.subject_id = l.subject_id
+        WHERE l.subject_kind = 'person'
+          AND list_contains(string_split(coalesce(s.flags, ''), ';'), '{flag}')"""
+
+
+def unexplained_detail(what: str) -> str:
+    """SQL for an evidence line: 'search of <what> N123, no reference cited'."""
+    return f"""u.action || ' of {what} ' || u.subject_id
+             || CASE WHEN u.linked_reference IS NULL THEN ', no reference cited'
+                     ELSE ', citing ' || u.linked_reference || ' which they did not attend' END"""

@@ -4,19 +4,13 @@ person's peers in the same role do."""
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.lookup_purpose import purposeful
+from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 from probity.detectors.peers import poisson_tail_sql
 
 
 def _evidence(p: Params) -> str:
     return f"""
-    WITH nominal_lookups AS (
-        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
-               l.linked_reference
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN record_subjects s ON s.subject_id = l.subject_id
-        WHERE l.subject_kind = 'person' AND list_contains(string_split(coalesce(s.flags, ''), ';'), 'ocg_nominal')
+    WITH nominal_lookups AS ({lookups_of_flagged("ocg_nominal")}
     ),
     purposeful AS ({purposeful("nominal_lookups")}),
     unexplained AS (SELECT * FROM nominal_lookups WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
@@ -26,9 +20,7 @@ def _evidence(p: Params) -> str:
     )
     SELECT u.person_key, 'access_log' AS source_table, u._source_file AS source_file, u._source_row AS source_row,
            u.event_time AS occurred_at,
-           u.action || ' of organised-crime nominal ' || u.subject_id
-             || CASE WHEN u.linked_reference IS NULL THEN ', no reference cited'
-                     ELSE ', citing ' || u.linked_reference || ' which they did not attend' END AS detail,
+           {unexplained_detail("organised-crime nominal")} AS detail,
            u.subject_id
     FROM unexplained u JOIN repeated USING (person_key, subject_id)
     """

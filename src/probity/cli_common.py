@@ -1,0 +1,65 @@
+"""What the command-line modules share: consoles, common options, refusing and failing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from probity.publish.workspace import DEFAULT_WORKSPACE
+
+__all__ = ["DEFAULT_WORKSPACE"]  # re-exported for the command modules
+
+err = Console(stderr=True)
+out = Console()
+
+WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option("--actor", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+]
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", help="policy YAML (default: WORKSPACE/policy.yaml)")
+]
+# Commands that filter by --actor name their caller with --as.
+CallerOpt = Annotated[
+    str | None,
+    typer.Option("--as", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+]
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Purpose(StrEnum):
+    professional_standards = "professional_standards"
+    welfare = "welfare"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def allow(workspace: Path, actor: str | None, action: str, purpose: str | None = None) -> Any:
+    """The caller as a Principal, if their role allows `action` (for `purpose`); otherwise the
+    refusal is audited and the command exits 3."""
+    from probity.governance.access import AccessDenied, Action
+    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.users import UserDirectory
+
+    name = actor or actor_name()
+    try:
+        principal = UserDirectory(workspace).principal(name)
+        principal.require(Action(action), purpose)
+    except AccessDenied as e:
+        AuditLog(workspace).append(
+            "denied", actor=name, purpose=purpose, details={"attempted": action, "channel": "cli"}
+        )
+        fail(f"not permitted: {e}", 3)
+    return principal

@@ -210,6 +210,7 @@ def test_docs_detector_catalogue_is_generated_from_the_registry() -> None:
 
 def test_links_csv_has_the_documented_columns(cli_run: tuple[Path, Path]) -> None:
     _, ws = cli_run
+    before = len(AuditLog(ws).entries())
     rows = list(
         csv.reader(
             io.StringIO(
@@ -225,6 +226,10 @@ def test_links_csv_has_the_documented_columns(cli_run: tuple[Path, Path]) -> Non
         r[0] == "system_account" and r[2].startswith("P-") and 0 < float(r[3]) <= 1
         for r in rows[1:]
     )
+    export = AuditLog(ws).entries()[before:]
+    assert [(e["action"], e["details"]["what"], e["details"]["rows"]) for e in export] == [
+        ("export", "links system_account", len(rows) - 1)
+    ]
 
 
 def test_links_need_a_known_task(cli_run: tuple[Path, Path]) -> None:

@@ -269,7 +269,6 @@ def queue(
     actor: ActorOpt = None,
 ) -> None:
     """The review queue, highest priority first: only the purposes the caller's role serves."""
-    from probity.governance.audit import AuditLog
     from probity.publish.results import QUEUE_COLUMNS, PublishedRun
 
     _require_reason(reveal, reason)
@@ -286,20 +285,31 @@ def queue(
         rows = [r for r in published.queue(wanted) if r["purpose"] in purposes][:limit]
     except WorkspaceError as e:
         fail(str(e))
-    if fmt is not QueueFormat.table:
-        AuditLog(workspace).append(
-            "export",
-            actor=principal.name,
-            purpose=wanted,
-            details={
-                "what": "queue",
-                "rows": len(rows),
-                "format": fmt.value,
-                "run_id": published.run_id,
-            },
-        )
+    _exported(workspace, principal.name, "queue", rows, fmt.value, published.run_id, wanted)
     _identify(rows, workspace, reveal, reason, principal.name, "cli queue")
     _emit(rows, QUEUE_COLUMNS, fmt.value, f"Review queue (run {published.run_id})")
+
+
+def _exported(
+    workspace: Path,
+    actor: str,
+    what: str,
+    rows: list[dict[str, Any]],
+    fmt: str,
+    run_id: str,
+    purpose: str | None = None,
+) -> None:
+    """Rows leaving Probity as CSV or JSON are an export, and exports are audited."""
+    from probity.governance.audit import AuditLog
+
+    if fmt == "table":
+        return
+    AuditLog(workspace).append(
+        "export",
+        actor=actor,
+        purpose=purpose,
+        details={"what": what, "rows": len(rows), "format": fmt, "run_id": run_id},
+    )
 
 
 def _require_reason(reveal: bool, reason: str | None) -> None:
@@ -418,6 +428,8 @@ def links(
     principal = allow(workspace, actor, "review_links")
     if reveal:
         allow(workspace, principal.name, "reveal")
+    if fmt is not LinksFormat.table:
+        allow(workspace, principal.name, "export", "professional_standards")
     from probity.publish.results import PublishedRun
     from probity.resolve.tasks import all_tasks
 
@@ -427,9 +439,11 @@ def links(
     assert task is not None
     _require_reason(reveal, reason)
     try:
-        rows = PublishedRun.open(workspace).links(task, min_probability)
+        published = PublishedRun.open(workspace)
+        rows = published.links(task, min_probability)
     except WorkspaceError as e:
         fail(str(e))
+    _exported(workspace, principal.name, f"links {task}", rows, fmt.value, published.run_id)
     _identify(rows, workspace, reveal, reason, principal.name, "cli links")
     _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
 

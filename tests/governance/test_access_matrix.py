@@ -109,6 +109,12 @@ def test_decisions_and_retention(governed: Path) -> None:
     for role in ROLES:
         expected = 0 if role == "administrator" else 3
         assert _invoke(governed, ("retention", "apply"), f"u_{role}") == expected, role
+    decisions = [e for e in AuditLog(governed).entries() if e["action"] == "decision"]
+    assert [(e["actor"], e["purpose"], e["details"]["outcome"]) for e in decisions] == [
+        ("u_psd_investigator", PS, "no_further_action"),
+        ("u_welfare_officer", WF, "refer_welfare"),
+    ]
+    assert all(e["subject"] and e["reason"] for e in decisions)
 
 
 def test_unknown_users_are_refused_and_refusals_are_audited(governed: Path) -> None:

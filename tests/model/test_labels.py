@@ -54,3 +54,21 @@ def test_labels() -> None:
         "reflective": 0,
         "nobody": 0,
     }
+
+
+def test_cutoffs_start_where_the_exports_start_not_at_the_oldest_event() -> None:
+    from probity.model.features import data_end, data_start, history_start
+
+    engine = DuckDBEngine()
+    engine.execute("CREATE TABLE duty_intervals (person_key VARCHAR, duty_date DATE)")
+    engine.execute(
+        "CREATE TABLE person_month_events (person_key VARCHAR, month DATE, kind VARCHAR, n DOUBLE)"
+    )
+    engine.execute("INSERT INTO duty_intervals VALUES ('E1', '2023-10-02'), ('E1', '2026-09-30')")
+    # A company appointment from 2016 is history, not the start of the exports.
+    engine.execute(
+        "INSERT INTO person_month_events VALUES ('E1', '2016-08-01', 'evidence_undeclared_interest', 1)"
+    )
+    assert history_start(engine) == date(2016, 8, 1)
+    assert data_start(engine) == date(2023, 10, 1)
+    assert data_end(engine) == date(2026, 10, 1)

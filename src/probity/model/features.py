@@ -25,35 +25,51 @@ def feature_names(kinds: list[str]) -> list[str]:
     return [f"{k}_{w}m" for k in kinds for w in WINDOWS]
 
 
-def data_end(engine: Engine) -> date | None:
-    """The first month not wholly covered by the exports: after the last rostered day (or the
-    last look-up, or the last event), so a partial last month is left out. Dates beyond it
-    (an expiry, a complaint logged after the export) are not history yet."""
+def _coverage(engine: Engine, agg: str) -> date | None:
+    """min or max day of what the exports cover: rostered days, else look-ups, else events."""
+    # A month of events covers the whole month.
+    events = "min(month)" if agg == "min" else "max(month) + INTERVAL 1 MONTH - INTERVAL 1 DAY"
     for sql in (
-        "SELECT max(duty_date) FROM duty_intervals",
-        "SELECT max(CAST(event_time AS DATE)) FROM access_log",
-        "SELECT max(month) + INTERVAL 1 MONTH - INTERVAL 1 DAY FROM person_month_events",
+        f"SELECT {agg}(duty_date) FROM duty_intervals",
+        f"SELECT {agg}(CAST(event_time AS DATE)) FROM access_log",
+        f"SELECT {events} FROM person_month_events",
     ):
         try:
-            last = engine.fetch(sql)[0][0]
+            day = engine.fetch(sql)[0][0]
         except Exception:  # the table was not provided
             continue
-        if last is not None:
-            return date_trunc_month(last + timedelta(days=1))
+        if day is not None:
+            return day if isinstance(day, date) else day.date()
     return None
+
+
+def data_end(engine: Engine) -> date | None:
+    """The first month not wholly covered by the exports, so a partial last month is left
+    out. Dates beyond it (an expiry, a complaint logged after the export) are not history yet."""
+    last = _coverage(engine, "max")
+    return date_trunc_month(last + timedelta(days=1)) if last else None
+
+
+def data_start(engine: Engine) -> date | None:
+    """The first month the exports cover. Cutoffs start from here: earlier months (a company
+    appointment in 2016) are history for the features, but have no outcomes recorded to learn
+    from, and would teach the model that little history means no misconduct."""
+    first = _coverage(engine, "min")
+    return date_trunc_month(first) if first else None
+
+
+def history_start(engine: Engine) -> date | None:
+    first: date | None = engine.fetch("SELECT min(month) FROM person_month_events")[0][0]
+    return first
 
 
 def date_trunc_month(d: date) -> date:
     return date(d.year, d.month, 1)
 
 
-def data_start(engine: Engine) -> date | None:
-    return engine.fetch("SELECT min(month) FROM person_month_events")[0][0]
-
-
 def features_at(engine: Engine, kinds: list[str], cutoffs: list[date]) -> pd.DataFrame:
     """One row per person serving at each cutoff: person_key, cutoff, static and windowed features."""
-    start = data_start(engine)
+    start = history_start(engine)
     last = max(cutoffs)
     pivot = ", ".join(
         f"coalesce(sum(e.n) FILTER (WHERE e.kind = '{k}'), 0) AS \"{k}\"" for k in kinds

@@ -224,12 +224,17 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
 def _scores(
     scoring: pd.DataFrame, columns: list[str], probability: np.ndarray, contributions: np.ndarray
 ) -> pd.DataFrame:
+    """Each person's probability and the (up to) three factors that raised it most."""
+    values = scoring[columns].to_numpy(dtype=object)
+    strongest = np.argsort(-contributions, axis=1)[:, :3]
     factors = []
-    for i in range(len(scoring)):
-        row = contributions[i]
-        top = [j for j in np.argsort(-row)[:3] if row[j] > 0]
+    for i, top in enumerate(strongest):
         factors.append(
-            [(describe(columns[j], scoring.iloc[i][columns[j]]), float(row[j])) for j in top]
+            [
+                (describe(columns[j], values[i, j]), float(contributions[i, j]))
+                for j in top
+                if contributions[i, j] > 0
+            ]
         )
     return pd.DataFrame(
         {"person_key": scoring["person_key"], "probability": probability, "factors": factors}

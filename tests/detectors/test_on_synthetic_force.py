@@ -25,6 +25,7 @@ TYPOLOGY = {
     "uncorroborated_overtime": "uncorroborated_overtime",
     "search_outcomes": "search_outcomes_out_of_line",
     "duplicate_expenses": "duplicate_expenses",
+    "nominal_relative": "nominal_relative_undeclared",
 }
 # Planted cases of another typology a detector may rightly find too (converging evidence).
 ALSO = {
@@ -45,6 +46,7 @@ CONCERN = {
     "uncorroborated_overtime": "claims_and_attendance",
     "search_outcomes": "use_of_powers",
     "duplicate_expenses": "claims_and_attendance",
+    "nominal_relative": "corrupt_association",
 }
 
 

@@ -51,7 +51,10 @@ def apply_retention(
             if not path.exists():
                 continue
             runs += 1
-            for i, n in enumerate(_expire_signals(path, signal_cutoff, acted_on)):
+            # A signal with no dated evidence (a standing concern) dates from its run.
+            finished = ws.read_report(run_dir.name).get("finished_at") or now.isoformat()
+            ran_at = datetime.fromisoformat(finished).replace(tzinfo=None)
+            for i, n in enumerate(_expire_signals(path, signal_cutoff, acted_on, ran_at)):
                 totals[i] += n
         nfa_cutoff = (now - timedelta(days=no_further_action_days)).isoformat()
         kept = [
@@ -76,15 +79,15 @@ def apply_retention(
 
 
 def _expire_signals(
-    path: Path, cutoff: datetime, acted_on: set[tuple[str, str]]
+    path: Path, cutoff: datetime, acted_on: set[tuple[str, str]], ran_at: datetime
 ) -> tuple[int, int, int]:
     engine = DuckDBEngine(path)
     try:
         engine.execute(
             """CREATE OR REPLACE TEMP TABLE _expired AS
                SELECT signal_id FROM signals s
-               WHERE coalesce(s.period_end, s.period_start) < ?""",
-            [cutoff],
+               WHERE coalesce(s.period_end, s.period_start, ?) < ?""",
+            [ran_at, cutoff],
         )
         for person_key, purpose in acted_on:
             engine.execute(

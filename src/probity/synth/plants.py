@@ -408,7 +408,7 @@ def plant_search_outcomes(world: World, pick: Picker, k: int) -> None:
     for i, person in enumerate(pick.take(constables, k)):
         world.multiplier("searches")[person] = 8.0
         # Half find almost nothing; the other half also search mostly Black people.
-        world.search_profile[person] = (0.02, 0.0) if i % 2 == 0 else (0.04, 0.6)
+        world.search_profile[person] = (0.01, 0.0) if i % 2 == 0 else (0.03, 0.6)
         world.plant(
             person,
             "use_of_powers",
@@ -446,6 +446,27 @@ def plant_duplicate_expenses(world: World, pick: Picker, k: int) -> None:
             "claims_and_attendance",
             "duplicate_expenses",
             f"{n} expense claims submitted twice",
+        )
+
+
+def _relatives_on_record(world: World) -> list[int]:
+    """Indices into the next-of-kin lists whose relative already has a police record."""
+    return [j for j, s in enumerate(world.nok.get("subject", [])) if s is not None]
+
+
+def plant_nominal_relatives(world: World, pick: Picker, k: int) -> None:
+    """A relative on police records as an organised-crime nominal, never declared."""
+    rows = _relatives_on_record(world)
+    has = np.zeros(world.n, dtype=bool)
+    has[[world.nok["person"][j] for j in rows]] = True
+    for person in pick.take(has, k):
+        j = next(j for j in rows if world.nok["person"][j] == person)
+        world.subjects.flags[world.nok["subject"][j]].add("ocg_nominal")
+        world.plant(
+            person,
+            "corrupt_association",
+            "nominal_relative_undeclared",
+            f"their {world.nok['relationship'][j]} is an organised-crime nominal, not declared",
         )
 
 
@@ -756,6 +777,33 @@ def decoy_same_day_expenses(world: World, pick: Picker, k: int) -> None:
         world.decoy(person, "claims_and_attendance", "travel and subsistence on the same days")
 
 
+def decoy_declared_nominal_relatives(world: World, pick: Picker, k: int) -> None:
+    """A relative who is a nominal, declared as a notifiable association as the rules require."""
+    rows = _relatives_on_record(world)
+    has = np.zeros(world.n, dtype=bool)
+    has[[world.nok["person"][j] for j in rows]] = True
+    for person in pick.take(has, k):
+        j = next(j for j in rows if world.nok["person"][j] == person)
+        world.subjects.flags[world.nok["subject"][j]].add("ocg_nominal")
+        world.add_row(
+            "declarations",
+            {
+                "person": person,
+                "kind": "notifiable_association",
+                "counterpart_name": f"{world.nok['forenames'][j]} {world.nok['surname'][j]}",
+                "counterpart_date_of_birth": world.nok["date_of_birth"][j],
+                "details": f"my {world.nok['relationship'][j]}",
+                "declared_date": world.date(0),
+                "decision": "approved",
+            },
+        )
+        world.decoy(
+            person,
+            "corrupt_association",
+            "relative who is a nominal, declared as a notifiable association",
+        )
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -774,6 +822,7 @@ def plant_all(world: World) -> None:
     plant_phantom_overtime(world, pick, k)
     plant_search_outcomes(world, pick, k)
     plant_duplicate_expenses(world, pick, k)
+    plant_nominal_relatives(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -790,3 +839,4 @@ def plant_all(world: World) -> None:
     decoy_high_volume_searchers(world, pick, k)
     decoy_case_investigator(world, pick, k)
     decoy_same_day_expenses(world, pick, k)
+    decoy_declared_nominal_relatives(world, pick, k)

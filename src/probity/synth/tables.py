@@ -401,10 +401,14 @@ def _register(world: World) -> dict[str, pa.Table]:
         counterpart_name=np.array(
             [d["counterpart_name"] for d in decl] + [None] * len(routine), dtype=object
         ),
-        counterpart_date_of_birth=np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+        counterpart_date_of_birth=np.array(
+            [d.get("counterpart_date_of_birth", np.datetime64("NaT")) for d in decl]
+            + [np.datetime64("NaT")] * len(routine),
+            dtype="datetime64[D]",
+        ),
         counterpart_postcode=np.full(n, None, dtype=object),
         company_number=np.array(
-            [d["company_number"] for d in decl] + [None] * len(routine), dtype=object
+            [d.get("company_number") for d in decl] + [None] * len(routine), dtype=object
         ),
         details=np.array([d["details"] for d in decl] + ["declared"] * len(routine), dtype=object),
         declared_date=np.concatenate(

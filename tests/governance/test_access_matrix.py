@@ -42,6 +42,8 @@ CLI = {
     ("transparency",): set(ROLES),
     ("users", "list"): {"administrator"},
     ("users", "set", "newcomer", "--role", "auditor"): {"administrator"},
+    ("users", "remove", "newcomer"): {"administrator"},
+    ("links", "review", "--reason", "monthly link review"): {"psd_analyst", "psd_investigator"},
 }
 
 
@@ -60,7 +62,8 @@ def _invoke(ws: Path, args: tuple[str, ...], user: str) -> int:
     who = (
         ["--as", user] if args[:2] in (("audit", "log"), ("audit", "watch")) else ["--actor", user]
     )
-    result = CliRunner().invoke(app, [*args, "--workspace", str(ws), *who])
+    # "q" ends an interactive review at its first question.
+    result = CliRunner().invoke(app, [*args, "--workspace", str(ws), *who], input="q\n")
     return result.exit_code
 
 

@@ -74,3 +74,24 @@ def shift(pid: str, day: str, duty: str = "early") -> dict[str, Any]:
         row["shift_start"] = f"{day}T{s}"
         row["shift_end"] = f"{day}T{e}"
     return row
+
+
+def lookup(
+    account: str,
+    subject: str,
+    when: str,
+    ref: str | None = None,
+    *,
+    action: str = "view",
+    system: str | None = None,
+) -> dict[str, Any]:
+    """One access_log row: `account` looked up person record `subject` at `when`, citing `ref`."""
+    return {
+        "event_time": when,
+        "account_id": account,
+        "system": system,
+        "action": action,
+        "subject_kind": "person",
+        "subject_id": subject,
+        "linked_reference": ref,
+    }

@@ -5,19 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.exports import UNITS, person, write_csv
+from tests.exports import UNITS, lookup, person, write_csv
 from tests.warehouse import signals
-
-
-def lookup(account: str, subject: str, when: str, ref: str | None = None) -> dict[str, object]:
-    return {
-        "event_time": when,
-        "account_id": account,
-        "action": "view",
-        "subject_kind": "person",
-        "subject_id": subject,
-        "linked_reference": ref,
-    }
 
 
 def force(folder: Path) -> Path:

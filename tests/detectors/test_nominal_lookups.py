@@ -1,20 +1,13 @@
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from tests.exports import UNITS, person, shift, write_csv
+from tests.exports import lookup as exported_lookup
 from tests.warehouse import signals
 
-
-def lookup(account: str, subject: str, when: str, ref: str | None = None) -> dict[str, object]:
-    return {
-        "event_time": when,
-        "account_id": account,
-        "action": "search",
-        "subject_kind": "person",
-        "subject_id": subject,
-        "linked_reference": ref,
-    }
+lookup = partial(exported_lookup, action="search")
 
 
 def force(folder: Path) -> Path:

@@ -21,7 +21,9 @@ from probity.cli_common import (
     ActorOpt,
     PolicyOpt,
     Purpose,
+    ReasonOpt,
     ReportFormat,
+    RevealOpt,
     WorkspaceOpt,
     allow,
     err,
@@ -39,7 +41,9 @@ links_app = typer.Typer(help="Identity links: list them, and review the uncertai
 app.add_typer(links_app, name="links")
 
 
-class QueueFormat(StrEnum):
+class ListFormat(StrEnum):
+    """How the queue and link listings are printed; csv and json are audited exports."""
+
     table = "table"
     csv = "csv"
     json = "json"
@@ -261,11 +265,9 @@ def queue(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     purpose: Annotated[Purpose | None, typer.Option(help="one purpose's queue")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="at most N entries")] = None,
-    fmt: Annotated[QueueFormat, typer.Option("--format")] = QueueFormat.table,
-    reveal: Annotated[
-        bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
-    ] = False,
-    reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+    reveal: RevealOpt = False,
+    reason: ReasonOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """The review queue, highest priority first: only the purposes the caller's role serves."""
@@ -276,7 +278,7 @@ def queue(
     principal = allow(workspace, actor, "view_queue", wanted)
     purposes = [wanted] if wanted else sorted(principal.purposes)
     for p in purposes:
-        if fmt is not QueueFormat.table:
+        if fmt is not ListFormat.table:
             allow(workspace, principal.name, "export", p)
         if reveal:
             allow(workspace, principal.name, "reveal", p)
@@ -400,12 +402,6 @@ def detectors(
     out.print(table)
 
 
-class LinksFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 LINK_COLUMNS = ("task", "record_id", "subject", "probability", "method")
 
 
@@ -415,11 +411,9 @@ def links(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     task: Annotated[str | None, typer.Option(help="linkage task, e.g. complaint_subject")] = None,
     min_probability: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
-    fmt: Annotated[LinksFormat, typer.Option("--format")] = LinksFormat.table,
-    reveal: Annotated[
-        bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
-    ] = False,
-    reason: Annotated[str | None, typer.Option(help="why identities are revealed")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+    reveal: RevealOpt = False,
+    reason: ReasonOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """Links made by the current run for one task: task, record_id, subject, probability, method."""
@@ -428,7 +422,7 @@ def links(
     principal = allow(workspace, actor, "review_links")
     if reveal:
         allow(workspace, principal.name, "reveal")
-    if fmt is not LinksFormat.table:
+    if fmt is not ListFormat.table:
         allow(workspace, principal.name, "export", "professional_standards")
     from probity.publish.results import PublishedRun
     from probity.resolve.tasks import all_tasks

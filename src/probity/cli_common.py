@@ -21,6 +21,10 @@ ActorOpt = Annotated[
     str | None,
     typer.Option("--actor", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
 ]
+RevealOpt = Annotated[
+    bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
+]
+ReasonOpt = Annotated[str | None, typer.Option(help="why identities are revealed")]
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", help="policy YAML (default: WORKSPACE/policy.yaml)")
 ]

@@ -246,6 +246,7 @@ def audit_watch(
     """Watching the watchers: users who opened people in no queue and no case, or viewed far
     more people than others in their role."""
     from probity.casework.decisions import DecisionStore
+    from probity.governance.access import Principal
     from probity.governance.audit import AuditLog
     from probity.governance.users import UserDirectory
     from probity.governance.watch import watch
@@ -253,7 +254,9 @@ def audit_watch(
 
     principal = allow(workspace, caller, "view_audit")
     directory = UserDirectory(workspace)
-    principals = {name: directory.principal(name) for name in directory.read().users}
+    principals = {
+        name: Principal(name, entry.role) for name, entry in directory.read().users.items()
+    }
     try:
         queued = {
             (str(r["person_key"]), str(r["purpose"])) for r in PublishedRun.open(workspace).queue()

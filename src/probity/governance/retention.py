@@ -41,7 +41,8 @@ def apply_retention(
     now = now or datetime.now(UTC)
     signal_cutoff = (now - timedelta(days=signal_days)).replace(tzinfo=None)
     decisions = DecisionStore(workspace)
-    acted_on = {(d.person_key, d.purpose) for d in decisions.all()}
+    recorded = decisions.all()
+    acted_on = {(d.person_key, d.purpose) for d in recorded}
     ws = Workspace(workspace)
     totals = [0, 0, 0]
     runs = 0
@@ -57,12 +58,8 @@ def apply_retention(
             for i, n in enumerate(_expire_signals(path, signal_cutoff, acted_on, ran_at)):
                 totals[i] += n
         nfa_cutoff = (now - timedelta(days=no_further_action_days)).isoformat()
-        kept = [
-            d
-            for d in decisions.all()
-            if not (d.outcome == "no_further_action" and d.at < nfa_cutoff)
-        ]
-        removed_decisions = len(decisions.all()) - len(kept)
+        kept = [d for d in recorded if not (d.outcome == "no_further_action" and d.at < nfa_cutoff)]
+        removed_decisions = len(recorded) - len(kept)
         if removed_decisions:
             decisions.keep_only(kept)
     result = RetentionResult(totals[0], totals[1], totals[2], removed_decisions, runs)

@@ -83,7 +83,7 @@ def record(
                         "concern": d.concern,
                         "purpose": d.purpose,
                         "looks_for": d.looks_for,
-                        "thresholds": policy_thresholds(policy, d.name),
+                        "thresholds": d.params(policy.thresholds(d.name)),
                         "last_run": detectors.get(d.name, {}).get("status"),
                         "signals_last_run": detectors.get(d.name, {}).get("signals"),
                     }
@@ -123,11 +123,6 @@ def record(
             "latest_evaluation": evaluation_summary(evaluation),
         },
     }
-
-
-def policy_thresholds(policy: Policy, detector: str) -> dict[str, float]:
-    d = next(x for x in all_detectors() if x.name == detector)
-    return d.params(policy.thresholds(detector))
 
 
 def model_card(report: dict[str, Any]) -> dict[str, Any]:

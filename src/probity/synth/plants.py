@@ -6,6 +6,8 @@ the export folder and never inside it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from probity.synth.conduct import complaint_row, conduct_case_row
@@ -35,6 +37,18 @@ class Picker:
 
 def _at(world: World, day: int, minute: int) -> np.datetime64:
     return world.date(day).astype("datetime64[s]") + np.timedelta64(int(minute) * 60, "s")
+
+
+def _officers_at_incidents(
+    world: World, pick: Picker, rows: np.ndarray, k: int
+) -> Iterator[tuple[int, int]]:
+    """Up to k officers who attended one of the attendance `rows`, each with one of their rows,
+    drawn at random."""
+    inc = world.incidents
+    attended = np.zeros(world.n, dtype=bool)
+    attended[inc.att_person[rows]] = True
+    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
+        yield person, int(world.rng.choice(rows[inc.att_person[rows] == person]))
 
 
 def _off_duty_days(world: World, person: int) -> np.ndarray:
@@ -126,12 +140,8 @@ def plant_victim_pursuit(world: World, pick: Picker, k: int) -> None:
         for i, s, r in zip(inc.sub_incident, inc.sub_subject, inc.sub_role, strict=True)
         if r == "victim"
     }
-    attended = np.zeros(world.n, dtype=bool)
     rows = np.flatnonzero(sensitive[inc.att_incident] & np.isin(inc.att_incident, list(victim_of)))
-    attended[inc.att_person[rows]] = True
-    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
-        mine = rows[inc.att_person[rows] == person]
-        a = int(rng.choice(mine))
+    for person, a in _officers_at_incidents(world, pick, rows, k):
         incident = int(inc.att_incident[a])
         victim = victim_of[incident]
         world.subjects.flags[victim].update({"victim", "vulnerable"})
@@ -496,10 +506,8 @@ def decoy_namesake_lookups(world: World, pick: Picker, k: int) -> None:
     """Officers who, on duty and citing the incident, look up a stranger who shares their surname."""
     rng = world.rng
     inc = world.incidents
-    attended = np.zeros(world.n, dtype=bool)
-    attended[inc.att_person] = True
-    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
-        a = int(rng.choice(np.flatnonzero(inc.att_person == person)))
+    every_row = np.arange(len(inc.att_person))
+    for person, a in _officers_at_incidents(world, pick, every_row, k):
         incident = int(inc.att_incident[a])
         dob = world.people.date_of_birth[person] + np.timedelta64(
             int(rng.integers(3000, 9000)), "D"
@@ -624,10 +632,7 @@ def decoy_victim_follow_up(world: World, pick: Picker, k: int) -> None:
         if r == "victim" and inc.category[i] == "domestic"
     }
     rows = np.flatnonzero(np.isin(inc.att_incident, list(victims)))
-    attended = np.zeros(world.n, dtype=bool)
-    attended[inc.att_person[rows]] = True
-    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
-        a = int(rng.choice(rows[inc.att_person[rows] == person]))
+    for person, a in _officers_at_incidents(world, pick, rows, k):
         incident = int(inc.att_incident[a])
         victim = victims[incident]
         world.subjects.flags[victim].update({"victim", "vulnerable"})
@@ -746,15 +751,12 @@ def decoy_high_volume_searchers(world: World, pick: Picker, k: int) -> None:
 def decoy_case_investigator(world: World, pick: Picker, k: int) -> None:
     """An officer in charge of a case who returns to its subject's record on many days,
     citing the incident each time."""
-    rng = world.rng
     inc = world.incidents
     has_subject = np.zeros(len(inc.ref), dtype=bool)
     has_subject[inc.sub_incident] = True
     rows = np.flatnonzero(has_subject[inc.att_incident])
-    attended = np.zeros(world.n, dtype=bool)
-    attended[inc.att_person[rows]] = True
-    for person in pick.take(attended & (world.people.staff_type == "officer"), k):
-        incident = int(inc.att_incident[int(rng.choice(rows[inc.att_person[rows] == person]))])
+    for person, a in _officers_at_incidents(world, pick, rows, k):
+        incident = int(inc.att_incident[a])
         subject = int(inc.sub_subject[int(np.flatnonzero(inc.sub_incident == incident)[0])])
         world.subjects.flags[subject].add("high_profile")
         opened = inc.opened[incident].astype("datetime64[s]")

@@ -26,6 +26,10 @@ TYPOLOGY = {
     "search_outcomes": "search_outcomes_out_of_line",
     "duplicate_expenses": "duplicate_expenses",
     "nominal_relative": "nominal_relative_undeclared",
+    "rounded_expenses": "rounded_expenses",
+    "traumatic_exposure": "traumatic_exposure",
+    # sickness_change needs a year of record before its window: the one-year force has no
+    # plants for it (tests/detectors/test_sickness_change.py and the benchmark cover it).
 }
 # Planted cases of another typology a detector may rightly find too (converging evidence).
 ALSO = {
@@ -47,6 +51,8 @@ CONCERN = {
     "search_outcomes": "use_of_powers",
     "duplicate_expenses": "claims_and_attendance",
     "nominal_relative": "corrupt_association",
+    "rounded_expenses": "claims_and_attendance",
+    "traumatic_exposure": "welfare",
 }
 
 

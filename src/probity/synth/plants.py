@@ -11,11 +11,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from probity.synth.conduct import complaint_row, conduct_case_row
-from probity.synth.duty import CODE, SHIFT_HOURS, SHIFT_START_H, WORKING
+from probity.synth.duty import CODE, SHIFT_HOURS, SHIFT_START_H, WORKING, Spell
 from probity.synth.lookups import LogBlock
 from probity.synth.names import variant_forename
 from probity.synth.register import company, directorship_row
 from probity.synth.world import World
+
+# The force's nightly accommodation rate: a round sum many people claim.
+FIXED_ACCOMMODATION_RATE = 95.0
 
 
 class Picker:
@@ -274,10 +277,9 @@ def plant_complaint_pattern(world: World, pick: Picker, k: int) -> None:
 
 def plant_use_of_powers(world: World, pick: Picker, k: int) -> None:
     attended = np.bincount(world.incidents.att_person, minlength=world.n)
-    response = (world.units.kind[world.people.unit] == "response") & (
-        world.people.staff_type == "officer"
-    )
-    for person in pick.take(response & (attended >= 10), k):
+    # Constables: force is mostly theirs to use, and they have peers enough to compare with.
+    constables = (world.units.kind[world.people.unit] == "response") & (world.people.rank == "PC")
+    for person in pick.take(constables & (attended >= 10), k):
         world.multiplier("force")[person] = 8.0
         world.multiplier("searches")[person] = 3.0
         world.plant(
@@ -477,6 +479,129 @@ def plant_nominal_relatives(world: World, pick: Picker, k: int) -> None:
             "corrupt_association",
             "nominal_relative_undeclared",
             f"their {world.nok['relationship'][j]} is an organised-crime nominal, not declared",
+        )
+
+
+def plant_rounded_expenses(world: World, pick: Picker, k: int) -> None:
+    """Expense claims that are nearly all round sums: estimates, not receipts."""
+    rng = world.rng
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        n = int(rng.integers(8, 13))
+        for day in rng.choice(world.days, n, replace=False):
+            category = str(rng.choice(["travel", "subsistence", "other"]))
+            _expense(world, person, int(day), category, float(10 * rng.integers(2, 13)))
+        world.plant(
+            person,
+            "claims_and_attendance",
+            "rounded_expenses",
+            f"{n} expense claims, every one a round sum",
+        )
+
+
+def _attend(world: World, person: int, incidents: np.ndarray) -> None:
+    """Add the person to the attendance of `incidents`, arriving soon after each opened."""
+    inc = world.incidents
+    n = len(incidents)
+    inc.att_incident = np.append(inc.att_incident, incidents)
+    inc.att_person = np.append(inc.att_person, np.full(n, person))
+    inc.att_role = np.append(inc.att_role, np.full(n, "attending"))
+    inc.att_arrived = np.append(
+        inc.att_arrived,
+        inc.opened[incidents] + world.rng.integers(3, 30, n).astype("timedelta64[m]"),
+    )
+
+
+def _calls_while_on_duty(world: World, person: int, wanted: np.ndarray, days: int) -> np.ndarray:
+    """Incidents matching `wanted` in the person's area, opened on days they were working within
+    a window of `days` at a random place in the period, that they did not already attend."""
+    inc = world.incidents
+    first = int(world.rng.integers(0, max(1, world.days - days)))
+    day = ((inc.opened.astype("datetime64[D]") - world.day0) / np.timedelta64(1, "D")).astype(int)
+    inside = (day >= first) & (day < first + days)
+    working = np.isin(world.duty[person, np.clip(day, 0, world.days - 1)], WORKING)
+    already = np.zeros(len(inc.ref), dtype=bool)
+    already[inc.att_incident[inc.att_person == person]] = True
+    return np.flatnonzero(
+        wanted & inside & working & ~already & (inc.bcu == world.person_bcu[person])
+    )
+
+
+def plant_traumatic_exposure(world: World, pick: Picker, k: int) -> None:
+    """Three months sent to one emergency call about a sexual offence, violence or a sudden
+    death after another."""
+    inc = world.incidents
+    traumatic = np.isin(inc.category, ["sexual_offence", "violence", "concern_for_welfare"]) & (
+        inc.grade == "immediate"
+    )
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
+    for person in pick.take(response, k):
+        calls = _calls_while_on_duty(world, person, traumatic, 90)
+        calls = world.rng.choice(calls, min(len(calls), 20), replace=False)
+        _attend(world, person, calls)
+        world.plant(
+            person,
+            "welfare",
+            "traumatic_exposure",
+            f"sent to {len(calls)} more emergency calls to sexual offences, violence or sudden "
+            "deaths within three months",
+        )
+
+
+def plant_sickness_rise(world: World, pick: Picker, k: int) -> None:
+    """After a steady record, many short sickness absences in the last six months. Needs two
+    years of history: a rise is only a rise against a record."""
+    if world.days < 2 * 365:
+        return
+    rng = world.rng
+    spells = np.bincount(
+        [s.person for s in world.spells if s.kind == "sickness"], minlength=world.n
+    )
+    for person in pick.take(spells <= 2 * world.days / 365, k):
+        working = np.flatnonzero(
+            np.isin(world.duty[person, world.days - 180 : world.days - 3], WORKING)
+        )
+        n = min(len(working), int(rng.integers(8, 11)))
+        for first in world.days - 180 + np.sort(rng.choice(working, n, replace=False)):
+            last = min(world.days - 1, int(first) + int(rng.integers(0, 3)))
+            world.duty[person, first : last + 1] = CODE["sick"]
+            reason = "mental_health" if rng.random() < 0.7 else "other"
+            world.spells.append(Spell(person, "sickness", int(first), last, reason))
+        world.plant(
+            person,
+            "welfare",
+            "sickness_rise",
+            f"{n} short sickness absences in the last six months after a steady record",
+        )
+
+
+def _nominal_at_home(world: World, person: int, surname: str) -> int:
+    """A new organised-crime nominal on police records at the person's home postcode."""
+    rng = world.rng
+    dob = world.date(0) - np.timedelta64(int(rng.integers(20 * 365, 50 * 365)), "D")
+    forenames = str(rng.choice(["Dean", "Kyle", "Jordan", "Lee", "Ryan", "Tyler", "Connor"]))
+    return world.subjects.add(
+        surname,
+        forenames,
+        dob,
+        str(world.people.home_postcode[person]),
+        int(world.person_bcu[person]),
+        {"ocg_nominal", "suspect"},
+    )
+
+
+def plant_nominal_at_home(world: World, pick: Picker, k: int) -> None:
+    """An organised-crime nominal of the officer's surname at the officer's address: no next of
+    kin names them, but the household is a tie all the same, and it was never declared."""
+    for person in pick.take(world.people.staff_type == "officer", k):
+        subject = _nominal_at_home(world, person, str(world.people.surname[person]))
+        world.plant(
+            person,
+            "corrupt_association",
+            "nominal_relative_undeclared",
+            f"organised-crime nominal {world.subjects.subject_id[subject]} lives at their address "
+            "with their surname, not declared",
         )
 
 
@@ -806,6 +931,67 @@ def decoy_declared_nominal_relatives(world: World, pick: Picker, k: int) -> None
         )
 
 
+def decoy_fixed_rate_accommodation(world: World, pick: Picker, k: int) -> None:
+    """Nights away claimed at the force's fixed accommodation rate, a round sum many claim."""
+    rng = world.rng
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        for day in rng.choice(world.days, int(rng.integers(8, 13)), replace=False):
+            _expense(world, person, int(day), "accommodation", FIXED_ACCOMMODATION_RATE)
+        world.decoy(
+            person,
+            "claims_and_attendance",
+            "many nights away at the fixed accommodation rate, a round sum",
+        )
+    # Others stay away a night or two at the same rate.
+    for person in rng.choice(np.flatnonzero(pick.full), 2 * k, replace=False):
+        _expense(
+            world,
+            int(person),
+            int(rng.integers(0, world.days)),
+            "accommodation",
+            FIXED_ACCOMMODATION_RATE,
+        )
+
+
+def decoy_heavy_ordinary_workload(world: World, pick: Picker, k: int) -> None:
+    """A quarter of many calls, nearly none of them traumatic: busy, not exposed."""
+    inc = world.incidents
+    ordinary = np.isin(inc.category, ["theft", "traffic", "public_order", "other"])
+    response = (world.units.kind[world.people.unit] == "response") & (
+        world.people.staff_type == "officer"
+    )
+    for person in pick.take(response, k):
+        calls = _calls_while_on_duty(world, person, ordinary, 90)
+        _attend(world, person, world.rng.choice(calls, min(len(calls), 30), replace=False))
+        world.decoy(person, "welfare", "three months of many calls, nearly none traumatic")
+
+
+def decoy_longstanding_sickness(world: World, pick: Picker, k: int) -> None:
+    """Frequent short sickness absences, steady for years (already managed): no change."""
+    rng = world.rng
+    for person in pick.take(np.ones(world.n, dtype=bool), k):
+        for first in range(int(rng.integers(0, 60)), world.days - 3, 70):
+            first = min(world.days - 4, first + int(rng.integers(0, 10)))
+            world.duty[person, first : first + 2] = CODE["sick"]
+            world.spells.append(Spell(person, "sickness", first, first + 1, "musculoskeletal"))
+        world.decoy(person, "welfare", "short sickness absences every ten weeks, for years")
+
+
+def decoy_nominal_neighbour(world: World, pick: Picker, k: int) -> None:
+    """An organised-crime nominal lives in the same postcode: a neighbour, never looked up."""
+    surnames = set(world.people.surname)
+    for person in pick.take(world.people.staff_type == "officer", k):
+        other = next(
+            s for s in ("Kowalczyk", "Adeyemi", "Fitzgerald", "Nakamura") if s not in surnames
+        )
+        _nominal_at_home(world, person, other)
+        world.decoy(
+            person,
+            "corrupt_association",
+            "an organised-crime nominal lives in the same postcode, a neighbour never looked up",
+        )
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -825,6 +1011,10 @@ def plant_all(world: World) -> None:
     plant_search_outcomes(world, pick, k)
     plant_duplicate_expenses(world, pick, k)
     plant_nominal_relatives(world, pick, k)
+    plant_rounded_expenses(world, pick, k)
+    plant_traumatic_exposure(world, pick, k)
+    plant_sickness_rise(world, pick, k)
+    plant_nominal_at_home(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -842,3 +1032,7 @@ def plant_all(world: World) -> None:
     decoy_case_investigator(world, pick, k)
     decoy_same_day_expenses(world, pick, k)
     decoy_declared_nominal_relatives(world, pick, k)
+    decoy_fixed_rate_accommodation(world, pick, k)
+    decoy_heavy_ordinary_workload(world, pick, k)
+    decoy_longstanding_sickness(world, pick, k)
+    decoy_nominal_neighbour(world, pick, k)

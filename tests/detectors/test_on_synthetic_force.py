@@ -28,6 +28,7 @@ TYPOLOGY = {
     "nominal_relative": "nominal_relative_undeclared",
     "rounded_expenses": "rounded_expenses",
     "traumatic_exposure": "traumatic_exposure",
+    "rostered_no_activity": "rostered_no_activity",
     # sickness_change needs a year of record before its window: the one-year force has no
     # plants for it (tests/detectors/test_sickness_change.py and the benchmark cover it).
 }
@@ -53,6 +54,7 @@ CONCERN = {
     "nominal_relative": "corrupt_association",
     "rounded_expenses": "claims_and_attendance",
     "traumatic_exposure": "welfare",
+    "rostered_no_activity": "claims_and_attendance",
 }
 
 

@@ -605,6 +605,36 @@ def plant_nominal_at_home(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def _attended_days(world: World, person: int) -> np.ndarray:
+    inc = world.incidents
+    arrived = inc.att_arrived[inc.att_person == person].astype("datetime64[D]")
+    return ((arrived - world.day0) / np.timedelta64(1, "D")).astype(int)
+
+
+def plant_absent_from_base(world: World, pick: Picker, k: int) -> None:
+    """Day shifts at the office on the roster for months, two in five with no trace of the
+    person: no badge swipe, no look-up, no incident."""
+    rng = world.rng
+    office = ~np.isin(
+        world.units.kind[world.people.unit],
+        ["response", "neighbourhood", "public_order", "custody"],
+    ) & (world.people.role != "Call handler")
+    office &= np.isin(world.people.staff_type, ["officer", "staff"])
+    for person in pick.take(office, k):
+        first = int(rng.integers(0, max(1, world.days - 182)))
+        window = np.arange(first, min(world.days, first + 182))
+        shifts = window[world.duty[person, window] == CODE["day"]]
+        shifts = shifts[~np.isin(shifts, _attended_days(world, person))]
+        unseen = np.sort(rng.choice(shifts, int(0.4 * len(shifts)), replace=False))
+        world.unseen_days[person] = unseen
+        world.plant(
+            person,
+            "claims_and_attendance",
+            "rostered_no_activity",
+            f"{len(unseen)} rostered day shifts in six months with no badge swipe or look-up",
+        )
+
+
 # --- decoys -------------------------------------------------------------------------------
 
 
@@ -992,6 +1022,26 @@ def decoy_nominal_neighbour(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_court_and_courses(world: World, pick: Picker, k: int) -> None:
+    """Weeks at court and on courses: away from base, and rostered as such."""
+    rng = world.rng
+    investigators = (world.units.kind[world.people.unit] == "investigation") & (
+        world.people.staff_type == "officer"
+    )
+    for person in pick.take(investigators, k):
+        shifts = np.flatnonzero(world.duty[person] == CODE["day"])
+        away = np.sort(rng.choice(shifts, min(len(shifts), 40), replace=False))
+        world.duty[person, away] = np.where(
+            rng.random(len(away)) < 0.5, CODE["court"], CODE["training"]
+        )
+        world.unseen_days[person] = away
+        world.decoy(
+            person,
+            "claims_and_attendance",
+            f"{len(away)} days at court or on courses, away from base and rostered so",
+        )
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -1015,6 +1065,7 @@ def plant_all(world: World) -> None:
     plant_traumatic_exposure(world, pick, k)
     plant_sickness_rise(world, pick, k)
     plant_nominal_at_home(world, pick, k)
+    plant_absent_from_base(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -1036,3 +1087,4 @@ def plant_all(world: World) -> None:
     decoy_heavy_ordinary_workload(world, pick, k)
     decoy_longstanding_sickness(world, pick, k)
     decoy_nominal_neighbour(world, pick, k)
+    decoy_court_and_courses(world, pick, k)

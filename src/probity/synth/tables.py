@@ -452,8 +452,9 @@ def _roster_stream(world: World) -> Iterator[pa.RecordBatch]:
 def _badge_stream(world: World) -> Iterator[pa.RecordBatch]:
     rng = np.random.default_rng(world.rng.integers(1 << 32))
     sites = np.char.add(world.units.code, "-STN")
+    seen = world.duty_as_seen()
     for block in blocks_of(world.n, BLOCK):
-        duty = world.duty[block]
+        duty = seen[block]
         start, end = shift_times(duty, world.day0)
         rows, days = np.nonzero(np.isin(duty, WORKING) & (rng.random(duty.shape) < 0.9))
         n = len(rows)
@@ -515,11 +516,12 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
         if subject is not None
     ]
     relative_pairs = np.array([p * RELATIVE_KEY + s for p, s in relatives], dtype=np.int64)
+    seen = world.duty_as_seen()
     for block in blocks_of(world.n, BLOCK):
         routine = routine_lookups(
             rng,
             block,
-            world.duty,
+            seen,
             world.day0,
             rate,
             world.account_of,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from probity.synth.activity import Incidents, RecordSubjects
-from probity.synth.duty import Spell
+from probity.synth.duty import CODE, Spell
 from probity.synth.lookups import LogBlock
 from probity.synth.organisation import People, Units
 
@@ -45,6 +45,8 @@ class World:
     search_profile: dict[int, tuple[float, float]] = field(default_factory=dict)
     # Badge swipes generated alongside other records (column -> array), added to building_access.
     badge_blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
+    # person index -> rostered days that left no trace of them: no badge swipe, no look-up.
+    unseen_days: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -82,6 +84,15 @@ class World:
         if name not in self.multipliers:
             self.multipliers[name] = np.ones(self.n)
         return self.multipliers[name]
+
+    def duty_as_seen(self) -> np.ndarray:
+        """The roster as badge readers and police systems saw it: unseen days are days off."""
+        if not self.unseen_days:
+            return self.duty
+        seen = self.duty.copy()
+        for person, days in self.unseen_days.items():
+            seen[person, days] = CODE["rest_day"]
+        return seen
 
     def kind_of(self, person: int) -> str:
         return str(self.units.kind[self.people.unit[person]])

@@ -1,0 +1,128 @@
+"""Rostered shifts with nothing to show the person was at work: no badge swipe, no look-up in
+police systems, no incident, stop or use of force on the day.
+
+Days are matched whole (a night shift also owns the morning after), so each test is an equality
+join on (person, day) rather than a time-range join over hundreds of millions of events, and
+only shifts with no badge swipe are looked for in the access log.
+"""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.peers import binomial_tail_sql
+
+# Shifts worked at the person's own base. Training and court days are away from it by design.
+AT_BASE = ("early", "late", "night", "day")
+
+
+def _evidence(p: Params) -> str:
+    duties = ", ".join(f"'{d}'" for d in AT_BASE)
+    return f"""
+    WITH unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
+        SELECT s.person_key, s.duty_date, s.duty_type FROM duty_intervals s
+        ANTI JOIN (
+            SELECT r.person_key, b.day
+            FROM (SELECT DISTINCT person_id, CAST(event_time AS DATE) AS day FROM building_access) b
+            JOIN person_refs r ON r.ref = b.person_id
+        ) b ON b.person_key = s.person_key AND b.day = s.duty_date
+        WHERE s.duty_type IN ({duties})
+    ),
+    candidate_days AS (  -- the shift's day, and for a night shift the morning after
+        SELECT person_key, duty_date, duty_date AS day FROM unbadged
+        UNION ALL
+        SELECT person_key, duty_date, duty_date + 1 FROM unbadged WHERE duty_type = 'night'
+    ),
+    events AS (
+        SELECT r.person_key, CAST(coalesce(a.arrived_time, i.opened_time) AS DATE) AS day
+        FROM incident_attendance a JOIN person_refs r ON r.ref = a.person_id
+        LEFT JOIN incidents i USING (incident_ref)
+        UNION ALL
+        SELECT r.person_key, CAST(s.event_time AS DATE) FROM stop_search s JOIN person_refs r ON r.ref = s.person_id
+        UNION ALL
+        SELECT r.person_key, CAST(u.event_time AS DATE) FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id
+    ),
+    active AS (
+        SELECT c.person_key, c.duty_date FROM access_log l
+        JOIN (SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)) c
+          ON c.account_id = l.account_id AND c.day = CAST(l.event_time AS DATE)
+        UNION
+        SELECT c.person_key, c.duty_date FROM candidate_days c JOIN events e USING (person_key, day)
+    ),
+    silent AS (SELECT u.* FROM unbadged u ANTI JOIN active USING (person_key, duty_date))
+    SELECT person_key, 'roster' AS source_table, NULL AS source_file, NULL AS source_row,
+           CAST(duty_date AS TIMESTAMP) AS occurred_at,
+           duty_type || ' shift on ' || strftime(duty_date, '%a %-d %b %Y')
+             || ': no badge swipe, look-up, incident, stop or use of force' AS detail
+    FROM silent
+    """
+
+
+def _signals(p: Params) -> str:
+    # Some shifts leave no trace for innocent reasons (a forgotten card, a day of meetings
+    # elsewhere). Each person is held to the share of such shifts among the rest of their peer
+    # group, so a role that rarely swipes or searches is compared with itself.
+    duties = ", ".join(f"'{d}'" for d in AT_BASE)
+    return f"""
+    WITH rostered AS (
+        SELECT person_key, count(*) AS shifts FROM duty_intervals
+        WHERE duty_type IN ({duties}) GROUP BY 1
+    ),
+    mine AS (
+        SELECT person_key, count(*) AS silent, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM _evidence GROUP BY 1
+    ),
+    persons AS (
+        SELECT g.person_key, g.peer_group, r.shifts, coalesce(m.silent, 0) AS silent
+        FROM peer_groups g JOIN rostered r USING (person_key) LEFT JOIN mine m USING (person_key)
+    ),
+    groups AS (SELECT peer_group, sum(silent) AS silent, sum(shifts) AS shifts, count(*) AS size
+               FROM persons GROUP BY 1),
+    scored AS (
+        SELECT x.*, m.first_at, m.last_at,
+               greatest((g.silent - x.silent + 1) / (g.shifts - x.shifts + 1), 0.001) AS peer_share
+        FROM persons x JOIN groups g USING (peer_group) JOIN mine m USING (person_key)
+        WHERE g.size - 1 >= {int(p["min_peers"])} AND x.silent >= {int(p["min_shifts"])}
+    )
+    SELECT person_key,
+           least(1.0, 0.4 + 0.01 * silent) AS strength,
+           silent || ' of ' || shifts || ' rostered shifts with no badge swipe, look-up, incident, '
+             || 'stop or use of force ' || {date_range_sql("first_at", "last_at")} || ', against '
+             || round(100 * peer_share, 1) || '% of shifts for peers in the same role.' AS reason,
+           first_at AS period_start, last_at AS period_end
+    FROM scored
+    WHERE silent >= {p["min_ratio"]} * peer_share * shifts
+      AND {binomial_tail_sql("silent", "shifts", "peer_share", upper=True)} < {p["max_p"]}
+    """
+
+
+DETECTOR = Detector(
+    name="rostered_no_activity",
+    concern="claims_and_attendance",
+    purpose="professional_standards",
+    title="Rostered shifts with no sign of attendance",
+    looks_for=(
+        "Early, late, night and day shifts on the roster with no badge swipe, look-up, incident "
+        "attended, stop or use of force on the day, far more often than peers in the same role "
+        "(binomial tail at the peer group's share, and a ratio). Training and court days are "
+        "away from base and not counted."
+    ),
+    why=(
+        "Being paid for shifts not worked is a recognised abuse of the roster; the Met's pilot "
+        "reportedly found officers not attending the office they claimed."
+    ),
+    inputs=("roster", "building_access"),
+    innocent_explanations=(
+        "Work away from base not recorded as training or court (meetings, visits, home working "
+        "by agreement).",
+        "A broken badge reader or a site without readers.",
+        "Roster entries not corrected after a change of plan.",
+    ),
+    thresholds=(
+        Threshold("min_shifts", 10, "shifts with no activity before a signal is raised"),
+        Threshold("min_ratio", 3, "share of such shifts over the peer group's"),
+        Threshold("max_p", 1e-6, "chance of so many at the peer group's share"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -7,9 +7,11 @@ from probity.detectors.base import Detector, Params, Threshold, date_range_sql
 
 def _evidence(p: Params) -> str:
     return """
-    WITH absent AS (
-        SELECT person_key, day, min(absence_type) AS absence_type FROM absence_days
-        WHERE absence_type IN ('sickness', 'annual_leave') GROUP BY 1, 2
+    WITH absent AS (  -- a day with a rostered shift was worked, whatever an open absence says
+        SELECT a.person_key, a.day, min(a.absence_type) AS absence_type FROM absence_days a
+        WHERE a.absence_type IN ('sickness', 'annual_leave')
+          AND NOT EXISTS (SELECT 1 FROM duty_intervals d WHERE d.person_key = a.person_key AND d.duty_date = a.day)
+        GROUP BY 1, 2
     )
     SELECT r.person_key, 'overtime_claims' AS source_table, o._source_file AS source_file,
            o._source_row AS source_row, CAST(o.work_date AS TIMESTAMP) AS occurred_at,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from probity.resolve.standardise import first_name, full_forenames, norm, postcode
+from probity.resolve.standardise import first_name, full_forenames, name_tokens, norm, postcode
 from probity.warehouse.engine import Engine
 
 LINKS_DDL = """CREATE OR REPLACE TABLE links (
@@ -63,6 +63,68 @@ def complaint_subjects(engine: Engine) -> None:
     )
 
 
+def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
+    """A complaint with no usable warrant number, tied by the people serving in the recorded
+    unit or command on the incident date (by their postings, or their current unit if no
+    postings were exported). Among them, those with the recorded surname (and initial, if one
+    was given), or failing any, a surname one or two keystrokes away (a misspelling): if exactly
+    one fits, or exactly one of those who fit was on a rostered shift that day, that is the
+    subject. Anything less certain is left to the probabilistic model."""
+    tokens = name_tokens("c.subject_name_as_recorded")
+    engine.execute(
+        f"""INSERT INTO links
+            WITH recorded AS (
+                SELECT c.complaint_id, c.incident_date, {norm(tokens + "[-1]")} AS surname,
+                       CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END AS initial,
+                       {norm("c.subject_unit_as_recorded")} AS place
+                FROM complaints c
+                WHERE c.incident_date IS NOT NULL
+                  AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
+            ),
+            served AS (
+                SELECT person_id, unit_code, start_date, end_date FROM postings
+                UNION ALL
+                SELECT p.person_id, p.unit_code, p.start_date, p.leave_date FROM people p
+                WHERE p.person_id NOT IN (SELECT person_id FROM postings WHERE person_id IS NOT NULL)
+            ),
+            members AS (  -- who was where, under both the unit's name and its command's
+                SELECT s.person_id, s.start_date, s.end_date, {norm("p.surname")} AS surname,
+                       lower(substr(trim(p.forenames), 1, 1)) AS initial, place
+                FROM served s JOIN people p USING (person_id) JOIN units u ON u.unit_code = s.unit_code,
+                     LATERAL (SELECT unnest([{norm("u.name")}, {norm("u.command")}]) AS place)
+                WHERE place IS NOT NULL
+            ),
+            fits AS (
+                SELECT DISTINCT r.complaint_id, r.incident_date, m.person_id, m.surname = r.surname AS exact
+                FROM recorded r JOIN members m
+                  ON m.place = r.place AND substr(m.surname, 1, 1) = substr(r.surname, 1, 1)
+                 AND r.incident_date BETWEEN coalesce(m.start_date, DATE '1900-01-01')
+                                         AND coalesce(m.end_date, DATE '9999-12-31')
+                WHERE (r.initial IS NULL OR r.initial = m.initial)
+                  AND damerau_levenshtein(m.surname, r.surname) <= CASE WHEN length(r.surname) >= 7 THEN 2 ELSE 1 END
+            ),
+            best AS (  -- the exact surname if anyone has it, else the near misses
+                SELECT * FROM fits
+                QUALIFY exact OR NOT bool_or(exact) OVER (PARTITION BY complaint_id)
+            ),
+            on_duty AS (
+                SELECT b.*, EXISTS (SELECT 1 FROM roster d WHERE d.person_id = b.person_id
+                                      AND d.duty_date = b.incident_date AND d.shift_start IS NOT NULL) AS on_duty
+                FROM best b
+            )
+            SELECT 'complaint_subject', complaint_id,
+                   CASE WHEN count(*) = 1 THEN any_value(person_id)
+                        ELSE any_value(person_id) FILTER (WHERE on_duty) END,
+                   1.0,
+                   CASE WHEN bool_or(exact) THEN 'surname' ELSE 'close_surname' END
+                     || CASE WHEN count(*) = 1 THEN '_unique_in_recorded_unit'
+                             ELSE '_in_recorded_unit_only_one_on_duty' END,
+                   NULL
+            FROM on_duty GROUP BY complaint_id
+            HAVING count(*) = 1 OR count(*) FILTER (WHERE on_duty) = 1"""
+    )
+
+
 def relatives_on_record(engine: Engine) -> None:
     """Record subjects who are a person's next of kin (same surname and date of birth), or who
     share the person's surname at their home postcode (household)."""
@@ -111,6 +173,7 @@ RULES: tuple[Callable[[Engine], None], ...] = (
     system_accounts,
     legacy_logins,
     complaint_subjects,
+    complaint_subjects_in_recorded_unit,
     relatives_on_record,
     company_officers,
 )

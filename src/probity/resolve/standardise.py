@@ -38,3 +38,21 @@ def canonical_forename(expr: str) -> str:
     """A nickname mapped to its usual full form ('jon' → 'john'), else the name itself."""
     cases = " ".join(f"WHEN '{nick}' THEN '{full}'" for nick, full in NICKNAMES.items())
     return f"CASE {expr} {cases} ELSE {expr} END"
+
+
+# Ranks and titles a complainant may put before a name ("PC J Smyth", "Officer Smyth").
+RANKS = ("PC", "PS", "DC", "DS", "INSP", "DI", "CI", "DCI", "SUPT", "CHSUPT", "PCSO", "SC", "SGT")
+
+
+def name_tokens(col: str) -> str:
+    """The words of a name as recorded, without ranks and titles, as a SQL list."""
+    tokens = f"string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')"
+    ranks = ", ".join(f"'{r}'" for r in RANKS)
+    return f"list_filter({tokens}, x -> upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
+
+
+def recorded_rank(col: str) -> str:
+    """The rank a name as recorded starts with, upper case, if any."""
+    first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"
+    ranks = ", ".join(f"'{r}'" for r in RANKS)
+    return f"CASE WHEN {first} IN ({ranks}) THEN {first} END"

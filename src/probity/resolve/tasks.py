@@ -16,9 +16,11 @@ from probity.resolve.standardise import (
     district,
     first_name,
     full_forenames,
+    name_tokens,
     norm,
     plausible_birth_date,
     postcode,
+    recorded_rank,
 )
 
 # Every task's two sides carry these columns (NULL where a side has no such value).
@@ -49,7 +51,6 @@ COLUMNS = (
     "relationship",
     "description",
 )
-RANKS = ("PC", "PS", "DC", "DS", "INSP", "DI", "CI", "DCI", "SUPT", "CHSUPT", "PCSO", "SC", "SGT")
 
 
 def select(**exprs: str) -> str:
@@ -128,18 +129,16 @@ class LinkageTask:
 
 
 def complaint_subject() -> LinkageTask:
-    tokens = "string_split(trim(regexp_replace(c.subject_name_as_recorded, '\\s+', ' ', 'g')), ' ')"
-    ranks = ", ".join(f"'{r}'" for r in RANKS)
-    name_tokens = f"list_filter({tokens}, x -> upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
+    tokens = name_tokens("c.subject_name_as_recorded")
     records = (
         select(
             unique_id="c.complaint_id",
-            surname=norm(f"{name_tokens}[-1]"),
-            forename=f"CASE WHEN len({name_tokens}) > 1 AND length({name_tokens}[1]) > 1 THEN {norm(name_tokens + '[1]')} END",
-            forename_canon=f"CASE WHEN len({name_tokens}) > 1 AND length({name_tokens}[1]) > 1 THEN {canonical_forename(norm(name_tokens + '[1]'))} END",
-            initial=f"CASE WHEN len({name_tokens}) > 1 THEN lower(substr({name_tokens}[1], 1, 1)) END",
+            surname=norm(f"{tokens}[-1]"),
+            forename=f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END",
+            forename_canon=f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {canonical_forename(norm(tokens + '[1]'))} END",
+            initial=f"CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END",
             warrant="c.subject_warrant_number",
-            rank=f"CASE WHEN upper({tokens}[1]) IN ({ranks}) THEN upper({tokens}[1]) END",
+            rank=recorded_rank("c.subject_name_as_recorded"),
             unit=norm("c.subject_unit_as_recorded"),
             incident_date="c.incident_date",
             description="coalesce(c.subject_name_as_recorded, '?') || ' · ' || coalesce(c.subject_unit_as_recorded, '?') || ' · warrant ' || coalesce(c.subject_warrant_number, '?') || ' · incident ' || coalesce(CAST(c.incident_date AS VARCHAR), '?')",
@@ -176,6 +175,10 @@ def complaint_subject() -> LinkageTask:
             # Surnames misheard or mistyped still share the initial and the team.
             "l.initial = r.initial AND l.unit = r.unit",
             "l.forename = r.forename AND l.unit = r.command",
+            # A misspelt surname with nothing else recorded: the same first letter in the team
+            # or command the complainant named.
+            "substr(l.surname, 1, 1) = substr(r.surname, 1, 1) AND l.unit = r.unit",
+            "substr(l.surname, 1, 1) = substr(r.surname, 1, 1) AND l.unit = r.command",
         ),
         training=("l.surname = r.surname", "l.warrant = r.warrant"),
         deterministic=("l.warrant = r.warrant AND l.surname = r.surname",),

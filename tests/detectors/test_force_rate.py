@@ -6,15 +6,20 @@ from tests.exports import UNITS, person, write_csv
 from tests.warehouse import signals
 
 PEOPLE = [f"E{i}" for i in range(1, 10)]
+# A quieter area: N1 uses force far more than the colleagues they police it with, though no
+# more often than the busier area's officers do.
+QUIET = [f"N{i}" for i in range(1, 8)]
+NORTH = {**UNITS[0], "unit_code": "NWRT", "name": "North West response", "command": "North West"}
 
 
 def force(folder: Path) -> Path:
-    write_csv(folder, "people", [person(pid) for pid in PEOPLE])
-    write_csv(folder, "units", UNITS)
+    people = [person(pid) for pid in PEOPLE] + [person(pid, unit_code="NWRT") for pid in QUIET]
+    write_csv(folder, "people", people)
+    write_csv(folder, "units", [*UNITS, NORTH])
     attended = {"E2": 120}  # the busiest responder
-    uses = {"E1": 16, "E2": 12}  # everyone else: one each
+    uses = {"E1": 16, "E2": 12, "N1": 8} | {pid: 0 for pid in QUIET[1:]}  # others: one each
     incidents, attendance, force_rows = [], [], []
-    for pid in PEOPLE:
+    for pid in PEOPLE + QUIET:
         for j in range(attended.get(pid, 20)):
             ref = f"CAD-{pid}-{j}"
             incidents.append({"incident_ref": ref})
@@ -38,7 +43,7 @@ def force(folder: Path) -> Path:
 def test_force_far_above_peers_doing_the_same_work_is_flagged(tmp_path: Path) -> None:
     assert signals(force(tmp_path), "force_rate")["E1"] == (
         "16 uses of force in 20 incidents attended between 1 Mar 2026 and 16 Mar 2026, 4.2 times "
-        "the rate of peers in the same role (7.7 per 100 incidents)."
+        "the rate of peers in the same role and area (7.6 per 100 incidents)."
     )
 
 
@@ -46,3 +51,10 @@ def test_many_uses_of_force_in_proportion_to_many_incidents_are_not_flagged(tmp_
     found = signals(force(tmp_path), "force_rate")
     assert "E2" not in found
     assert not {f"E{i}" for i in range(3, 10)} & set(found)
+
+
+def test_force_far_above_the_colleagues_in_a_quieter_area_is_flagged(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "force_rate")
+    assert found["N1"].startswith("8 uses of force in 20 incidents attended")
+    assert "in the same role and area" in found["N1"]
+    assert not set(QUIET[1:]) & set(found)

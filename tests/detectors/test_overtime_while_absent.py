@@ -50,17 +50,24 @@ def force(folder: Path) -> Path:
             shift("E4", "2026-03-02", "annual_leave"),
         ],
     )
-    # E5: leave known only from the absence records, not the roster.
+    # E5: leave known only from the absence records, not the roster. E3's sickness record was
+    # not closed when they came back: the roster's shifts show the days worked.
     write_csv(
         folder,
         "absences",
         [
             {
+                "person_id": "E3",
+                "absence_type": "sickness",
+                "start_date": "2026-03-03",
+                "end_date": "2026-03-06",
+            },
+            {
                 "person_id": "E5",
                 "absence_type": "annual_leave",
                 "start_date": "2026-04-01",
                 "end_date": "2026-04-10",
-            }
+            },
         ],
     )
     write_csv(
@@ -96,7 +103,7 @@ def test_overtime_on_days_in_absence_records_is_flagged(tmp_path: Path) -> None:
     assert "E5" in signals(force(tmp_path), "overtime_while_absent")
 
 
-def test_rest_day_event_overtime_and_first_day_back_are_not_flagged(tmp_path: Path) -> None:
+def test_rest_day_event_overtime_and_days_back_at_work_are_not_flagged(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "overtime_while_absent")
     assert "E2" not in found
     assert "E3" not in found

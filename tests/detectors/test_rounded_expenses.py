@@ -65,16 +65,25 @@ def test_a_fixed_rate_and_a_few_round_sums_are_not(tmp_path: Path) -> None:
 
 
 def test_a_round_sum_few_people_claim_is_not_taken_for_a_rate(tmp_path: Path) -> None:
-    """Four others claiming one of E1's amounts do not make it a fixed rate."""
+    """Three others claiming one of E1's amounts do not make it a fixed rate."""
+    others = [claim(f"D{i}", f"E{i}", "2026-07-01", "subsistence", 20.0) for i in range(3, 6)]
+    assert signals(force(tmp_path, others), "rounded_expenses")["E1"].startswith("8 of 10 ")
+
+
+def test_four_others_claiming_it_do(tmp_path: Path) -> None:
+    """Five people, and a large share of the category: the amount is a rate, and E1's claim
+    of it is no longer counted as round."""
     others = [claim(f"D{i}", f"E{i}", "2026-07-01", "subsistence", 20.0) for i in range(3, 7)]
-    assert "E1" in signals(force(tmp_path, others), "rounded_expenses")
+    assert signals(force(tmp_path, others), "rounded_expenses")["E1"].startswith("7 of 10 ")
 
 
-def test_five_others_claiming_it_do(tmp_path: Path) -> None:
-    """With E1's every amount a common rate, nothing round is left to count."""
-    others = [
-        claim(f"D{i}{j}", f"E{i}", "2026-07-01", "subsistence", 20.0 + 10 * j)
-        for i in range(3, 8)
-        for j in range(8)
+def test_a_rate_is_a_share_of_its_category_not_just_a_count_of_people(tmp_path: Path) -> None:
+    """The same five people among many subsistence claims: no longer common enough."""
+    others = [claim(f"D{i}", f"E{i}", "2026-07-01", "subsistence", 20.0) for i in range(3, 7)]
+    others += [
+        claim(
+            f"M{i}", "E9", str(date(2024, 1, 1) + timedelta(days=i)), "subsistence", 7.31 + i / 100
+        )
+        for i in range(600)
     ]
-    assert "E1" not in signals(force(tmp_path, others), "rounded_expenses")
+    assert signals(force(tmp_path, others), "rounded_expenses")["E1"].startswith("8 of 10 ")

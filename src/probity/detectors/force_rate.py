@@ -4,7 +4,7 @@ attended, shrunk toward the peer-group rate before comparing."""
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.peers import shrunk_ratio_sql
+from probity.detectors.peers import area_peer_groups_sql, shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
@@ -25,15 +25,19 @@ def _signals(p: Params) -> str:
         FROM _evidence GROUP BY person_key
     ),
     rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(c.uses, 0) AS events, e.incidents_attended AS exposure
-        FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
+        SELECT g.person_key, g.peer_group, g.in_area, coalesce(c.uses, 0) AS events,
+               e.incidents_attended AS exposure
+        FROM ({area_peer_groups_sql(int(p["min_peers"]))}) g JOIN exposure e USING (person_key)
+        LEFT JOIN counts c USING (person_key)
     ),
     shrunk AS ({shrunk_ratio_sql("rates", k, int(p["min_peers"]))})
     SELECT s.person_key,
            least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
            s.events || ' uses of force in ' || s.exposure || ' incidents attended '
              || {date_range_sql("c.first_at", "c.last_at")} || ', ' || round(s.ratio, 1)
-             || ' times the rate of peers in the same role (' || round(100 * s.peer_rate, 1) || ' per 100 incidents).'
+             || ' times the rate of peers in the same role'
+             || CASE WHEN s.in_area THEN ' and area' ELSE '' END
+             || ' (' || round(100 * s.peer_rate, 1) || ' per 100 incidents).'
              AS reason,
            c.first_at AS period_start, c.last_at AS period_end
     FROM shrunk s JOIN counts c USING (person_key)
@@ -47,12 +51,14 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Use of force out of line with peers",
     looks_for=(
-        "People whose uses of force per incident attended are well above their peer group's "
-        "(role × unit kind × rank), after shrinking each rate toward the group's."
+        "People whose uses of force per incident attended are well above their peers' (role × "
+        "unit kind × rank in the same command, or across smaller commands where one has too "
+        "few), after shrinking each rate toward the peers'."
     ),
     why=(
         "Force used far more often than by colleagues doing the same work is a recognised early "
-        "warning; raw counts instead point at whoever attends the most incidents."
+        "warning; raw counts instead point at whoever attends the most incidents, and a force-wide "
+        "comparison at whoever polices its most violent areas."
     ),
     inputs=("use_of_force", "incident_attendance"),
     innocent_explanations=(

@@ -51,3 +51,17 @@ def binomial_tail_sql(k: str, n: str, p: str, upper: bool) -> str:
         f"CASE WHEN ({p}) <= 0 OR ({p}) >= 1 THEN NULL "
         f"ELSE least(1.0, list_sum(list_transform({terms}, i -> {term}))) END"
     )
+
+
+def area_peer_groups_sql(min_peers: int) -> str:
+    """SQL for (person_key, peer_group, in_area): the person's role × unit kind × rank within
+    their command (the area they police) where that has `min_peers` others; otherwise the same
+    role × unit kind × rank pooled across the areas too small to compare within."""
+    return f"""
+    SELECT person_key, area_size - 1 >= {min_peers} AS in_area,
+           CASE WHEN area_size - 1 >= {min_peers} THEN peer_group || ' | ' || command
+                ELSE peer_group || ' | smaller areas' END AS peer_group
+    FROM (SELECT g.person_key, g.peer_group, coalesce(d.command, '?') AS command,
+                 count(*) OVER (PARTITION BY g.peer_group, d.command) AS area_size
+          FROM peer_groups g JOIN person_dim d USING (person_key))
+    """

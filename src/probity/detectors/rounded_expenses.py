@@ -1,8 +1,9 @@
 """Expense claims in suspiciously round amounts, far more often than colleagues claim them.
 
 A receipt rarely comes to a whole multiple of five pounds; an estimate usually does. Fixed rates
-(a round amount many colleagues claim in the same category, such as a night's accommodation at
-the force rate) are not estimates and are left out before anything is compared.
+(a round amount that is a common claim in its category, made by several people, such as a
+night's accommodation at the force rate) are not estimates and are left out before anything is
+compared. In a large force every round sum is claimed by someone, so commonness is a share.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ def _claims() -> str:
 def _evidence(p: Params) -> str:
     return f"""
     WITH claims AS ({_claims()}),
-    fixed_rates AS (
-        SELECT category, amount_gbp FROM claims WHERE round_amount
-        GROUP BY ALL HAVING count(DISTINCT person_key) >= {int(p["fixed_rate_people"])}
+    fixed_rates AS (  -- a round amount common in its category, among several people
+        SELECT category, amount_gbp FROM (
+            SELECT category, amount_gbp, round_amount, count(DISTINCT person_key) AS people,
+                   count(*) / sum(count(*)) OVER (PARTITION BY category) AS share
+            FROM claims GROUP BY category, amount_gbp, round_amount)
+        WHERE round_amount AND people >= {int(p["fixed_rate_people"])}
+          AND share >= {p["fixed_rate_share"]}
     )
     SELECT c.person_key, 'expense_claims' AS source_table, c._source_file AS source_file,
            c._source_row AS source_row, CAST(c.claim_date AS TIMESTAMP) AS occurred_at,
@@ -74,8 +79,8 @@ DETECTOR = Detector(
     title="Expense claims in suspiciously round amounts",
     looks_for=(
         "People most of whose expense claims are whole multiples of £5, far more than the "
-        "force-wide share of such claims explains (binomial tail); amounts that many colleagues "
-        "claim in the same category are treated as fixed rates and left out."
+        "force-wide share of such claims explains (binomial tail); a round amount that makes up "
+        "a share of its category's claims, from several people, is a fixed rate and left out."
     ),
     why=(
         "Receipted costs rarely come to round sums; a run of round amounts suggests estimated or "
@@ -88,10 +93,13 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_round", 6, "round-amount claims before a signal is raised"),
-        Threshold("min_share", 0.5, "share of the person's claims that are round"),
+        Threshold("min_share", 0.3, "share of the person's claims that are round"),
         Threshold("max_p", 1e-6, "chance of so many round claims at the force-wide share"),
+        Threshold("fixed_rate_people", 5, "people who must claim a round amount for a rate"),
         Threshold(
-            "fixed_rate_people", 5, "people claiming one round amount in a category make it a rate"
+            "fixed_rate_share",
+            0.01,
+            "share of its category's claims a round amount needs to be a rate",
         ),
     ),
     evidence_sql=_evidence,

@@ -175,10 +175,15 @@ def make_incidents(
     for b in range(n_bcu):
         inc = np.flatnonzero((bcu == b) & is_crime & (rng.random(n_incidents) < 0.35))
         pool = pools[(b, "investigation")]
-        if len(inc) and len(pool):
-            att_i.append(inc)
-            att_p.append(rng.choice(pool, len(inc)))
-            att_r.append(np.full(len(inc), "oic"))
+        for _ in range(4):  # the officer in charge is a detective at work that day
+            if len(inc) == 0 or len(pool) == 0:
+                break
+            cand = rng.choice(pool, len(inc))
+            ok = working[cand, day[inc]]
+            att_i.append(inc[ok])
+            att_p.append(cand[ok])
+            att_r.append(np.full(ok.sum(), "oic"))
+            inc = inc[~ok]
     att_incident = np.concatenate(att_i)
     # The same officer drawn twice for one incident is kept once.
     pairs = np.unique(np.stack([att_incident, np.concatenate(att_p)]), axis=1, return_index=True)[1]

@@ -54,6 +54,20 @@ def _officers_at_incidents(
         yield person, int(world.rng.choice(rows[inc.att_person[rows] == person]))
 
 
+def _with_peers(world: World, others: int = 5) -> np.ndarray:
+    """People whose role × unit kind × rank group has at least `others` other members: the
+    detectors that compare with peers can assess nobody else."""
+    p = world.people
+    groups = np.array(
+        [
+            f"{r}|{k}|{rank}"
+            for r, k, rank in zip(p.role, world.units.kind[p.unit], p.rank, strict=True)
+        ]
+    )
+    _, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    return counts[inverse] - 1 >= others
+
+
 def _off_duty_days(world: World, person: int) -> np.ndarray:
     return np.flatnonzero(world.duty[person] == CODE["rest_day"])
 
@@ -178,7 +192,7 @@ def plant_victim_pursuit(world: World, pick: Picker, k: int) -> None:
 def plant_nominal_lookups(world: World, pick: Picker, k: int) -> None:
     rng = world.rng
     nominals = np.array([i for i, f in enumerate(world.subjects.flags) if "ocg_nominal" in f])
-    for person in pick.take(world.people.staff_type == "officer", k):
+    for person in pick.take((world.people.staff_type == "officer") & _with_peers(world), k):
         total = 0
         for subject in rng.choice(nominals, min(2, len(nominals)), replace=False):
             n = int(rng.integers(3, 7))
@@ -262,7 +276,7 @@ def plant_complaint_pattern(world: World, pick: Picker, k: int) -> None:
     public = np.isin(world.units.kind[world.people.unit], ["response", "neighbourhood"]) & (
         world.people.staff_type == "officer"
     )
-    for person in pick.take(public, k):
+    for person in pick.take(public & _with_peers(world), k):
         theme = str(rng.choice(["discriminatory_behaviour", "individual_behaviour"]))
         n = int(rng.integers(6, 10))
         for day in rng.choice(world.days, n, replace=False):
@@ -401,7 +415,9 @@ def plant_phantom_overtime(world: World, pick: Picker, k: int) -> None:
     rng = world.rng
     officers = np.isin(world.people.staff_type, ["officer", "pcso"])
     for person in pick.take(officers, k):
+        # Not the morning a night shift ends: the claim is for a day otherwise off.
         rest = _off_duty_days(world, person)
+        rest = rest[(rest == 0) | (world.duty[person, np.maximum(rest - 1, 0)] != CODE["night"])]
         days = rng.choice(rest, min(len(rest), int(rng.integers(8, 13))), replace=False)
         for day in days:
             _overtime(world, person, int(day), 8, float(rng.choice([8.0, 9.0, 10.0])), "cover")
@@ -576,8 +592,8 @@ def plant_sickness_rise(world: World, pick: Picker, k: int) -> None:
         )
 
 
-def _nominal_at_home(world: World, person: int, surname: str) -> int:
-    """A new organised-crime nominal on police records at the person's home postcode."""
+def _resident_at_home(world: World, person: int, surname: str, flags: set[str]) -> int:
+    """A new record subject living at the person's home postcode."""
     rng = world.rng
     dob = world.date(0) - np.timedelta64(int(rng.integers(20 * 365, 50 * 365)), "D")
     forenames = str(rng.choice(["Dean", "Kyle", "Jordan", "Lee", "Ryan", "Tyler", "Connor"]))
@@ -587,7 +603,7 @@ def _nominal_at_home(world: World, person: int, surname: str) -> int:
         dob,
         str(world.people.home_postcode[person]),
         int(world.person_bcu[person]),
-        {"ocg_nominal", "suspect"},
+        flags,
     )
 
 
@@ -595,7 +611,9 @@ def plant_nominal_at_home(world: World, pick: Picker, k: int) -> None:
     """An organised-crime nominal of the officer's surname at the officer's address: no next of
     kin names them, but the household is a tie all the same, and it was never declared."""
     for person in pick.take(world.people.staff_type == "officer", k):
-        subject = _nominal_at_home(world, person, str(world.people.surname[person]))
+        subject = _resident_at_home(
+            world, person, str(world.people.surname[person]), {"ocg_nominal", "suspect"}
+        )
         world.plant(
             person,
             "corrupt_association",
@@ -632,6 +650,76 @@ def plant_absent_from_base(world: World, pick: Picker, k: int) -> None:
             "claims_and_attendance",
             "rostered_no_activity",
             f"{len(unseen)} rostered day shifts in six months with no badge swipe or look-up",
+        )
+
+
+def _colleague_on_record(world: World, person: int, flags: set[str]) -> int | None:
+    """Put a colleague from the person's unit on police records (e.g. as the victim of a
+    domestic incident), linked to them in the truth; return the record's index."""
+    same_unit = np.flatnonzero(
+        (world.people.unit == world.people.unit[person]) & (np.arange(world.n) != person)
+    )
+    if not len(same_unit):
+        return None
+    colleague = int(world.rng.choice(same_unit))
+    subject = world.subjects.add(
+        str(world.people.surname[colleague]),
+        str(world.people.forenames[colleague]),
+        world.people.date_of_birth[colleague],
+        str(world.people.home_postcode[colleague]),
+        int(world.person_bcu[colleague]),
+        flags,
+    )
+    world.links.append(
+        {
+            "task": "record_subject_person",
+            "record_id": str(world.subjects.subject_id[subject]),
+            "person_id": str(world.people.person_id[colleague]),
+        }
+    )
+    return subject
+
+
+def plant_acquaintance_lookups(world: World, pick: Picker, k: int) -> None:
+    """Repeated look-ups, some off duty, of a colleague on record or of a neighbour."""
+    rng = world.rng
+    surnames = set(world.people.surname)
+    neighbour_surname = next(s for s in ("Nowicki", "Abara", "Lindqvist") if s not in surnames)
+    for i, person in enumerate(pick.take(world.people.staff_type == "officer", k)):
+        if i % 2 == 0:
+            subject = _colleague_on_record(world, person, {"victim"})
+            tie = "a colleague in their unit"
+        else:
+            subject = _resident_at_home(world, person, neighbour_surname, {"witness"})
+            tie = "a neighbour"
+        if subject is None:
+            continue
+        n = int(rng.integers(4, 8))
+        _lookups(world, person, subject, _scattered_times(world, person, n))
+        world.plant(person, "information_misuse", "acquaintance_lookups", f"{n} look-ups of {tie}")
+
+
+def plant_lookups_while_sick(world: World, pick: Picker, k: int) -> None:
+    """Look-ups from home on days off sick: nothing on the roster, nothing to do with work."""
+    rng = world.rng
+    sick_days = (world.duty == CODE["sick"]).sum(axis=1)
+    local = [
+        np.flatnonzero(world.subjects.bcu == b) for b in range(int(world.subjects.bcu.max()) + 1)
+    ]
+    for person in pick.take((sick_days >= 3) & (world.people.staff_type == "officer"), k):
+        days = rng.choice(np.flatnonzero(world.duty[person] == CODE["sick"]), 3, replace=False)
+        pool = local[int(world.person_bcu[person])]
+        n = 0
+        for day in days:
+            for _ in range(int(rng.integers(2, 4))):
+                when = _at(world, int(day), int(rng.integers(10 * 60, 22 * 60)))
+                _lookups(world, person, int(rng.choice(pool)), [when])
+                n += 1
+        world.plant(
+            person,
+            "information_misuse",
+            "lookups_while_absent",
+            f"{n} look-ups on three days off sick",
         )
 
 
@@ -1014,7 +1102,7 @@ def decoy_nominal_neighbour(world: World, pick: Picker, k: int) -> None:
         other = next(
             s for s in ("Kowalczyk", "Adeyemi", "Fitzgerald", "Nakamura") if s not in surnames
         )
-        _nominal_at_home(world, person, other)
+        _resident_at_home(world, person, other, {"ocg_nominal", "suspect"})
         world.decoy(
             person,
             "corrupt_association",
@@ -1042,6 +1130,49 @@ def decoy_court_and_courses(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def decoy_colleague_victim_case(world: World, pick: Picker, k: int) -> None:
+    """The officer who attended a colleague's domestic incident looks up the colleague's
+    record while the case is open, citing it."""
+    inc = world.incidents
+    rows = np.flatnonzero(inc.category[inc.att_incident] == "domestic")
+    for person, a in _officers_at_incidents(world, pick, rows, k):
+        incident = int(inc.att_incident[a])
+        subject = _colleague_on_record(world, person, {"victim"})
+        if subject is None:
+            continue
+        inc.sub_incident = np.append(inc.sub_incident, incident)
+        inc.sub_subject = np.append(inc.sub_subject, subject)
+        inc.sub_role = np.append(inc.sub_role, "victim")
+        opened = inc.opened[incident].astype("datetime64[s]")
+        times = [opened + np.timedelta64(int(m) * 60, "s") for m in (40, 95, 150)]
+        _lookups(world, person, subject, times, incident)
+        world.decoy(
+            person,
+            "information_misuse",
+            "looks up a colleague who is the victim in an incident they attended, citing it",
+        )
+
+
+def decoy_back_before_sickness_ended(world: World, pick: Picker, k: int) -> None:
+    """Back at work, on the roster, before the sickness absence recorded for them ended: the
+    look-ups of those shifts fall inside the absence record."""
+    spells = {
+        s.person: s
+        for s in world.spells
+        if s.kind == "sickness" and s.last_day - s.first_day >= 4 and s.last_day < world.days
+    }
+    has = np.zeros(world.n, dtype=bool)
+    has[list(spells)] = True
+    for person in pick.take(has & (world.people.staff_type == "officer"), k):
+        s = spells[person]
+        world.duty[person, s.last_day - 2 : s.last_day + 1] = CODE["early"]
+        world.decoy(
+            person,
+            "information_misuse",
+            "back at work three days before the sickness absence recorded for them ended",
+        )
+
+
 def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
@@ -1066,6 +1197,8 @@ def plant_all(world: World) -> None:
     plant_sickness_rise(world, pick, k)
     plant_nominal_at_home(world, pick, k)
     plant_absent_from_base(world, pick, k)
+    plant_acquaintance_lookups(world, pick, k)
+    plant_lookups_while_sick(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)
@@ -1088,3 +1221,5 @@ def plant_all(world: World) -> None:
     decoy_longstanding_sickness(world, pick, k)
     decoy_nominal_neighbour(world, pick, k)
     decoy_court_and_courses(world, pick, k)
+    decoy_colleague_victim_case(world, pick, k)
+    decoy_back_before_sickness_ended(world, pick, k)

@@ -21,6 +21,13 @@ DERIVED: tuple[tuple[str, str], ...] = (
            FROM people p LEFT JOIN units u ON u.unit_code = p.unit_code""",
     ),
     (
+        # Where each person lives, normalised for matching against other records' postcodes.
+        "person_home",
+        """SELECT person_id AS person_key, upper(trim(surname)) AS surname,
+                  upper(replace(home_postcode, ' ', '')) AS postcode
+           FROM people WHERE home_postcode IS NOT NULL""",
+    ),
+    (
         "peer_groups",
         """SELECT person_key, role || ' | ' || unit_kind || ' | ' || coalesce(rank, '?') AS peer_group,
                   count(*) OVER (PARTITION BY role, unit_kind, rank) AS peer_group_size

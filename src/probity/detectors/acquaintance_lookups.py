@@ -1,0 +1,102 @@
+"""Look-ups of colleagues and neighbours with no policing purpose.
+
+Colleagues on police records are found through the identity links (record subjects who are
+themselves members of the workforce); neighbours are record subjects at the person's home
+postcode who are not of their household (relatives are `relatives_lookup`'s).
+"""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.lookup_purpose import on_duty, purposeful
+
+
+def _evidence(p: Params) -> str:
+    return f"""
+    WITH acquaintances AS (
+        SELECT l.record_id AS subject_id, o.person_key, 'colleague' AS tie
+        FROM links l JOIN person_dim me ON me.person_key = l.person_key
+        JOIN person_dim o ON o.unit_code = me.unit_code AND o.person_key <> me.person_key
+        WHERE l.task = 'record_subject_person'
+        UNION ALL
+        SELECT s.subject_id, h.person_key, 'neighbour'
+        FROM record_subjects s JOIN person_home h
+          ON h.postcode = upper(replace(s.postcode, ' ', '')) AND h.surname <> upper(trim(s.surname))
+        WHERE NOT EXISTS (SELECT 1 FROM links k WHERE k.record_id = s.subject_id
+                            AND k.person_key = h.person_key
+                            AND k.task IN ('record_subject_relative', 'record_subject_person'))
+    ),
+    hits AS (
+        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
+               l.linked_reference, a.tie
+        FROM access_log l
+        JOIN account_person ap ON ap.account_id = l.account_id
+        JOIN acquaintances a ON a.subject_id = l.subject_id AND a.person_key = ap.person_key
+        WHERE l.subject_kind = 'person'
+    ),
+    purposeful AS ({purposeful("hits")}),
+    on_duty AS ({on_duty("hits")})
+    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
+           h._source_row AS source_row, h.event_time AS occurred_at,
+           h.action || ' of ' || h.subject_id || ' (their ' || h.tie || ')'
+             || CASE WHEN h._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
+             || CASE WHEN h.linked_reference IS NULL THEN ', no reference cited'
+                     ELSE ', citing ' || h.linked_reference || ' which they did not attend' END AS detail,
+           h.tie, h.subject_id, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
+    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    WITH ties AS (SELECT person_key, tie, count(DISTINCT subject_id) AS n FROM _evidence GROUP BY 1, 2),
+    whom AS (
+        SELECT person_key, string_agg(CASE WHEN n = 1 THEN 'a ' || tie ELSE n || ' ' || tie || 's' END,
+                                      ' and ' ORDER BY tie) AS whom, sum(n) AS records
+        FROM ties GROUP BY 1
+    )
+    SELECT e.person_key,
+           least(1.0, 0.45 + 0.05 * count(*) + 0.03 * count(*) FILTER (WHERE off_duty)) AS strength,
+           'Looked up the police record' || CASE WHEN any_value(w.records) > 1 THEN 's' ELSE '' END
+             || ' of ' || any_value(w.whom) || ' ' || count(*) || ' times '
+             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
+             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
+                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
+             || ', citing no incident they attended.' AS reason,
+           min(occurred_at) AS period_start, max(occurred_at) AS period_end
+    FROM _evidence e JOIN whom w USING (person_key) GROUP BY e.person_key
+    HAVING count(*) >= {int(p["min_lookups"])}
+        OR count(*) FILTER (WHERE off_duty) >= {int(p["min_off_duty"])}
+    """
+
+
+DETECTOR = Detector(
+    name="acquaintance_lookups",
+    concern="information_misuse",
+    purpose="professional_standards",
+    title="Look-ups of colleagues and neighbours",
+    looks_for=(
+        "Searches and views in police systems of a record subject who is a colleague in the "
+        "person's own unit (through the identity links) or lives at the person's home postcode "
+        "outside their household, where the look-up cites no incident the person attended."
+    ),
+    why=(
+        "Curiosity about people one knows (a colleague's domestic incident, a neighbour's "
+        "arrest) is among the commonest unauthorised uses of police systems, and the start of "
+        "leaks and harassment."
+    ),
+    inputs=("access_log", "record_subjects"),
+    innocent_explanations=(
+        "A look-up for a genuine task that cited no reference (e.g. a welfare check on a "
+        "colleague requested by a supervisor).",
+        "A wrong identity link or an out-of-date address.",
+    ),
+    # Officers often police where they live, so a single look-up of a neighbour at work is
+    # ordinary; repetition, or look-ups while off duty, are not.
+    thresholds=(
+        Threshold("min_lookups", 5, "look-ups without purpose before a signal is raised"),
+        Threshold("min_off_duty", 2, "or this many of them made while off duty"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from probity.detectors.base import run_detector
+from probity.detectors.registry import detector
 from tests.exports import UNITS, lookup, person, shift, write_csv
-from tests.warehouse import signals
+from tests.warehouse import prepared, signals
 
 
 def force(folder: Path) -> Path:
-    write_csv(folder, "people", [person("E1"), person("E2"), person("E3")])
+    write_csv(folder, "people", [person("E1", warrant_number="500001"), person("E2"), person("E3")])
     write_csv(folder, "units", UNITS)
     write_csv(
         folder,
@@ -104,3 +106,34 @@ def test_victims_who_are_not_vulnerable_and_lookups_for_a_new_case_are_not_flagg
     found = signals(force(tmp_path), "victim_lookups_after_closure")
     assert "E2" not in found
     assert "E3" not in found
+
+
+def test_related_complaints_are_shown_beside_the_look_ups_and_weigh_in(tmp_path: Path) -> None:
+    folder = force(tmp_path)
+    write_csv(
+        folder,
+        "complaints",
+        [
+            {
+                "complaint_id": "C1",
+                "incident_date": "2026-02-20",
+                "subject_warrant_number": "500001",
+                "subject_name_as_recorded": "PC G Okafor",
+                "allegation_category": "abuse_of_position_sexual",
+                "complainant_type": "public",
+                "outcome": "pending",
+            }
+        ],
+    )
+    engine, absent = prepared(folder)
+    d = detector("victim_lookups_after_closure")
+    run_detector(engine, d, d.params(), absent)
+    reasons = dict(engine.fetch("SELECT person_key, reason FROM signals"))
+    assert reasons["E1"].endswith(
+        "1 complaint about them alleges abuse of position for a sexual purpose or sexual conduct."
+    )
+    evidence = engine.fetch(
+        "SELECT detail FROM evidence WHERE signal_id = 'victim_lookups_after_closure:E1' "
+        "AND detail LIKE 'complaint%'"
+    )
+    assert evidence == [("complaint C1: abuse of position sexual (public complainant, pending)",)]

@@ -37,6 +37,14 @@ def _evidence(p: Params) -> str:
              AS detail,
            x.subject_id, x.incident_ref, x._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
     FROM later x WHERE x._source_row NOT IN (SELECT _source_row FROM purposeful)
+    UNION ALL  -- related complaints: kept as evidence beside the look-ups, never a signal alone
+    SELECT l.person_key, 'complaints', c._source_file, c._source_row,
+           CAST(coalesce(c.incident_date, c.received_date) AS TIMESTAMP),
+           'complaint ' || c.complaint_id || ': ' || replace(c.allegation_category, '_', ' ')
+             || ' (' || coalesce(c.complainant_type, '?') || ' complainant, ' || coalesce(c.outcome, '?') || ')',
+           NULL, NULL, false
+    FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
+    WHERE c.allegation_category IN ('abuse_of_position_sexual', 'sexual_conduct')
     """
 
 
@@ -45,18 +53,29 @@ def _signals(p: Params) -> str:
     WITH per_victim AS (
         SELECT person_key, subject_id, any_value(incident_ref) AS incident_ref, count(*) AS n,
                count(*) FILTER (WHERE off_duty) AS off, min(occurred_at) AS first_at, max(occurred_at) AS last_at
-        FROM _evidence GROUP BY person_key, subject_id
+        FROM _evidence WHERE source_table = 'access_log' GROUP BY person_key, subject_id
         HAVING count(*) >= {int(p["min_lookups"])} AND count(DISTINCT CAST(occurred_at AS DATE)) >= 2
+    ),
+    related AS (
+        SELECT person_key, count(*) AS complaints FROM _evidence WHERE source_table = 'complaints'
+        GROUP BY 1
     )
     SELECT person_key,
-           least(1.0, 0.55 + 0.04 * sum(n) + 0.04 * sum(off)) AS strength,
+           least(1.0, 0.55 + 0.04 * sum(n) + 0.04 * sum(off)
+                      + 0.1 * least(coalesce(any_value(c.complaints), 0), 2)) AS strength,
            'Looked up ' || CASE WHEN count(*) > 1 THEN count(*) || ' vulnerable victims' ELSE 'a vulnerable victim' END
              || ' met on duty (' || string_agg(incident_ref, ', ') || ') ' || sum(n) || ' times after the incident closed, '
              || {date_range_sql("min(first_at)", "max(last_at)")}
              || CASE WHEN sum(off) > 0 THEN ' (' || sum(off) || ' while off duty)' ELSE '' END
-             || ', citing no incident they attend.' AS reason,
+             || ', citing no incident they attend.'
+             || CASE WHEN any_value(c.complaints) > 0
+                     THEN ' ' || any_value(c.complaints) || ' complaint'
+                          || CASE WHEN any_value(c.complaints) > 1 THEN 's about them allege'
+                                  ELSE ' about them alleges' END
+                          || ' abuse of position for a sexual purpose or sexual conduct.'
+                     ELSE '' END AS reason,
            min(first_at) AS period_start, max(last_at) AS period_end
-    FROM per_victim GROUP BY person_key
+    FROM per_victim LEFT JOIN related c USING (person_key) GROUP BY person_key
     """
 
 
@@ -69,7 +88,9 @@ DETECTOR = Detector(
         "Repeated searches or views of a victim the person met at a domestic or sexual-offence "
         "incident (or one flagged vulnerable), made after the incident was closed, citing no "
         "incident the person attends and made while no other incident of theirs involving the "
-        "victim was open, on at least two different days; look-ups off duty weigh more."
+        "victim was open, on at least two different days; look-ups off duty weigh more, and so "
+        "do complaints about the person alleging abuse of position or sexual conduct, which are "
+        "shown beside the look-ups (never a signal on their own)."
     ),
     why=(
         "Abuse of position for a sexual purpose is among the most serious findings against police "

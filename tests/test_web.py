@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from probity.governance.audit import AuditLog
 from probity.web.app import create_app
+from tests.webforms import form_token
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,12 @@ def test_reveal_without_reason_is_refused_and_with_reason_is_audited(
     client: TestClient, small_run: Path
 ) -> None:
     subject = client.get("/api/queue?limit=1").json()[0]["subject"]
-    assert client.post(f"/person/{subject}/reveal", data={"reason": "  "}).status_code == 422
-    page = client.post(f"/person/{subject}/reveal", data={"reason": "referral from line manager"})
+    token = form_token(client, f"/person/{subject}")
+    blank = client.post(f"/person/{subject}/reveal", data={"reason": "  ", "csrf": token})
+    assert blank.status_code == 422
+    page = client.post(
+        f"/person/{subject}/reveal", data={"reason": "referral from line manager", "csrf": token}
+    )
     assert page.status_code == 200
     last = AuditLog(small_run).entries()[-1]
     assert (last["action"], last["reason"]) == ("reveal", "referral from line manager")

@@ -370,18 +370,34 @@ def serve(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
-    actor: ActorOpt = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="serve as this one user, with no log-in (a desktop for one person)"),
+    ] = None,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="mark the session cookie Secure (when served behind TLS)")
+    ] = False,
 ) -> None:
-    """The web application and its HTTP API, acting for one user with their role."""
+    """The web application and its HTTP API. A workspace with users asks each person to log
+    in (`probity users password` sets theirs); `--actor` serves one user without log-in; a
+    workspace with no users file is single-user."""
     import uvicorn
 
+    from probity.governance.users import UserDirectory
     from probity.web.app import create_app
 
-    principal = allow(workspace, actor, "view_report")
-    err.print(
-        f"Probity is serving {workspace} at http://{host}:{port}/ for {principal.name} ({principal.role.value})"
+    if actor is None and UserDirectory(workspace).configured():
+        principal, who = None, "users who log in"
+    else:
+        principal = allow(workspace, actor, "view_report")
+        who = f"{principal.name} ({principal.role.value})"
+    err.print(f"Probity is serving {workspace} at http://{host}:{port}/ for {who}")
+    uvicorn.run(
+        create_app(workspace, principal, secure_cookies=secure_cookies),
+        host=host,
+        port=port,
+        log_level="warning",
     )
-    uvicorn.run(create_app(workspace, principal), host=host, port=port, log_level="warning")
 
 
 @app.command()

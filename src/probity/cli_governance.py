@@ -133,6 +133,39 @@ def users_remove(
     )
 
 
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="the user's login name")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    actor: ActorOpt = None,
+) -> None:
+    """Set a user's password for the web application (their own, or anyone's for an
+    administrator). Asked for twice at a terminal; read from standard input otherwise. Only an
+    argon2 hash is kept; the audit log records that it changed."""
+    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.passwords import WeakPassword, hash_password
+    from probity.governance.users import UserDirectory
+
+    caller = actor or actor_name()
+    principal = allow(workspace, actor, "view_report") if caller == name else None
+    principal = principal or allow(workspace, actor, "configure")
+    if sys.stdin.isatty():
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    directory = UserDirectory(workspace)
+    if name not in directory.read().users:
+        fail(f"{name} is not a user of this workspace: `probity users set` first", 2)
+    try:
+        directory.set_password_hash(name, hash_password(password))
+    except WeakPassword as e:
+        fail(str(e), 2)
+    AuditLog(workspace).append(
+        "configure", actor=principal.name, details={"user": name, "password": "changed"}
+    )
+    out.print(f"{name}: password set")
+
+
 @users_app.command("list")
 def users_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
     """Users and roles."""

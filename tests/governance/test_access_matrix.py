@@ -18,6 +18,7 @@ from probity.governance.access import Principal, Role
 from probity.governance.audit import AuditLog
 from probity.governance.users import UserDirectory
 from probity.web.app import create_app
+from tests.webforms import form_token
 
 ROLES = ["psd_analyst", "psd_investigator", "welfare_officer", "auditor", "administrator"]
 PS, WF, AUD, ADM = "professional_standards", "welfare", "auditor", "administrator"
@@ -184,9 +185,8 @@ def test_web_role_matrix(governed: Path, method: str, path: str, expected: dict[
     url = path.format(ps=_subjects(governed, PS), wf=_subjects(governed, WF))
     for role in ROLES:
         client = TestClient(create_app(governed, Principal(f"u_{role}", Role(role))))
-        response = client.request(
-            method, url, data={"reason": "assessment 12"} if method == "POST" else None
-        )
+        form = {"reason": "assessment 12", "csrf": form_token(client)}
+        response = client.request(method, url, data=form if method == "POST" else None)
         assert response.status_code == expected[role], (
             f"{role} {method} {url}: {response.status_code}"
         )

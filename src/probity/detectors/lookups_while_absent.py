@@ -16,24 +16,29 @@ def _evidence(p: Params) -> str:
     kinds = ", ".join(f"'{k}'" for k in ABSENCES)
     return f"""
     WITH absent AS (
-        SELECT a.person_key, a.day, string_agg(DISTINCT replace(a.absence_type, '_', ' '), ' and ') AS absence,
+        SELECT a.person_key, a.day, replace(min(a.absence_type), '_', ' ') AS absence,
                bool_or(a.absence_type = 'suspension') AS suspended
         FROM absence_days a
+        ANTI JOIN duty_intervals d ON d.person_key = a.person_key AND d.duty_date = a.day
         WHERE a.absence_type IN ({kinds})
-          AND NOT EXISTS (SELECT 1 FROM duty_intervals d WHERE d.person_key = a.person_key AND d.duty_date = a.day)
         GROUP BY 1, 2
     ),
     accounts_absent AS (
         SELECT ap.account_id, a.* FROM absent a JOIN account_person ap USING (person_key)
     ),
-    hits AS (
+    raw AS MATERIALIZED (
         SELECT a.person_key, a.day, a.absence, a.suspended, l._source_file, l._source_row,
                l.event_time, l.action, l.system, l.subject_kind, l.subject_id, l.linked_reference
         FROM access_log l
         JOIN accounts_absent a ON a.account_id = l.account_id AND a.day = CAST(l.event_time AS DATE)
-        WHERE NOT EXISTS (  -- the tail of the night before's shift, or work running over
-            SELECT 1 FROM duty_intervals d WHERE d.person_key = a.person_key
-              AND l.event_time BETWEEN d.shift_start AND d.shift_end + INTERVAL {int(p["overrun_hours"])} HOUR)
+    ),
+    night_before AS (  -- the tail of the night before's shift, or work running over
+        SELECT r._source_row FROM raw r
+        JOIN duty_intervals d ON d.person_key = r.person_key AND d.duty_date = r.day - 1
+        WHERE r.event_time <= d.shift_end + INTERVAL {int(p["overrun_hours"])} HOUR
+    ),
+    hits AS MATERIALIZED (
+        SELECT * FROM raw WHERE _source_row NOT IN (SELECT _source_row FROM night_before)
     ),
     purposeful AS ({purposeful("hits")})
     SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,

@@ -144,3 +144,24 @@ def test_only_an_administrator_sets_another_user_s_password(workspace: Path) -> 
         input=PASSWORD + "\n",
     )
     assert result.exit_code == 3
+
+
+def test_the_auditor_searches_the_log_by_user_and_action_and_the_search_is_logged(
+    workspace: Path,
+) -> None:
+    analyst = TestClient(create_app(workspace))
+    assert log_in(analyst, "asmith") == 303
+    subject = analyst.get("/api/queue?limit=1").json()[0]["subject"]
+    token = form_token(analyst, f"/person/{subject}")
+    analyst.post(f"/person/{subject}/reveal", data={"reason": "case 4471", "csrf": token})
+
+    auditor = TestClient(create_app(workspace))
+    assert log_in(auditor, "bjones") == 303
+    found = auditor.get("/api/audit?actor=asmith&action=reveal").json()
+    assert [(e["actor"], e["action"], e["reason"]) for e in found] == [
+        ("asmith", "reveal", "case 4471")
+    ]
+    assert "case 4471" in auditor.get("/audit?actor=asmith&action=reveal").text
+    assert auditor.get("/api/audit?since=yesterday").status_code == 422
+    queries = [e for e in audit(workspace) if e["action"] == "audit_query"]
+    assert queries and queries[-1]["actor"] == "bjones"

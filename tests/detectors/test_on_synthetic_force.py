@@ -32,6 +32,7 @@ TYPOLOGY = {
     "rostered_no_activity": "rostered_no_activity",
     "acquaintance_lookups": "acquaintance_lookups",
     "lookups_while_absent": "lookups_while_absent",
+    "unreferenced_lookups": "unreferenced_lookups",
     # sickness_change needs a year of record before its window: the one-year force has no
     # plants for it (tests/detectors/test_sickness_change.py and the benchmark cover it).
 }
@@ -70,6 +71,7 @@ CONCERN = {
     "rostered_no_activity": "claims_and_attendance",
     "acquaintance_lookups": "information_misuse",
     "lookups_while_absent": "information_misuse",
+    "unreferenced_lookups": "information_misuse",
     "allegation_theme": "complaint_pattern",
 }
 

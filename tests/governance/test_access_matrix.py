@@ -177,6 +177,8 @@ WEB = [
         {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 200, AUD: 403, ADM: 403},
     ),
     ("GET", "/report", {r: 200 for r in ROLES}),
+    ("GET", "/api/audit?action=reveal", {r: 200 if r == AUD else 403 for r in ROLES}),
+    ("GET", "/audit", {r: 200 if r == AUD else 403 for r in ROLES}),
 ]
 
 

@@ -125,9 +125,10 @@ def matching(
     actor: str | None = None,
     subject: str | None = None,
     since: str | None = None,
+    action: str | None = None,
 ) -> list[dict[str, Any]]:
     """Entries by `actor`, about `subject` (the HR id, or the pseudonym shown at the time), at
-    or after `since` (an ISO date or time, UTC if no zone is given)."""
+    or after `since` (an ISO date or time, UTC if no zone is given), of kind `action`."""
     start = None
     if since:
         try:
@@ -139,6 +140,8 @@ def matching(
     out: list[dict[str, Any]] = []
     for entry in entries:
         if actor and entry.get("actor") != actor:
+            continue
+        if action and entry.get("action") != action:
             continue
         pseudonym = entry.get("details", {}).get("pseudonym")
         if subject and subject not in (entry.get("subject"), pseudonym):

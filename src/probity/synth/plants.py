@@ -723,6 +723,21 @@ def plant_lookups_while_sick(world: World, pick: Picker, k: int) -> None:
         )
 
 
+def plant_never_cites(world: World, pick: Picker, k: int) -> None:
+    """A responder whose look-ups never cite the incident they were for, where colleagues'
+    mostly do: what was looked up for work cannot be told from what was not."""
+    attended = np.bincount(world.incidents.att_person, minlength=world.n)
+    constables = (world.units.kind[world.people.unit] == "response") & (world.people.rank == "PC")
+    for person in pick.take(constables & (attended >= 20), k):
+        world.never_cite.add(person)
+        world.plant(
+            person,
+            "information_misuse",
+            "unreferenced_lookups",
+            "cites no reference in any look-up, where peers cite the incident for most",
+        )
+
+
 # --- decoys -------------------------------------------------------------------------------
 
 
@@ -1199,6 +1214,7 @@ def plant_all(world: World) -> None:
     plant_absent_from_base(world, pick, k)
     plant_acquaintance_lookups(world, pick, k)
     plant_lookups_while_sick(world, pick, k)
+    plant_never_cites(world, pick, k)
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)

@@ -544,6 +544,9 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
             len(inc.ref),
             world.account_of,
         )
+        if world.never_cite:
+            silent = np.isin(linked.account, world.account_of[sorted(world.never_cite)])
+            linked.linked = np.where(silent, -1, linked.linked)
         both = concat([routine, linked])
         # Holders of a legacy login still use it for some look-ups.
         owner = both.account  # own accounts are indexed by person

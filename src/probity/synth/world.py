@@ -45,6 +45,8 @@ class World:
     search_profile: dict[int, tuple[float, float]] = field(default_factory=dict)
     # Badge swipes generated alongside other records (column -> array), added to building_access.
     badge_blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
+    # People whose look-ups never cite the incident they are for.
+    never_cite: set[int] = field(default_factory=set)
     # person index -> rostered days that left no trace of them: no badge swipe, no look-up.
     unseen_days: dict[int, np.ndarray] = field(default_factory=dict)
 

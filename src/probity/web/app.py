@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from probity.governance.access import AccessDenied, Action, Principal
-from probity.governance.audit import AuditLog
+from probity.governance.audit import AuditLog, matching
 from probity.governance.passwords import verify_password
 from probity.publish.results import PURPOSES, PublishedRun, RevealRefused, reveal
 from probity.publish.workspace import WorkspaceError
@@ -81,6 +81,8 @@ def create_app(
                 "user": user,
                 "csrf": csrf_token(request),
                 "login_enabled": users.login_enabled,
+                "audit_action": Action.view_audit,
+                "queue_action": Action.view_queue,
             },
         )
 
@@ -251,6 +253,58 @@ def create_app(
         except RevealRefused as e:
             raise HTTPException(422, str(e)) from e
         return page(request, user, "person.html", {"person": public(person), "revealed": revealed})
+
+    def audit_entries(user: Principal, filters: dict[str, str | None]) -> list[dict[str, Any]]:
+        """Matching audit events, newest first; the query itself is audited."""
+        allow(user, Action.view_audit)
+        try:
+            entries = matching(audit.entries(), **filters)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        audit.append(
+            "audit_query",
+            actor=user.name,
+            details={**filters, "results": len(entries), "channel": "web"},
+        )
+        return entries[::-1]
+
+    @app.get("/api/audit")
+    def api_audit(
+        user: User,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: str | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        filters = {"actor": actor, "action": action, "subject": subject, "since": since}
+        return audit_entries(user, filters)[:limit]
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_page(
+        request: Request,
+        user: User,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: str | None = None,
+    ) -> HTMLResponse:
+        filters = {
+            k: v or None
+            for k, v in {
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "since": since,
+            }.items()
+        }
+        entries = audit_entries(user, filters)
+        return page(
+            request,
+            user,
+            "audit.html",
+            {"entries": entries[:200], "total": len(entries), "filters": filters},
+        )
 
     @app.get("/report", response_class=HTMLResponse)
     def report_page(request: Request, user: User) -> HTMLResponse:

@@ -1,0 +1,97 @@
+"""A share of look-ups citing no incident or crime reference well above peers in the same role.
+
+Routine work in some roles (intelligence, call handling) cites no reference as a matter of
+course, so each person is held to their own peer group's share, not to a force-wide rule.
+"""
+
+from __future__ import annotations
+
+from probity.detectors.base import Detector, Params, Threshold
+from probity.detectors.peers import binomial_tail_sql
+
+
+def _per_person() -> str:
+    # Grouped by account first (a few tens of thousands of groups over the whole log), then
+    # mapped to people: far cheaper than mapping every row.
+    return """
+    SELECT ap.person_key, sum(a.lookups) AS lookups, sum(a.bare) AS bare,
+           min(a.first_at) AS first_at, max(a.last_at) AS last_at
+    FROM (SELECT account_id, count(*) AS lookups,
+                 count(*) FILTER (WHERE linked_reference IS NULL) AS bare,
+                 min(event_time) AS first_at, max(event_time) AS last_at
+          FROM access_log WHERE subject_kind = 'person' GROUP BY account_id) a
+    JOIN account_person ap USING (account_id)
+    GROUP BY ap.person_key
+    """
+
+
+def _evidence(p: Params) -> str:
+    return f"""
+    WITH mine AS ({_per_person()}),
+    persons AS (
+        SELECT g.person_key, g.peer_group, m.lookups, m.bare, m.first_at, m.last_at
+        FROM peer_groups g JOIN mine m USING (person_key)
+    ),
+    groups AS (
+        SELECT peer_group, sum(lookups) AS lookups, sum(bare) AS bare, count(*) AS size
+        FROM persons GROUP BY 1
+    ),
+    scored AS (
+        SELECT x.*, (g.bare - x.bare + 1) / (g.lookups - x.lookups + 2) AS peer_share
+        FROM persons x JOIN groups g USING (peer_group)
+        WHERE g.size - 1 >= {int(p["min_peers"])} AND x.lookups >= {int(p["min_lookups"])}
+    )
+    SELECT person_key, 'access_log' AS source_table, NULL AS source_file, NULL AS source_row,
+           last_at AS occurred_at,
+           bare || ' of ' || lookups || ' look-ups of people cited no incident or crime reference ('
+             || CAST(round(100 * bare / lookups) AS INTEGER) || '%; peers in the same role '
+             || CAST(round(100 * peer_share) AS INTEGER) || '%)' AS detail,
+           lookups, bare, peer_share, first_at, last_at
+    FROM scored
+    WHERE (1 - bare / lookups) <= (1 - peer_share) / {p["min_ratio"]}
+      AND {binomial_tail_sql("bare", "lookups", "peer_share", upper=True)} < {p["max_p"]}
+    """
+
+
+def _signals(p: Params) -> str:
+    return """
+    SELECT person_key,
+           0.35 AS strength,
+           'Cited no incident or crime reference in '
+             || CAST(round(100 * any_value(bare) / any_value(lookups)) AS INTEGER)
+             || '% of ' || any_value(lookups) || ' look-ups of people, where peers in the same role cite '
+             || 'none in ' || CAST(round(100 * any_value(peer_share)) AS INTEGER) || '%.' AS reason,
+           min(first_at) AS period_start, max(last_at) AS period_end
+    FROM _evidence GROUP BY person_key
+    """
+
+
+DETECTOR = Detector(
+    name="unreferenced_lookups",
+    concern="information_misuse",
+    purpose="professional_standards",
+    title="Look-ups that cite no reference, far more than peers",
+    looks_for=(
+        "People whose look-ups of person records cite no incident or crime reference far more "
+        "often than their peer group's do: a share of referenced look-ups under 1/min_ratio of "
+        "the peers', and improbable at the peers' share (binomial tail)."
+    ),
+    why=(
+        "A reference is how a look-up shows its policing purpose; someone who never gives one, "
+        "where colleagues doing the same work do, makes misuse impossible to tell from work. A "
+        "weak signal on its own, it adds weight to others."
+    ),
+    inputs=("access_log",),
+    innocent_explanations=(
+        "A task within the role that cites no references (e.g. a research or audit project).",
+        "A terminal or system that does not ask for a reference.",
+    ),
+    thresholds=(
+        Threshold("min_lookups", 200, "look-ups of people before a share is judged"),
+        Threshold("min_ratio", 4, "peers' share of referenced look-ups over the person's"),
+        Threshold("max_p", 1e-6, "chance of so many unreferenced at the peers' share"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+    ),
+    evidence_sql=_evidence,
+    signal_sql=_signals,
+)

@@ -1,0 +1,58 @@
+"""Someone who never cites a reference where peers in the same role usually do is flagged;
+a role whose work cites none, and a small number of look-ups, are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from probity.detectors.base import run_detector
+from probity.detectors.registry import detector
+from tests.exports import UNITS, lookup, person, write_csv
+from tests.warehouse import prepared
+
+RESPONSE = [f"E{i}" for i in range(1, 8)]
+ANALYSTS = [f"A{i}" for i in range(1, 8)]
+
+
+def force(folder: Path) -> Path:
+    analysts = [
+        person(a, role="Intelligence analyst", staff_type="staff", rank="Band D", unit_code="INT1")
+        for a in ANALYSTS
+    ]
+    write_csv(folder, "people", [person(p) for p in RESPONSE] + analysts)
+    write_csv(folder, "units", UNITS)
+    write_csv(
+        folder, "system_accounts", [{"account_id": p, "person_id": p} for p in RESPONSE + ANALYSTS]
+    )
+    rows = []
+    for p in RESPONSE + ANALYSTS:
+        for i in range(40):
+            cites = p != "E1" and p.startswith("E") and i % 5 < 2  # responders cite 40%
+            rows.append(
+                lookup(
+                    p, f"S{i}", f"2026-03-{1 + i % 28:02d}T10:{i:02d}", "CAD1" if cites else None
+                )
+            )
+    write_csv(folder, "access_log", rows)
+    return folder
+
+
+def flagged(folder: Path, **overrides: float) -> dict[str, str]:
+    engine, absent = prepared(folder)
+    d = detector("unreferenced_lookups")
+    run_detector(engine, d, d.params(overrides), absent)
+    return {str(p): str(r) for p, r in engine.fetch("SELECT person_key, reason FROM signals")}
+
+
+def test_never_citing_where_peers_cite_is_flagged(tmp_path: Path) -> None:
+    found = flagged(force(tmp_path), min_lookups=30)
+    assert set(found) == {"E1"}
+    assert found["E1"] == (
+        "Cited no incident or crime reference in 100% of 40 look-ups of people, where peers in "
+        "the same role cite none in 60%."
+    )
+
+
+def test_a_role_that_cites_none_and_few_look_ups_are_not(tmp_path: Path) -> None:
+    assert not {a for a in ANALYSTS} & set(flagged(force(tmp_path), min_lookups=30))
+    assert flagged(force(tmp_path)) == {}  # 40 look-ups are too few by default

@@ -1,0 +1,123 @@
+"""The governed journey in a real browser: an analyst logs in, opens the queue and a person,
+reveals them with a reason; an auditor logs in and finds that reveal in the audit log.
+Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from typer.testing import CliRunner
+
+from probity.cli import app as cli
+from probity.governance.access import Role
+from probity.governance.users import UserDirectory
+from tests.test_browser import ARTIFACTS, CHROMIUM, FLAGS, free_port
+
+PASSWORD = "a long passphrase for tests"
+
+
+@pytest.fixture(scope="module")
+def governed(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("governed") / "ws"
+    shutil.copytree(small_run, ws)
+    users = UserDirectory(ws)
+    users.set_role("admin", Role.administrator)
+    users.set_role("analyst.one", Role.psd_analyst)
+    users.set_role("auditor.one", Role.auditor)
+    for name in ("analyst.one", "auditor.one"):
+        args = ["users", "password", name, "--workspace", str(ws), "--actor", "admin"]
+        assert CliRunner().invoke(cli, args, input=PASSWORD + "\n").exit_code == 0
+    return ws
+
+
+@pytest.fixture(scope="module")
+def server(governed: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "probity",
+            "serve",
+            "--workspace",
+            str(governed),
+            "--port",
+            str(port),
+        ],
+        env={"PATH": "/usr/bin:/bin"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def logged_in(browser: Browser, server: str, name: str, start: str) -> Page:
+    """A fresh browser session for `name`, logged in by way of the page they asked for."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{server}{start}")
+    page.wait_for_url(re.compile(r".*/login\?next="))
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url(f"**{start}")
+    return page
+
+
+def test_analyst_reveals_and_auditor_finds_the_reveal(server: str, browser: Browser) -> None:
+    analyst = logged_in(browser, server, "analyst.one", "/queue")
+    assert "analyst.one (psd analyst)" in analyst.locator("header").inner_text()
+    first = analyst.locator("#queue tbody tr").first
+    subject = first.locator("td").nth(1).inner_text()
+    first.locator("a").click()
+    analyst.wait_for_url(f"**/person/{subject}")
+    analyst.fill("#reason", "assessment PSD/2026/91")
+    analyst.click("form[action$='/reveal'] button")
+    revealed = analyst.locator("#revealed strong").inner_text()
+    analyst.screenshot(path=str(ARTIFACTS / "login-analyst-revealed.png"), full_page=True)
+
+    auditor = logged_in(browser, server, "auditor.one", "/audit")
+    auditor.fill("#actor", "analyst.one")
+    auditor.fill("#action", "reveal")
+    auditor.click("form.filters button")
+    row = auditor.locator("tbody tr").first
+    auditor.screenshot(path=str(ARTIFACTS / "login-auditor-finds-reveal.png"), full_page=True)
+    cells = row.inner_text()
+    assert "analyst.one" in cells and "reveal" in cells
+    assert revealed in cells and "assessment PSD/2026/91" in cells
+
+
+def test_a_wrong_password_stays_on_the_log_in_page(server: str, browser: Browser) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{server}/login")
+    page.fill("#username", "analyst.one")
+    page.fill("#password", "not the password at all")
+    page.click("form[action='/login'] button")
+    assert page.locator("[role=alert]").inner_text().startswith("That name and password")
+    assert "/login" in page.url

@@ -1,5 +1,6 @@
-"""The governed journey in a real browser: an analyst logs in, opens the queue and a person,
-reveals them with a reason; an auditor logs in and finds that reveal in the audit log.
+"""The governed journey in a real browser: an investigator logs in, opens the queue and a
+person, reveals them with a reason and records a decision; an auditor logs in and finds that
+reveal in the audit log.
 Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def governed(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(small_run, ws)
     users = UserDirectory(ws)
     users.set_role("admin", Role.administrator)
-    users.set_role("analyst.one", Role.psd_analyst)
+    users.set_role("analyst.one", Role.psd_investigator)
     users.set_role("auditor.one", Role.auditor)
     for name in ("analyst.one", "auditor.one"):
         args = ["users", "password", name, "--workspace", str(ws), "--actor", "admin"]
@@ -92,7 +93,7 @@ def logged_in(browser: Browser, server: str, name: str, start: str) -> Page:
 
 def test_analyst_reveals_and_auditor_finds_the_reveal(server: str, browser: Browser) -> None:
     analyst = logged_in(browser, server, "analyst.one", "/queue")
-    assert "analyst.one (psd analyst)" in analyst.locator("header").inner_text()
+    assert "analyst.one (psd investigator)" in analyst.locator("header").inner_text()
     first = analyst.locator("#queue tbody tr").first
     subject = first.locator("td").nth(1).inner_text()
     first.locator("a").click()
@@ -101,6 +102,12 @@ def test_analyst_reveals_and_auditor_finds_the_reveal(server: str, browser: Brow
     analyst.click("form[action$='/reveal'] button")
     revealed = analyst.locator("#revealed strong").inner_text()
     analyst.screenshot(path=str(ARTIFACTS / "login-analyst-revealed.png"), full_page=True)
+    analyst.select_option("#outcome-professional_standards", "refer_professional_standards")
+    analyst.fill("#decision-reason-professional_standards", "pattern needs an assessment")
+    analyst.click("form.decide button")
+    assert "refer professional standards" in analyst.locator("#decided").inner_text()
+    assert "pattern needs an assessment" in analyst.locator("#decisions").inner_text()
+    analyst.screenshot(path=str(ARTIFACTS / "login-analyst-decided.png"), full_page=True)
 
     auditor = logged_in(browser, server, "auditor.one", "/audit")
     auditor.fill("#actor", "analyst.one")

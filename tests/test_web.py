@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,22 @@ def test_report_page_charts_fairness_ratios_and_explains_the_model(client: TestC
     # The small force has one year of history: the model says why it did not run.
     assert report["model"]["status"] == "skipped"
     assert report["model"]["reason"] in page
+
+
+def test_a_decision_is_recorded_from_the_person_page_with_its_reason(
+    small_run: Path, tmp_path: Path
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(small_run, ws)  # decisions are kept in the workspace: use a copy
+    client = TestClient(create_app(ws))
+    subject = client.get("/api/queue?purpose=professional_standards&limit=1").json()[0]["subject"]
+    token = form_token(client, f"/person/{subject}")
+    form = {"purpose": "professional_standards", "outcome": "management_advice", "csrf": token}
+    assert client.post(f"/person/{subject}/decide", data={**form, "reason": " "}).status_code == 422
+    page = client.post(
+        f"/person/{subject}/decide", data={**form, "reason": "spoke to line manager"}
+    )
+    assert page.status_code == 200 and "Decision recorded" in page.text
+    assert "spoke to line manager" in client.get(f"/person/{subject}").text
+    event = AuditLog(ws).entries()[-2]  # the page view after it is the last
+    assert (event["action"], event["reason"]) == ("decision", "spoke to line manager")

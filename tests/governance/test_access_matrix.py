@@ -177,6 +177,7 @@ WEB = [
         {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 200, AUD: 403, ADM: 403},
     ),
     ("GET", "/report", {r: 200 for r in ROLES}),
+    ("POST", "/person/{ps}/decide", {r: 200 if r == "psd_investigator" else 403 for r in ROLES}),
     ("GET", "/api/audit?action=reveal", {r: 200 if r == AUD else 403 for r in ROLES}),
     ("GET", "/audit", {r: 200 if r == AUD else 403 for r in ROLES}),
 ]
@@ -187,7 +188,12 @@ def test_web_role_matrix(governed: Path, method: str, path: str, expected: dict[
     url = path.format(ps=_subjects(governed, PS), wf=_subjects(governed, WF))
     for role in ROLES:
         client = TestClient(create_app(governed, Principal(f"u_{role}", Role(role))))
-        form = {"reason": "assessment 12", "csrf": form_token(client)}
+        form = {
+            "reason": "assessment 12",
+            "csrf": form_token(client),
+            "purpose": "professional_standards",
+            "outcome": "no_further_action",
+        }
         response = client.request(method, url, data=form if method == "POST" else None)
         assert response.status_code == expected[role], (
             f"{role} {method} {url}: {response.status_code}"

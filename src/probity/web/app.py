@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from probity.casework.decisions import OUTCOMES, DecisionStore
 from probity.governance.access import AccessDenied, Action, Principal
 from probity.governance.audit import AuditLog, matching
 from probity.governance.passwords import verify_password
@@ -230,12 +231,56 @@ def create_app(
             },
         )
 
+    def person_context(user: Principal, person: dict[str, Any], **notices: Any) -> dict[str, Any]:
+        """What the person page shows: the person, the decisions so far in the user's
+        purposes, and which queue entries this user may decide on."""
+        decided = [
+            d
+            for d in DecisionStore(workspace).all()
+            if d.person_key == person["person_key"] and d.purpose in user.purposes
+        ]
+        return {
+            "person": public(person),
+            "decisions": decided,
+            "decidable": [
+                q["purpose"] for q in person["queue"] if user.can(Action.decide, q["purpose"])
+            ],
+            "outcomes": OUTCOMES,
+            "revealed": None,
+            "decision": None,
+            **notices,
+        }
+
     @app.get("/person/{subject}", response_class=HTMLResponse)
     def person_page(request: Request, user: User, subject: str) -> HTMLResponse:
         allow(user, Action.view_person)
         person = own_purposes(user, person_or_404(subject))
         viewed(user, person, "web")
-        return page(request, user, "person.html", {"person": public(person), "revealed": None})
+        return page(request, user, "person.html", person_context(user, person))
+
+    @app.post("/person/{subject}/decide", response_class=HTMLResponse)
+    def decide_page(
+        request: Request,
+        user: User,
+        subject: str,
+        purpose: Annotated[str, Form()] = "",
+        outcome: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> HTMLResponse:
+        """Record a review decision (people decide; Probity records, and audits it)."""
+        check_csrf(request, csrf)
+        if purpose not in PURPOSES:
+            raise HTTPException(422, f"a decision serves one purpose: {', '.join(PURPOSES)}")
+        allow(user, Action.decide, purpose)
+        person = own_purposes(user, person_or_404(subject))
+        try:
+            decision = DecisionStore(workspace).record(
+                person["person_key"], purpose, outcome, reason, user.name, published().run_id
+            )
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        return page(request, user, "person.html", person_context(user, person, decision=decision))
 
     @app.post("/person/{subject}/reveal", response_class=HTMLResponse)
     def reveal_page(
@@ -252,7 +297,7 @@ def create_app(
             revealed = reveal(audit, user.name, person["person_key"], subject, reason, "web")
         except RevealRefused as e:
             raise HTTPException(422, str(e)) from e
-        return page(request, user, "person.html", {"person": public(person), "revealed": revealed})
+        return page(request, user, "person.html", person_context(user, person, revealed=revealed))
 
     def audit_entries(user: Principal, filters: dict[str, str | None]) -> list[dict[str, Any]]:
         """Matching audit events, newest first; the query itself is audited."""

@@ -3,11 +3,6 @@ reveal with a reason, and the reveal is in the audit log. Screenshots go to test
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,56 +10,13 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from probity.governance.audit import AuditLog
-
-ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags for a closed network: no background fetches, no sandbox as root, no GPU.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving
 
 
 @pytest.fixture(scope="module")
 def server(small_run: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "probity",
-            "serve",
-            "--workspace",
-            str(small_run),
-            "--port",
-            str(port),
-        ],
-        env={"PROBITY_ACTOR": "analyst.browser", "PATH": "/usr/bin:/bin"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(small_run, {"PROBITY_ACTOR": "analyst.browser"}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

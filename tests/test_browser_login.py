@@ -6,68 +6,28 @@ Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from typer.testing import CliRunner
 
-from probity.cli import app as cli
 from probity.governance.access import Role
-from probity.governance.users import UserDirectory
-from tests.test_browser import ARTIFACTS, CHROMIUM, FLAGS, free_port
+from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving, with_users
 
 PASSWORD = "a long passphrase for tests"
 
 
 @pytest.fixture(scope="module")
 def governed(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("governed") / "ws"
-    shutil.copytree(small_run, ws)
-    users = UserDirectory(ws)
-    users.set_role("admin", Role.administrator)
-    users.set_role("analyst.one", Role.psd_investigator)
-    users.set_role("auditor.one", Role.auditor)
-    for name in ("analyst.one", "auditor.one"):
-        args = ["users", "password", name, "--workspace", str(ws), "--actor", "admin"]
-        assert CliRunner().invoke(cli, args, input=PASSWORD + "\n").exit_code == 0
-    return ws
+    roles = {"analyst.one": Role.psd_investigator, "auditor.one": Role.auditor}
+    return with_users(small_run, tmp_path_factory.mktemp("governed") / "ws", roles, PASSWORD)
 
 
 @pytest.fixture(scope="module")
 def server(governed: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "probity",
-            "serve",
-            "--workspace",
-            str(governed),
-            "--port",
-            str(port),
-        ],
-        env={"PATH": "/usr/bin:/bin"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(governed) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ session cookies, CSRF tokens on every form, a brake on guessing, and an audit tr
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,26 +16,15 @@ from probity.governance.users import UserDirectory
 from probity.web.app import create_app
 from probity.web.sessions import MAX_FAILURES
 from tests.webforms import form_token
+from tests.webserver import with_users
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
 def workspace(small_run: Path, tmp_path: Path) -> Path:
-    ws = tmp_path / "ws"
-    shutil.copytree(small_run, ws)
-    users = UserDirectory(ws)
-    users.set_role("admin", Role.administrator)
-    users.set_role("asmith", Role.psd_analyst)
-    users.set_role("bjones", Role.auditor)
-    for name in ("asmith", "bjones"):
-        result = CliRunner().invoke(
-            cli,
-            ["users", "password", name, "--workspace", str(ws), "--actor", "admin"],
-            input=PASSWORD + "\n",
-        )
-        assert result.exit_code == 0, result.output
-    return ws
+    roles = {"asmith": Role.psd_analyst, "bjones": Role.auditor}
+    return with_users(small_run, tmp_path / "ws", roles, PASSWORD)
 
 
 def log_in(client: TestClient, name: str, password: str = PASSWORD, next: str = "/queue") -> int:

@@ -153,3 +153,10 @@ def test_the_auditor_searches_the_log_by_user_and_action_and_the_search_is_logge
     assert auditor.get("/api/audit?since=yesterday").status_code == 422
     queries = [e for e in audit(workspace) if e["action"] == "audit_query"]
     assert queries and queries[-1]["actor"] == "bjones"
+
+
+def test_session_cookies_are_http_only_and_secure_behind_tls(workspace: Path) -> None:
+    plain = TestClient(create_app(workspace)).get("/login").headers["set-cookie"].lower()
+    assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
+    tls = TestClient(create_app(workspace, secure_cookies=True), base_url="https://testserver")
+    assert "secure" in tls.get("/login").headers["set-cookie"].lower()

@@ -111,9 +111,11 @@ def test_forms_without_the_session_token_are_refused(workspace: Path) -> None:
 def test_log_in_returns_to_the_page_asked_for_but_never_off_site(workspace: Path) -> None:
     client = TestClient(create_app(workspace))
     token = form_token(client, "/login")
-    data = {"username": "asmith", "password": PASSWORD, "csrf": token, "next": "//evil.example"}
-    response = client.post("/login", data=data, follow_redirects=False)
-    assert response.headers["location"] == "/queue"
+    for away in ("//evil.example", "/\\evil.example", "https://evil.example"):
+        data = {"username": "asmith", "password": PASSWORD, "csrf": token, "next": away}
+        response = client.post("/login", data=data, follow_redirects=False)
+        assert response.headers["location"] == "/queue", away
+        token = form_token(client, "/login")
 
 
 def test_short_passwords_are_refused(workspace: Path) -> None:

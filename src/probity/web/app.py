@@ -187,7 +187,8 @@ def create_app(
         request.session["user"] = name
         csrf_token(request)
         audit.append("login", actor=name, details={"channel": "web"})
-        target = next if next.startswith("/") and not next.startswith("//") else "/queue"
+        # Only a path on this site: "//host" and "/\host" would leave it.
+        target = next if next.startswith("/") and next[1:2] not in ("/", "\\") else "/queue"
         return RedirectResponse(target, status_code=303)
 
     @app.post("/logout", include_in_schema=False)

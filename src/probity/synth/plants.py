@@ -477,19 +477,21 @@ def plant_duplicate_expenses(world: World, pick: Picker, k: int) -> None:
         )
 
 
-def _relatives_on_record(world: World) -> list[int]:
-    """Indices into the next-of-kin lists whose relative already has a police record."""
-    return [j for j, s in enumerate(world.nok.get("subject", [])) if s is not None]
-
-
-def plant_nominal_relatives(world: World, pick: Picker, k: int) -> None:
-    """A relative on police records as an organised-crime nominal, never declared."""
-    rows = _relatives_on_record(world)
+def _relatives_made_nominals(world: World, pick: Picker, k: int) -> Iterator[tuple[int, int]]:
+    """Up to k people with a relative already on police records, that relative now flagged as
+    an organised-crime nominal; each with the index of the relative in the next-of-kin lists."""
+    rows = [j for j, s in enumerate(world.nok.get("subject", [])) if s is not None]
     has = np.zeros(world.n, dtype=bool)
     has[[world.nok["person"][j] for j in rows]] = True
     for person in pick.take(has, k):
         j = next(j for j in rows if world.nok["person"][j] == person)
         world.subjects.flags[world.nok["subject"][j]].add("ocg_nominal")
+        yield person, j
+
+
+def plant_nominal_relatives(world: World, pick: Picker, k: int) -> None:
+    """A relative on police records as an organised-crime nominal, never declared."""
+    for person, j in _relatives_made_nominals(world, pick, k):
         world.plant(
             person,
             "corrupt_association",
@@ -1039,12 +1041,7 @@ def decoy_same_day_expenses(world: World, pick: Picker, k: int) -> None:
 
 def decoy_declared_nominal_relatives(world: World, pick: Picker, k: int) -> None:
     """A relative who is a nominal, declared as a notifiable association as the rules require."""
-    rows = _relatives_on_record(world)
-    has = np.zeros(world.n, dtype=bool)
-    has[[world.nok["person"][j] for j in rows]] = True
-    for person in pick.take(has, k):
-        j = next(j for j in rows if world.nok["person"][j] == person)
-        world.subjects.flags[world.nok["subject"][j]].add("ocg_nominal")
+    for person, j in _relatives_made_nominals(world, pick, k):
         world.add_row(
             "declarations",
             {

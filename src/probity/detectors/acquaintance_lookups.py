@@ -8,7 +8,7 @@ postcode who are not of their household (relatives are `relatives_lookup`'s).
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.lookup_purpose import on_duty, purposeful
+from probity.detectors.lookup_purpose import known_person_detail, on_duty, purposeful
 
 
 def _evidence(p: Params) -> str:
@@ -38,10 +38,7 @@ def _evidence(p: Params) -> str:
     on_duty AS ({on_duty("hits")})
     SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
            h._source_row AS source_row, h.event_time AS occurred_at,
-           h.action || ' of ' || h.subject_id || ' (their ' || h.tie || ')'
-             || CASE WHEN h._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
-             || CASE WHEN h.linked_reference IS NULL THEN ', no reference cited'
-                     ELSE ', citing ' || h.linked_reference || ' which they did not attend' END AS detail,
+           {known_person_detail("h.tie")} AS detail,
            h.tie, h.subject_id, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
     FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
     """

@@ -51,3 +51,12 @@ def unexplained_detail(what: str) -> str:
     return f"""u.action || ' of {what} ' || u.subject_id
              || CASE WHEN u.linked_reference IS NULL THEN ', no reference cited'
                      ELSE ', citing ' || u.linked_reference || ' which they did not attend' END"""
+
+
+def known_person_detail(whom: str) -> str:
+    """SQL for an evidence line about a look-up `h` of someone the person knows: 'view of S12
+    (their <whom>), off duty, no reference cited'. Needs the `on_duty` query in scope."""
+    return f"""h.action || ' of ' || h.subject_id || ' (their ' || {whom} || ')'
+             || CASE WHEN h._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
+             || CASE WHEN h.linked_reference IS NULL THEN ', no reference cited'
+                     ELSE ', citing ' || h.linked_reference || ' which they did not attend' END"""

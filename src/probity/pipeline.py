@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,14 @@ from probity.detectors.registry import all_detectors
 from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
+from probity.ingest.incremental import (
+    PreviousIngest,
+    copy_warehouse,
+    drop_derived,
+    ingest_signature,
+    previous_ingest,
+    source_tables,
+)
 from probity.ingest.load import ingest
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
@@ -53,7 +61,12 @@ def run_pipeline(
     policy: Policy | None = None,
     progress: Progress = lambda stage, detail: None,
     actor: str | None = None,
+    incremental: bool = True,
 ) -> dict[str, Any]:
+    """Run every stage into a new run folder and publish it. With `incremental`, source tables
+    whose files are unchanged since the last good run, or only grew at the end, are taken from
+    that run rather than read again; every later stage runs in full, so the result is the
+    same as a full run's."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
@@ -73,7 +86,7 @@ def run_pipeline(
         ws.write_report(run_id, report)
         audit = AuditLog(workspace_root)
         report["policy_sha256"] = _record_policy_change(audit, policy, actor)
-        engine = DuckDBEngine(ws.warehouse(run_id))
+        engine: DuckDBEngine | None = None
         stage_started = time.perf_counter()
 
         def stage_done(name: str) -> None:
@@ -84,8 +97,15 @@ def run_pipeline(
 
         try:
             progress("ingest", "")
-            result = ingest(engine, source, progress=lambda table: progress("ingest", table))
+            engine, previous = _open_warehouse(ws, run_id, incremental)
+            report["ingest_signature"] = ingest_signature()
+            report["ingest"] = {"previous_run": previous.run_id if previous else None}
+            result = ingest(
+                engine, source, progress=lambda table: progress("ingest", table), previous=previous
+            )
             report["tables"] = {name: _table_report(asdict(c)) for name, c in result.tables.items()}
+            report["inputs"] = result.inputs()
+            report["ingest"]["tables"] = {n: p.describe() for n, p in result.plans.items()}
             report["unknown_files"] = result.unknown_files
             report["absent_tables"] = result.absent_tables
             stage_done("ingest")
@@ -176,7 +196,8 @@ def run_pipeline(
             return report
         except BaseException as e:  # includes KeyboardInterrupt: the report says it failed
             with contextlib.suppress(Exception):  # the engine may already be closed
-                engine.close()
+                if engine is not None:
+                    engine.close()
             report["status"] = "failed"
             report["finished_at"] = _now()
             report["error"] = str(e) or type(e).__name__
@@ -190,6 +211,29 @@ def run_pipeline(
             if isinstance(e, Exception):
                 raise RunFailed(run_id, report["error"]) from e
             raise
+
+
+def _open_warehouse(
+    ws: Workspace, run_id: str, incremental: bool
+) -> tuple[DuckDBEngine, PreviousIngest | None]:
+    """The new run's warehouse: a copy of the last good run's source tables when they can be
+    reused (every other table dropped, to be built again), else empty."""
+    target = ws.warehouse(run_id)
+    last = ws.current_run() if incremental else None
+    report = ws.read_report(last) if last else None
+    previous = previous_ingest(report, set()) if report else None
+    if last is None or previous is None or not ws.warehouse(last).exists():
+        return DuckDBEngine(target), None
+    copy_warehouse(ws.warehouse(last), target)
+    engine = DuckDBEngine(target)
+    drop_derived(engine, source_tables())
+    dangling = {
+        str(r[0])
+        for r in engine.fetch(
+            "SELECT DISTINCT table_name FROM quarantine WHERE reasons LIKE '%dangling reference%'"
+        )
+    }
+    return engine, replace(previous, dangling=frozenset(dangling))
 
 
 def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:

@@ -7,12 +7,15 @@ the `quarantine` table with every reason found and the record as it was read.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from probity.contract import TABLES
 from probity.ingest.errors import SourceFileError
+from probity.ingest.incremental import Planner, PreviousIngest, TablePlan
 from probity.ingest.sources import Source, check_csv, check_parquet, find_sources
 from probity.ingest.validate import (
     ReferenceCheck,
@@ -44,6 +47,14 @@ class IngestResult:
     tables: dict[str, TableCounts]
     unknown_files: list[str]
     absent_tables: list[str]
+    plans: dict[str, TablePlan] = field(default_factory=dict)
+
+    def inputs(self) -> dict[str, dict[str, object]]:
+        """Each table's source fingerprint and record count, for the next run to compare."""
+        return {
+            name: {**plan.fingerprint, "records": self.tables[name].rows_read}
+            for name, plan in self.plans.items()
+        }
 
 
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine (
@@ -51,14 +62,16 @@ QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine (
     reasons VARCHAR, record VARCHAR)"""
 
 
-def _raw_view(engine: Engine, source: Source) -> None:
-    """`_raw`: the file as read, with `_source_row`; malformed CSV records quarantined."""
+def _raw_view(engine: Engine, source: Source, kept: int, tail: Path | None) -> int:
+    """`_raw`: the file as read (from record `kept + 1` on), with `_source_row`; malformed CSV
+    records quarantined. Returns how many were. `tail` is a CSV holding the header and the
+    records after the kept ones."""
     name = source.spec.name
     if source.format == "parquet":
         # Parquet is typed and quick to scan twice, so it is read in place: one copy is written.
-        engine.read_parquet("_raw", source.path)
-        return
-    engine.read_csv_as_text("_raw_table", source.path)
+        engine.read_parquet("_raw", source.path, skip_rows=kept)
+        return 0
+    engine.read_csv_as_text("_raw_table", tail or source.path)
     rejects = engine.csv_rejects()
     # Record number = line - 1 (header); record numbers of good rows skip the rejected ones.
     engine.execute("CREATE OR REPLACE TABLE _rejects (rec BIGINT, i BIGINT, message VARCHAR)")
@@ -66,23 +79,54 @@ def _raw_view(engine: Engine, source: Source) -> None:
         engine.execute("INSERT INTO _rejects VALUES (?, ?, ?)", [line - 1, i, message])
         engine.execute(
             "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, NULL)",
-            [name, source.path.name, line - 1, MALFORMED, f"{MALFORMED}: {message}"],
+            [name, source.path.name, kept + line - 1, MALFORMED, f"{MALFORMED}: {message}"],
         )
     if rejects:
         engine.execute(
-            """CREATE OR REPLACE VIEW _raw AS SELECT r.*, (r.rowid + 1) + coalesce(j.i, 0) AS _source_row
+            f"""CREATE OR REPLACE VIEW _raw AS SELECT r.*, {kept} + (r.rowid + 1) + coalesce(j.i, 0) AS _source_row
                FROM _raw_table r ASOF LEFT JOIN (SELECT rec - i AS key, i FROM _rejects) j ON (r.rowid + 1) > j.key"""
         )
     else:
         engine.execute(
-            "CREATE OR REPLACE VIEW _raw AS SELECT *, rowid + 1 AS _source_row FROM _raw_table"
+            f"CREATE OR REPLACE VIEW _raw AS SELECT *, {kept} + rowid + 1 AS _source_row FROM _raw_table"
         )
+    return len(rejects)
 
 
-def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
+def _csv_tail(source: Source, kept_bytes: int, folder: Path) -> Path:
+    """A CSV of the header and every byte after the first `kept_bytes` of the source."""
+    tail = folder / f"{source.spec.name}.tail.csv"
+    with source.path.open("rb") as src, tail.open("wb") as out:
+        out.write(src.readline())
+        src.seek(kept_bytes)
+        shutil.copyfileobj(src, out, 16 << 20)
+    return tail
+
+
+def check_source(source: Source) -> list[str]:
+    """The header of a usable file, or a SourceFileError saying why it is not usable."""
+    return check_csv(source) if source.format == "csv" else check_parquet(source)
+
+
+def load_table(
+    engine: Engine,
+    source: Source,
+    header: list[str],
+    loaded: set[str],
+    kept: int = 0,
+    tail: Path | None = None,
+) -> TableCounts:
+    """Load the table, or with `kept` > 0 only its records after the first `kept` (which are
+    already in the warehouse and stay as they are)."""
     spec = source.spec
-    header = check_csv(source) if source.format == "csv" else check_parquet(source)
-    _raw_view(engine, source)
+    if kept:
+        engine.execute(f"DELETE FROM {q(spec.name)} WHERE _source_row > {kept}")
+        engine.execute(
+            f"DELETE FROM quarantine WHERE table_name = {lit(spec.name)} AND source_row > {kept}"
+        )
+    else:
+        engine.execute(f"DELETE FROM quarantine WHERE table_name = {lit(spec.name)}")
+    malformed = _raw_view(engine, source, kept, tail)
     raw_types = {c: t for c, t in engine.columns("_raw") if c != "_source_row"}
     contract_names = set(spec.column_names)
     extras = [h for h in header if h not in contract_names]
@@ -104,7 +148,7 @@ def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
         for r in spec.references
         if r.table in loaded and raw_types.get(r.column) is not None
     ]
-    dup = duplicate_check(spec)
+    dup = duplicate_check(spec, prior=q(spec.name) if kept else None, kept=kept)
     if dup:
         later.insert(0, dup)
     all_reasons = (
@@ -118,10 +162,12 @@ def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
         f"CREATE OR REPLACE TEMP VIEW _final AS SELECT * EXCLUDE (_row_reasons), {all_reasons} AS _reasons FROM _checked"
     )
     keep = ", ".join([q(c) for c in spec.column_names] + [q(e) for e in extras])
-    engine.execute(
-        f"""CREATE OR REPLACE TABLE {q(spec.name)} AS SELECT {keep}, {lit(source.path.name)} AS _source_file,
-            _source_row FROM _final WHERE len(_reasons) = 0"""
-    )
+    rows = f"""SELECT {keep}, {lit(source.path.name)} AS _source_file, _source_row
+               FROM _final WHERE len(_reasons) = 0"""
+    if kept:  # in record order, as a full load would have written them
+        engine.execute(f"INSERT INTO {q(spec.name)} BY NAME {rows} ORDER BY _source_row")
+    else:
+        engine.execute(f"CREATE OR REPLACE TABLE {q(spec.name)} AS {rows}")
     engine.execute(
         f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)}, _source_row,
             _reasons[1], array_to_string(_reasons, '; '), _record FROM _final WHERE len(_reasons) > 0"""
@@ -135,9 +181,7 @@ def load_table(engine: Engine, source: Source, loaded: set[str]) -> TableCounts:
         counts.quarantine_reasons[str(reason)] = int(n)
     counts.rows_quarantined = sum(counts.quarantine_reasons.values())
     # Malformed CSV records never reached the table, so they are added to what was read.
-    counts.rows_read = int(
-        engine.fetch("SELECT count(*) FROM _raw")[0][0]
-    ) + counts.quarantine_reasons.get(MALFORMED, 0)
+    counts.rows_read = kept + int(engine.fetch("SELECT count(*) FROM _raw")[0][0]) + malformed
     for view in ("_final", "_checked", "_raw"):
         engine.execute(f"DROP VIEW IF EXISTS {view}")
     for temp in ("_raw_table", "_rejects"):
@@ -158,22 +202,44 @@ def _empty_table(engine: Engine, name: str) -> None:
 
 
 def ingest(
-    engine: Engine, folder: Path, progress: Callable[[str], None] = lambda _: None
+    engine: Engine,
+    folder: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    previous: PreviousIngest | None = None,
 ) -> IngestResult:
+    """Load every table of the exports folder. With `previous` (the warehouse holds that run's
+    source tables), a table is kept, extended or read again as its plan says."""
     sources, unknown = find_sources(folder)
     engine.execute(QUARANTINE_DDL)
     counts: dict[str, TableCounts] = {}
+    plans: dict[str, TablePlan] = {}
     loaded: set[str] = set()
-    for source in sources:
-        progress(source.spec.name)
-        try:
-            counts[source.spec.name] = load_table(engine, source, loaded)
-        except SourceFileError:
-            raise
-        except Exception as e:  # an engine error on a file we could not catch beforehand
-            raise SourceFileError(source.path, f"could not be read: {e}") from e
-        loaded.add(source.spec.name)
+    planner = Planner(engine, previous, {s.spec.name for s in sources})
+    with tempfile.TemporaryDirectory(prefix="probity-ingest-") as scratch:
+        for source in sources:
+            name = source.spec.name
+            progress(name)
+            try:
+                header = check_source(source)
+                plan = plans[name] = planner.plan(source)
+                if plan.mode == "unchanged" and previous is not None:
+                    counts[name] = TableCounts(table=name, **previous.tables[name])
+                else:
+                    kept = plan.kept if plan.mode == "appended" else 0
+                    tail = (
+                        _csv_tail(source, int(previous.inputs[name]["size"]), Path(scratch))
+                        if kept and previous is not None and source.format == "csv"
+                        else None
+                    )
+                    counts[name] = load_table(engine, source, header, loaded, kept, tail)
+            except SourceFileError:
+                raise
+            except Exception as e:  # an engine error on a file we could not catch beforehand
+                raise SourceFileError(source.path, f"could not be read: {e}") from e
+            loaded.add(name)
+    planner.forget()
     absent = [t.name for t in TABLES if t.name not in loaded]
     for name in absent:
         _empty_table(engine, name)
-    return IngestResult(counts, unknown, absent)
+        engine.execute(f"DELETE FROM quarantine WHERE table_name = {lit(name)}")
+    return IngestResult(counts, unknown, absent, plans)

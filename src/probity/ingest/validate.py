@@ -105,9 +105,18 @@ def parent_keys(reference: Reference) -> str:
     return f"SELECT {q(reference.target)} FROM {q(reference.table)}"
 
 
-def duplicate_check(spec: TableSpec) -> str | None:
+def duplicate_check(spec: TableSpec, prior: str | None = None, kept: int = 0) -> str | None:
+    """A reason for every record repeating an earlier valid record's key; with `prior` (a
+    table already holding the first `kept` records), keys of those count as earlier too."""
     if not spec.key:
         return None
     key = ", ".join(q(k) for k in spec.key)
     reason = lit(f"duplicate key ({', '.join(spec.key)})")
-    return f"CASE WHEN len(_row_reasons) = 0 AND row_number() OVER (PARTITION BY len(_row_reasons) = 0, {key} ORDER BY _source_row) > 1 THEN {reason} END"
+    repeated = (
+        f"row_number() OVER (PARTITION BY len(_row_reasons) = 0, {key} ORDER BY _source_row) > 1"
+    )
+    if prior:
+        same = " AND ".join(f"p.{q(k)} = _checked.{q(k)}" for k in spec.key)
+        # Only the kept records: the checks run again after the new ones are inserted.
+        repeated = f"({repeated} OR EXISTS (SELECT 1 FROM {prior} p WHERE p._source_row <= {int(kept)} AND {same}))"
+    return f"CASE WHEN len(_row_reasons) = 0 AND {repeated} THEN {reason} END"

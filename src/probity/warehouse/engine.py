@@ -31,7 +31,8 @@ class Engine(Protocol):
 
     def read_csv_as_text(self, name: str, path: Path) -> None: ...
 
-    def read_parquet(self, name: str, path: Path) -> None: ...  # a view, with _source_row
+    # A view, with _source_row, of the rows after the first `skip_rows`.
+    def read_parquet(self, name: str, path: Path, skip_rows: int = 0) -> None: ...
 
     def csv_rejects(self) -> list[tuple[int, str]]: ...
 
@@ -117,18 +118,24 @@ class DuckDBEngine:
         """(line number, message) of records the last CSV read rejected."""
         if not self._temp_table_exists("reject_errors"):
             return []
-        rows = self.fetch("SELECT line, error_message FROM reject_errors ORDER BY line")
+        # DuckDB may report one broken record several times over (once per column it tried);
+        # the record is one rejected record, with one (deterministic) message.
+        rows = self.fetch(
+            "SELECT line, min(error_message) FROM reject_errors GROUP BY line ORDER BY line"
+        )
         return [(int(r[0]), str(r[1])) for r in rows]
 
     def _temp_table_exists(self, name: str) -> bool:
         return bool(self.fetch("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name]))
 
-    def read_parquet(self, name: str, path: Path) -> None:
+    def read_parquet(self, name: str, path: Path, skip_rows: int = 0) -> None:
         """A view over the file with `_source_row` (1-based row number in the file)."""
         literal = "'" + str(path).replace("'", "''") + "'"
+        after = f"WHERE file_row_number >= {int(skip_rows)}" if skip_rows else ""
         self.execute(
             f"""CREATE OR REPLACE VIEW "{name}" AS SELECT * EXCLUDE (file_row_number),
-                file_row_number + 1 AS _source_row FROM read_parquet({literal}, file_row_number = true)"""
+                file_row_number + 1 AS _source_row FROM read_parquet({literal}, file_row_number = true)
+                {after}"""
         )
 
     def splink_api(self) -> Any:

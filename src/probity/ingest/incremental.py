@@ -1,0 +1,161 @@
+"""Which source tables a run can take from the last good run, and which it must read again.
+
+A table is kept as it was when its file is unchanged, and only its new records are read when
+the file grew at the end. Either needs the table's checks to give the same answers for the
+records already loaded: every table it references must have been present last time too and
+have kept all its keys (unchanged, or grown at the end only), and last time no record of it
+may have been quarantined for a dangling reference (a key added since could now satisfy it).
+Anything else is read again in full, so an incremental run loads exactly what a full run would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from probity.contract import TABLES, Reference
+from probity.ingest import fingerprint as fp
+from probity.ingest.sources import Source
+from probity.ingest.validate import parent_keys
+from probity.warehouse.engine import Engine
+
+
+def ingest_signature() -> str:
+    """Changes when the contract or the code that validates and loads rows changes: a run
+    made by other rules cannot be reused."""
+    from probity.ingest import load, validate
+
+    text = repr(TABLES) + inspect.getsource(load) + inspect.getsource(validate)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PreviousIngest:
+    """What the last good run read: its fingerprints (with `records`), per-table counts, and
+    the tables it quarantined records of for a dangling reference."""
+
+    run_id: str
+    inputs: dict[str, dict[str, Any]]
+    tables: dict[str, dict[str, Any]]
+    dangling: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    mode: Literal["full", "unchanged", "appended"]
+    kept: int = 0  # leading records taken from the last run (appended)
+    fingerprint: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if self.mode == "appended":
+            return f"appended after record {self.kept:,}"
+        return {"full": "read in full", "unchanged": "unchanged"}[self.mode]
+
+
+class Planner:
+    """Plans each table in load order, just before it is loaded, so that a table's plan can
+    look at what happened to the tables it references."""
+
+    def __init__(self, engine: Engine, previous: PreviousIngest | None, present: set[str]) -> None:
+        self.engine = engine
+        self.previous = previous
+        self.present = present
+        self.plans: dict[str, TablePlan] = {}
+
+    def plan(self, source: Source) -> TablePlan:
+        plan = self._plan(source)
+        self.plans[source.spec.name] = plan
+        if plan.mode == "full" and self.previous and source.spec.name in self.previous.inputs:
+            self._remember_keys(source.spec.name)
+        return plan
+
+    def _plan(self, source: Source) -> TablePlan:
+        new = fp.fingerprint(source.path)
+        name = source.spec.name
+        previous = self.previous
+        old = previous.inputs.get(name) if previous else None
+        if previous is None or old is None or name in previous.dangling:
+            return TablePlan("full", fingerprint=new)
+        for ref in source.spec.references:
+            if ref.table == name:
+                continue  # its own keys: unchanged or only added to, as checked below
+            if (ref.table in self.present) != (ref.table in previous.inputs):
+                return TablePlan("full", fingerprint=new)
+            if ref.table in self.present and not self._kept_every_key(ref):
+                return TablePlan("full", fingerprint=new)
+        if fp.unchanged(old, new):
+            return TablePlan("unchanged", kept=int(old["records"]), fingerprint=new)
+        kept = fp.records_kept(old, new, source.path)
+        if kept is None:
+            return TablePlan("full", fingerprint=new)
+        return TablePlan("appended", kept=kept, fingerprint=new)
+
+    def _kept_every_key(self, ref: Reference) -> bool:
+        """Whether every key `ref` could point at last time is still there."""
+        assert self.previous is not None
+        parent = self.plans[ref.table]
+        if parent.mode == "unchanged":
+            return True
+        if parent.mode == "appended" and parent.kept == int(
+            self.previous.inputs[ref.table]["records"]
+        ):
+            return True  # old records untouched, new ones only add keys
+        before = _keys_table(ref)
+        if parent.mode != "full" or not self.engine.table_exists(before):
+            return False
+        lost = self.engine.fetch(
+            f'SELECT count(*) FROM (FROM "{before}" EXCEPT SELECT * FROM ({parent_keys(ref)}))'
+        )
+        return int(lost[0][0]) == 0
+
+    def _remember_keys(self, table: str) -> None:
+        """Before a table is read again in full, keep the keys others may reference in it."""
+        for spec in TABLES:
+            for ref in spec.references:
+                if ref.table == table and not self.engine.table_exists(_keys_table(ref)):
+                    self.engine.execute(f'CREATE TABLE "{_keys_table(ref)}" AS {parent_keys(ref)}')
+
+    def forget(self) -> None:
+        for spec in TABLES:
+            for ref in spec.references:
+                self.engine.execute(f'DROP TABLE IF EXISTS "{_keys_table(ref)}"')
+
+
+def _keys_table(ref: Reference) -> str:
+    return f"_keys_before_{ref.table}_{ref.target}" + ("_person" if ref.person else "")
+
+
+def previous_ingest(report: dict[str, Any], dangling: set[str]) -> PreviousIngest | None:
+    """The reusable part of a good run's report, or None when it was made by other rules."""
+    if report.get("status") != "succeeded" or report.get("ingest_signature") != ingest_signature():
+        return None
+    inputs = report.get("inputs") or {}
+    if not all("records" in f for f in inputs.values()):
+        return None
+    return PreviousIngest(
+        str(report["run_id"]), inputs, report.get("tables") or {}, frozenset(dangling)
+    )
+
+
+def source_tables() -> set[str]:
+    return {t.name for t in TABLES} | {"quarantine"}
+
+
+def drop_derived(engine: Engine, keep: set[str]) -> None:
+    """Leave only the source tables and the quarantine in a copied warehouse, so every later
+    stage builds its tables afresh, exactly as in a full run."""
+    for name, kind in engine.fetch(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'"
+    ):
+        if name not in keep:
+            what = "VIEW" if kind == "VIEW" else "TABLE"
+            engine.execute(f'DROP {what} IF EXISTS "{name}"')
+
+
+def copy_warehouse(source: Path, target: Path) -> None:
+    import shutil
+
+    shutil.copyfile(source, target)

@@ -19,11 +19,12 @@ def _evidence(p: Params) -> str:
     duties = ", ".join(f"'{d}'" for d in AT_BASE)
     return f"""
     WITH unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
+        -- (an anti join needs no distinct days: de-duplicating tens of millions of swipes first
+        -- costs more than probing with all of them)
         SELECT s.person_key, s.duty_date, s.duty_type FROM duty_intervals s
         ANTI JOIN (
-            SELECT r.person_key, b.day
-            FROM (SELECT DISTINCT person_id, CAST(event_time AS DATE) AS day FROM building_access) b
-            JOIN person_refs r ON r.ref = b.person_id
+            SELECT r.person_key, CAST(b.event_time AS DATE) AS day
+            FROM building_access b JOIN person_refs r ON r.ref = b.person_id
         ) b ON b.person_key = s.person_key AND b.day = s.duty_date
         WHERE s.duty_type IN ({duties})
     ),
@@ -41,10 +42,10 @@ def _evidence(p: Params) -> str:
         UNION ALL
         SELECT r.person_key, CAST(u.event_time AS DATE) FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id
     ),
-    active AS (
-        SELECT c.person_key, c.duty_date FROM access_log l
-        JOIN (SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)) c
-          ON c.account_id = l.account_id AND c.day = CAST(l.event_time AS DATE)
+    active AS (  -- a semi join: any one look-up on the day will do
+        SELECT c.person_key, c.duty_date
+        FROM (SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)) c
+        SEMI JOIN access_log l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
         UNION
         SELECT c.person_key, c.duty_date FROM candidate_days c JOIN events e USING (person_key, day)
     ),

@@ -11,7 +11,6 @@ was and the time and peak memory of each stage of today's run.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from benchmarks.pipeline import GIB, PeakMemory, machine
+from benchmarks.pipeline import GIB, PeakMemory, force_arguments, machine
 from probity.pipeline import run_pipeline
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.tables import force_tables
@@ -79,14 +78,7 @@ def _cut_parquet(path: Path, target: Path, days_in_exports: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=45000)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--dir", type=Path, default=Path("benchmarks/out"))
-    args = parser.parse_args()
+    args = force_arguments(__doc__).parse_args()
 
     force = args.dir / f"force-{args.people}x{args.years}"
     today = force / "exports"

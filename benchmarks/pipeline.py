@@ -60,14 +60,20 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / GIB:.0f} GiB, Python {platform.python_version()}"
 
 
-def main() -> None:
+def force_arguments(description: str | None) -> argparse.ArgumentParser:
+    """The arguments naming a synthetic force and where its exports and workspaces go."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--people", type=int, default=45000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=Path("benchmarks/out"))
+    return parser
+
+
+def main() -> None:
+    parser = force_arguments(__doc__)
     parser.add_argument("--reuse", action="store_true", help="reuse exports already in --dir")
     args = parser.parse_args()
 

@@ -221,7 +221,7 @@ def _open_warehouse(
     target = ws.warehouse(run_id)
     last = ws.current_run() if incremental else None
     report = ws.read_report(last) if last else None
-    previous = previous_ingest(report, set()) if report else None
+    previous = previous_ingest(report) if report else None
     if last is None or previous is None or not ws.warehouse(last).exists():
         return DuckDBEngine(target), None
     copy_warehouse(ws.warehouse(last), target)

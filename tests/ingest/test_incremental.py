@@ -2,7 +2,8 @@
 
 Yesterday's exports are today's cut short: the last records of the event tables are missing,
 Parquet files lose rows part-way through a row group, and one person's HR record was edited in
-the middle of the file. Today's also end with a malformed record and a repeated claim id.
+the middle of the file. Today's also end with a malformed record and a repeated claim id, and
+one system account that has look-ups is gone.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     csv.writer(line, lineterminator="\n").writerow(record)
     people[middle] = line.getvalue().encode()
     (today / "people.csv").write_bytes(b"".join(people))
+    # One system account is gone today: its look-ups now dangle, so the audit log is re-read.
+    accounts = _lines(today / "system_accounts.csv")
+    (today / "system_accounts.csv").write_bytes(b"".join(accounts[:-2] + accounts[-1:]))
     return yesterday, today
 
 
@@ -106,9 +110,12 @@ def test_incremental_run_equals_full_run(days: tuple[Path, Path], tmp_path: Path
     assert plans["units"] == "unchanged"
     assert plans["people"] == "read in full"  # edited in the middle
     assert plans["expense_claims"].startswith("appended after record")
-    access = daily["inputs"]["access_log"]
-    kept = int(plans["access_log"].split()[-1].replace(",", ""))
-    assert 0 < kept < access["records"] and kept % ROW_GROUP == 0  # from the changed group on
+    badges = daily["inputs"]["building_access"]
+    kept = int(plans["building_access"].split()[-1].replace(",", ""))
+    assert 0 < kept < badges["records"] and kept % ROW_GROUP == 0  # from the changed group on
+    assert plans["system_accounts"] == "read in full"
+    assert plans["access_log"] == "read in full"  # an account it references was removed
+    assert "dangling reference" in " ".join(daily["tables"]["access_log"]["quarantine_reasons"])
 
     assert daily["tables"] == full["tables"]
     reasons = daily["tables"]["expense_claims"]["quarantine_reasons"]

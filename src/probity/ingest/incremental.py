@@ -3,15 +3,16 @@
 A table is kept as it was when its file is unchanged, and only its new records are read when
 the file grew at the end. Either needs the table's checks to give the same answers for the
 records already loaded: every table it references must have been present last time too and
-have kept all its keys (unchanged, or grown at the end only), and last time no record of it
-may have been quarantined for a dangling reference (a key added since could now satisfy it).
-Anything else is read again in full, so an incremental run loads exactly what a full run would.
+still hold every key it held then, and last time no record of it may have been quarantined
+for a dangling reference (a key added since could now satisfy it). Anything else is read
+again in full, so an incremental run loads exactly what a full run would.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -59,18 +60,25 @@ class Planner:
     """Plans each table in load order, just before it is loaded, so that a table's plan can
     look at what happened to the tables it references."""
 
-    def __init__(self, engine: Engine, previous: PreviousIngest | None, present: set[str]) -> None:
+    def __init__(self, engine: Engine, previous: PreviousIngest | None) -> None:
         self.engine = engine
         self.previous = previous
-        self.present = present
         self.plans: dict[str, TablePlan] = {}
 
     def plan(self, source: Source) -> TablePlan:
+        name = source.spec.name
         plan = self._plan(source)
-        self.plans[source.spec.name] = plan
-        if plan.mode == "full" and self.previous and source.spec.name in self.previous.inputs:
-            self._remember_keys(source.spec.name)
+        self.plans[name] = plan
+        if self.previous and name in self.previous.inputs and not self._keeps_all(name):
+            self._remember_keys(name)
         return plan
+
+    def _keeps_all(self, table: str) -> bool:
+        """Whether the table's earlier records all stay as they were (so do its keys)."""
+        assert self.previous is not None
+        plan = self.plans[table]
+        records = int(self.previous.inputs[table]["records"])
+        return plan.mode == "unchanged" or (plan.mode == "appended" and plan.kept == records)
 
     def _plan(self, source: Source) -> TablePlan:
         new = fp.fingerprint(source.path)
@@ -80,11 +88,13 @@ class Planner:
         if previous is None or old is None or name in previous.dangling:
             return TablePlan("full", fingerprint=new)
         for ref in source.spec.references:
-            if ref.table == name:
-                continue  # its own keys: unchanged or only added to, as checked below
-            if (ref.table in self.present) != (ref.table in previous.inputs):
-                return TablePlan("full", fingerprint=new)
-            if ref.table in self.present and not self._kept_every_key(ref):
+            if ref.table not in self.plans:
+                # Not loaded before this table, so not checked now. If it was last time, the
+                # records it failed were quarantined as dangling, which reads this one in full.
+                continue
+            if ref.table not in previous.inputs:
+                return TablePlan("full", fingerprint=new)  # checked now, never before
+            if not self._kept_every_key(ref):
                 return TablePlan("full", fingerprint=new)
         if fp.unchanged(old, new):
             return TablePlan("unchanged", kept=int(old["records"]), fingerprint=new)
@@ -95,16 +105,10 @@ class Planner:
 
     def _kept_every_key(self, ref: Reference) -> bool:
         """Whether every key `ref` could point at last time is still there."""
-        assert self.previous is not None
-        parent = self.plans[ref.table]
-        if parent.mode == "unchanged":
-            return True
-        if parent.mode == "appended" and parent.kept == int(
-            self.previous.inputs[ref.table]["records"]
-        ):
-            return True  # old records untouched, new ones only add keys
+        if self._keeps_all(ref.table):
+            return True  # new records only add keys
         before = _keys_table(ref)
-        if parent.mode != "full" or not self.engine.table_exists(before):
+        if not self.engine.table_exists(before):
             return False
         lost = self.engine.fetch(
             f'SELECT count(*) FROM (FROM "{before}" EXCEPT SELECT * FROM ({parent_keys(ref)}))'
@@ -128,16 +132,15 @@ def _keys_table(ref: Reference) -> str:
     return f"_keys_before_{ref.table}_{ref.target}" + ("_person" if ref.person else "")
 
 
-def previous_ingest(report: dict[str, Any], dangling: set[str]) -> PreviousIngest | None:
-    """The reusable part of a good run's report, or None when it was made by other rules."""
+def previous_ingest(report: dict[str, Any]) -> PreviousIngest | None:
+    """The reusable part of a good run's report, or None when it was made by other rules.
+    Which tables it quarantined dangling references of is read from its warehouse later."""
     if report.get("status") != "succeeded" or report.get("ingest_signature") != ingest_signature():
         return None
     inputs = report.get("inputs") or {}
     if not all("records" in f for f in inputs.values()):
         return None
-    return PreviousIngest(
-        str(report["run_id"]), inputs, report.get("tables") or {}, frozenset(dangling)
-    )
+    return PreviousIngest(str(report["run_id"]), inputs, report.get("tables") or {})
 
 
 def source_tables() -> set[str]:
@@ -156,6 +159,9 @@ def drop_derived(engine: Engine, keep: set[str]) -> None:
 
 
 def copy_warehouse(source: Path, target: Path) -> None:
-    import shutil
-
+    """Copy a run's database file (and its write-ahead log, if a change was never
+    checkpointed) for a new run to build on; the source run is never changed."""
     shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))

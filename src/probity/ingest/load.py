@@ -214,7 +214,7 @@ def ingest(
     counts: dict[str, TableCounts] = {}
     plans: dict[str, TablePlan] = {}
     loaded: set[str] = set()
-    planner = Planner(engine, previous, {s.spec.name for s in sources})
+    planner = Planner(engine, previous)
     with tempfile.TemporaryDirectory(prefix="probity-ingest-") as scratch:
         for source in sources:
             name = source.spec.name

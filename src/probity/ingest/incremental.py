@@ -99,7 +99,7 @@ class Planner:
         if fp.unchanged(old, new):
             return TablePlan("unchanged", kept=int(old["records"]), fingerprint=new)
         kept = fp.records_kept(old, new, source.path)
-        if kept is None:
+        if not kept:  # changed from the first record (or row group) on
             return TablePlan("full", fingerprint=new)
         return TablePlan("appended", kept=kept, fingerprint=new)
 

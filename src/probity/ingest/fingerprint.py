@@ -11,26 +11,43 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow.parquet as pq
 
 CHUNK = 8 << 20
 
 
-def fingerprint(path: Path) -> dict[str, Any]:
+def fingerprint(path: Path, prefix: int = 0) -> dict[str, Any]:
+    """The file's fingerprint. For a CSV file and `prefix` > 0, it also holds `prefix_sha256`:
+    the digest of the first `prefix` bytes when they end a line (else None), taken in the same
+    pass, so that a grown file is read once to tell whether it only grew."""
     if path.suffix == ".parquet":
         return _parquet_fingerprint(path)
-    digest = hashlib.sha256()
+    size = path.stat().st_size
     with path.open("rb") as f:
-        while block := f.read(CHUNK):
-            digest.update(block)
-    return {
-        "file": path.name,
-        "format": "csv",
-        "size": path.stat().st_size,
-        "sha256": digest.hexdigest(),
-    }
+        digest, last = _digest(f, prefix if 0 < prefix <= size else 0)
+        head = digest.hexdigest() if last == b"\n" else None
+        rest, _ = _digest(f, size - f.tell(), digest)
+    found = {"file": path.name, "format": "csv", "size": size, "sha256": rest.hexdigest()}
+    return (found | {"prefix_sha256": head}) if prefix else found
+
+
+def _digest(
+    f: BinaryIO, length: int, digest: hashlib._Hash | None = None
+) -> tuple[hashlib._Hash, bytes]:
+    """SHA-256 of the next `length` bytes of `f` (carrying on from `digest`, which is left
+    untouched), and the last byte read."""
+    digest = digest.copy() if digest is not None else hashlib.sha256()
+    last = b""
+    while length > 0:
+        block = f.read(min(CHUNK, length))
+        if not block:
+            break
+        digest.update(block)
+        last = block[-1:]
+        length -= len(block)
+    return digest, last
 
 
 def _row_group_ranges(path: Path) -> tuple[str, list[tuple[int, int, int]]]:
@@ -56,15 +73,8 @@ def _parquet_fingerprint(path: Path) -> dict[str, Any]:
     groups = []
     with path.open("rb") as f:
         for start, end, rows in ranges:
-            digest = hashlib.sha256()
             f.seek(start)
-            remaining = end - start
-            while remaining > 0:
-                block = f.read(min(CHUNK, remaining))
-                if not block:
-                    break
-                digest.update(block)
-                remaining -= len(block)
+            digest, _ = _digest(f, end - start)
             groups.append({"rows": rows, "sha256": digest.hexdigest()})
     return {
         "file": path.name,
@@ -80,15 +90,16 @@ def unchanged(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return all(old.get(k) == new.get(k) for k in keys)
 
 
-def records_kept(old: dict[str, Any], new: dict[str, Any], path: Path) -> int | None:
+def records_kept(old: dict[str, Any], new: dict[str, Any]) -> int | None:
     """How many leading records of the old file the new one keeps unchanged, when the new file
     only adds records after them; None when the file changed in another way.
 
-    `old` must carry `records`, the number of data records the older file held."""
+    `old` must carry `records`, the number of data records the older file held; a new CSV
+    fingerprint must have been taken with `prefix` = the old file's size."""
     if old.get("file") != new.get("file") or old.get("format") != new.get("format"):
         return None
     if new["format"] == "csv":
-        return old["records"] if _csv_has_prefix(path, old["size"], old["sha256"]) else None
+        return int(old["records"]) if new.get("prefix_sha256") == old["sha256"] else None
     if old.get("schema_sha256") != new.get("schema_sha256"):
         return None
     kept = 0
@@ -97,22 +108,3 @@ def records_kept(old: dict[str, Any], new: dict[str, Any], path: Path) -> int | 
             break
         kept += int(before["rows"])
     return kept if kept <= int(old["records"]) else None
-
-
-def _csv_has_prefix(path: Path, size: int, sha256: str) -> bool:
-    """Whether the file's first `size` bytes hash to `sha256` and end a line, so that what
-    follows starts a new record."""
-    if path.stat().st_size < size or size == 0:
-        return False
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        remaining = size
-        last = b""
-        while remaining > 0:
-            block = f.read(min(CHUNK, remaining))
-            if not block:
-                return False
-            digest.update(block)
-            last = block[-1:]
-            remaining -= len(block)
-    return digest.hexdigest() == sha256 and last == b"\n"

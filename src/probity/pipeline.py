@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,9 @@ from probity.governance.pseudonyms import pseudonym, workspace_key
 from probity.ingest.incremental import (
     PreviousIngest,
     copy_warehouse,
-    drop_derived,
     ingest_signature,
     previous_ingest,
-    source_tables,
+    resume,
 )
 from probity.ingest.load import ingest
 from probity.model.early_warning import run_model
@@ -226,14 +225,7 @@ def _open_warehouse(
         return DuckDBEngine(target), None
     copy_warehouse(ws.warehouse(last), target)
     engine = DuckDBEngine(target)
-    drop_derived(engine, source_tables())
-    dangling = {
-        str(r[0])
-        for r in engine.fetch(
-            "SELECT DISTINCT table_name FROM quarantine WHERE reasons LIKE '%dangling reference%'"
-        )
-    }
-    return engine, replace(previous, dangling=frozenset(dangling))
+    return engine, resume(engine, previous)
 
 
 def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:

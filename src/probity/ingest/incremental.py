@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import inspect
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from probity.contract import TABLES, Reference
 from probity.ingest import fingerprint as fp
 from probity.ingest.sources import Source
-from probity.ingest.validate import parent_keys
+from probity.ingest.validate import DANGLING, lit, parent_keys
 from probity.warehouse.engine import Engine
 
 
@@ -81,10 +81,12 @@ class Planner:
         return plan.mode == "unchanged" or (plan.mode == "appended" and plan.kept == records)
 
     def _plan(self, source: Source) -> TablePlan:
-        new = fp.fingerprint(source.path)
         name = source.spec.name
         previous = self.previous
         old = previous.inputs.get(name) if previous else None
+        new = fp.fingerprint(source.path, prefix=int(old.get("size", 0)) if old else 0)
+        kept = fp.records_kept(old, new) if old else None
+        new.pop("prefix_sha256", None)  # compared once, not kept
         if previous is None or old is None or name in previous.dangling:
             return TablePlan("full", fingerprint=new)
         for ref in source.spec.references:
@@ -98,7 +100,6 @@ class Planner:
                 return TablePlan("full", fingerprint=new)
         if fp.unchanged(old, new):
             return TablePlan("unchanged", kept=int(old["records"]), fingerprint=new)
-        kept = fp.records_kept(old, new, source.path)
         if not kept:  # changed from the first record (or row group) on
             return TablePlan("full", fingerprint=new)
         return TablePlan("appended", kept=kept, fingerprint=new)
@@ -134,7 +135,7 @@ def _keys_table(ref: Reference) -> str:
 
 def previous_ingest(report: dict[str, Any]) -> PreviousIngest | None:
     """The reusable part of a good run's report, or None when it was made by other rules.
-    Which tables it quarantined dangling references of is read from its warehouse later."""
+    Which tables it quarantined dangling references of is read from its warehouse (`resume`)."""
     if report.get("status") != "succeeded" or report.get("ingest_signature") != ingest_signature():
         return None
     inputs = report.get("inputs") or {}
@@ -143,19 +144,21 @@ def previous_ingest(report: dict[str, Any]) -> PreviousIngest | None:
     return PreviousIngest(str(report["run_id"]), inputs, report.get("tables") or {})
 
 
-def source_tables() -> set[str]:
-    return {t.name for t in TABLES} | {"quarantine"}
-
-
-def drop_derived(engine: Engine, keep: set[str]) -> None:
-    """Leave only the source tables and the quarantine in a copied warehouse, so every later
-    stage builds its tables afresh, exactly as in a full run."""
+def resume(engine: Engine, previous: PreviousIngest) -> PreviousIngest:
+    """Prepare a copy of the last good run's warehouse for this run: drop everything but the
+    source tables and the quarantine, so every later stage builds its tables afresh as in a
+    full run, and note which tables had records quarantined for a dangling reference."""
+    keep = {t.name for t in TABLES} | {"quarantine"}
     for name, kind in engine.fetch(
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'"
     ):
         if name not in keep:
             what = "VIEW" if kind == "VIEW" else "TABLE"
             engine.execute(f'DROP {what} IF EXISTS "{name}"')
+    dangling = engine.fetch(
+        f"SELECT DISTINCT table_name FROM quarantine WHERE contains(reasons, {lit(DANGLING)})"
+    )
+    return replace(previous, dangling=frozenset(str(r[0]) for r in dangling))
 
 
 def copy_warehouse(source: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from probity.contract import Column, Reference, TableSpec
 
 DATE_FORMAT = "'%Y-%m-%d'"
+DANGLING = "dangling reference"  # the reason a record naming a missing parent key is given
 TIMESTAMP_FORMATS = "['%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M']"
 SQL_TYPES = {
     "string": "VARCHAR",
@@ -94,7 +95,7 @@ class ReferenceCheck:
         condition = f"{c} IS NOT NULL AND {c} NOT IN ({self.parent_keys_sql})"
         if r.when:
             condition = f"({r.when}) AND {condition}"
-        reason = lit(f"dangling reference: {r.column} not in {r.table}.{r.target}")
+        reason = lit(f"{DANGLING}: {r.column} not in {r.table}.{r.target}")
         return f"CASE WHEN {condition} THEN {reason} END"
 
 

@@ -238,7 +238,7 @@ def _print_report(report: dict[str, Any]) -> None:
     )
     if report.get("error"):
         out.print(f"[red]error:[/] {report['error']}")
-    tables = Table("table", "read", "loaded", "quarantined", "reasons", "file", title="Tables")
+    tables = Table("table", "read", "loaded", "quarantined", "reasons", "plan", title="Tables")
     plans = report.get("ingest", {}).get("tables", {})
     for name, t in report.get("tables", {}).items():
         reasons = "; ".join(f"{r}: {n}" for r, n in t["quarantine_reasons"].items())

@@ -13,6 +13,8 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# The case store is tested against a real PostgreSQL server as well as SQLite.
+source scripts/postgres.sh
 uv run ruff check src tests benchmarks
 uv run ruff format --check src tests benchmarks
 uv run mypy

@@ -193,7 +193,8 @@ def decide(
     actor: ActorOpt = None,
 ) -> None:
     """Record a review decision about a queue entry: people decide, Probity records."""
-    from probity.casework.decisions import DecisionStore
+    from probity.casework.feedback import under_review
+    from probity.casework.store import CaseStore
     from probity.publish.results import PublishedRun
 
     principal = allow(workspace, actor, "decide", purpose.value)
@@ -205,8 +206,14 @@ def decide(
     if person is None:
         fail(f"no person {subject!r} in the current run", 2)
     try:
-        DecisionStore(workspace).record(
-            person["person_key"], purpose.value, outcome, reason, principal.name, run.run_id
+        CaseStore(workspace).record(
+            person["person_key"],
+            purpose.value,
+            outcome,
+            reason,
+            principal.name,
+            run.run_id,
+            under_review(person["signals"], purpose.value),
         )
     except ValueError as e:
         fail(str(e), 2)
@@ -278,7 +285,7 @@ def audit_watch(
 ) -> None:
     """Watching the watchers: users who opened people in no queue and no case, or viewed far
     more people than others in their role."""
-    from probity.casework.decisions import DecisionStore
+    from probity.casework.store import CaseStore
     from probity.governance.access import Principal
     from probity.governance.audit import AuditLog
     from probity.governance.users import UserDirectory
@@ -296,7 +303,7 @@ def audit_watch(
         }
     except WorkspaceError:
         queued = set()
-    decided = {d.person_key for d in DecisionStore(workspace).all()}
+    decided = {d.person_key for d in CaseStore(workspace).all()}
     log = AuditLog(workspace)
     findings = watch(log.entries(), principals, queued, decided)
     log.append("audit_watch", actor=principal.name, details={"findings": len(findings)})

@@ -18,6 +18,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from probity.casework.feedback import held_back, load_review_history
+from probity.casework.store import CaseStore
 from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
 from probity.detectors.registry import all_detectors
 from probity.fairness.audit import audit as fairness_audit
@@ -150,6 +152,9 @@ def run_pipeline(
             report["detectors"] = detectors
             stage_done("detect")
 
+            reviewed = CaseStore(workspace_root).reviewed_table()
+            report["review"] = {"decisions": load_review_history(engine, reviewed)}
+
             progress("model", "")
             report["model"] = (
                 run_model(engine, policy.model.settings(), absent)
@@ -169,6 +174,7 @@ def run_pipeline(
                 pa.table({"person_key": list(names), "pseudonym": list(names.values())}),
             )
             report["queue"] = build_queue(engine, names)
+            report["review"]["signals_already_reviewed"] = held_back(engine)
             report["fairness"] = fairness_audit(engine)
             stage_done("rank")
 

@@ -4,13 +4,14 @@ log records that it happened, not what was removed."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from probity.casework.decisions import DecisionStore
+from probity.casework.store import CaseStore
+from probity.casework.tables import DecisionRow
 from probity.governance.audit import AuditLog
 from probity.governance.retention import apply_retention
 from probity.publish.workspace import Workspace
@@ -62,15 +63,16 @@ def test_nothing_is_removed_before_its_time(ws: Path) -> None:
 def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     queued = _people(ws)
     decided_nfa, referred = queued[0], queued[1]
-    store = DecisionStore(ws)
+    store = CaseStore(ws)
     store.record(decided_nfa, PS, "no_further_action", "explained by duties", "inv")
     store.record(referred, PS, "refer_professional_standards", "needs assessment", "inv")
     # The no-further-action decision was taken long ago.
-    old = [
-        replace(d, at="2021-01-01T00:00:00+00:00") if d.person_key == decided_nfa else d
-        for d in store.all()
-    ]
-    store.keep_only(old)
+    with store.engine.begin() as db:
+        db.execute(
+            update(DecisionRow)
+            .where(DecisionRow.person_key == decided_nfa)
+            .values(decided_at=datetime(2021, 1, 1, tzinfo=UTC))
+        )
 
     engine = _warehouse(ws)
     kept_signals = engine.fetch(
@@ -103,7 +105,7 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     finally:
         engine.close()
     # The old no-further-action decision is gone; the referral stays.
-    assert [(d.person_key, d.outcome) for d in DecisionStore(ws).all()] == [
+    assert [(d.person_key, d.outcome) for d in CaseStore(ws).all()] == [
         (referred, "refer_professional_standards")
     ]
     event = AuditLog(ws).entries()[-1]

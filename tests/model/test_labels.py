@@ -3,16 +3,25 @@ end is unknown (never a 0), and nothing else in the window is a 0."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
+import pyarrow as pa
+
+from probity.casework.feedback import load_review_history
+from probity.casework.store import CaseStore, Reviewed
 from probity.model.features import labelled, labels_at
 from probity.warehouse.engine import DuckDBEngine
 
 CUTOFF = date(2025, 1, 1)
 
 
-def _labels(cases: list[tuple[str, str, str | None, str]]) -> dict[str, int | None]:
+def _labels(
+    cases: list[tuple[str, str, str | None, str]], reviews: pa.Table | None = None
+) -> dict[str, int | None]:
     engine = DuckDBEngine()
+    if reviews is not None:
+        load_review_history(engine, reviews)
     engine.execute(
         "CREATE TABLE conduct_cases (case_id VARCHAR, person_id VARCHAR, opened_date DATE, closed_date DATE, outcome VARCHAR)"
     )
@@ -22,7 +31,8 @@ def _labels(cases: list[tuple[str, str, str | None, str]]) -> dict[str, int | No
             "INSERT INTO conduct_cases VALUES (?, ?, ?, ?, ?)",
             [f"C{i}", person, opened, closed, outcome],
         )
-    people = sorted({c[0] for c in cases} | {"nobody"})
+    reviewed = set(reviews.column("person_key").to_pylist()) if reviews is not None else set()
+    people = sorted({c[0] for c in cases} | {"nobody"} | reviewed)
     for p in people:
         engine.execute("INSERT INTO person_refs VALUES (?, ?)", [p, p])
     import pandas as pd
@@ -72,3 +82,34 @@ def test_cutoffs_start_where_the_exports_start_not_at_the_oldest_event() -> None
     assert history_start(engine) == date(2016, 8, 1)
     assert data_start(engine) == date(2023, 10, 1)
     assert data_end(engine) == date(2026, 10, 1)
+
+
+def test_reviewers_findings_are_outcomes_dated_by_the_evidence(tmp_path: Path) -> None:
+    """Management advice or a referral for professional standards is a 1 in the window holding
+    the end of the evidence reviewed; no further action, welfare referrals and findings outside
+    the window are not."""
+    store = CaseStore(tmp_path)
+    ps, wf = "professional_standards", "welfare"
+
+    def seen(day: str) -> list[Reviewed]:
+        return [Reviewed("lookups_while_absent", datetime.fromisoformat(day), 3)]
+
+    store.record("advised", ps, "management_advice", "r", "inv", reviewed=seen("2025-04-01"))
+    store.record(
+        "referred", ps, "refer_professional_standards", "r", "inv", reviewed=seen("2025-11-30")
+    )
+    store.record("cleared", ps, "no_further_action", "r", "inv", reviewed=seen("2025-04-01"))
+    store.record("supported", wf, "refer_welfare", "r", "wo", reviewed=seen("2025-04-01"))
+    store.record("found_earlier", ps, "management_advice", "r", "inv", reviewed=seen("2024-06-01"))
+    labels = _labels(
+        [("proved", "2024-11-01", "2025-06-01", "written_warning")], store.reviewed_table()
+    )
+    assert labels == {
+        "advised": 1,
+        "referred": 1,
+        "cleared": 0,
+        "supported": 0,
+        "found_earlier": 0,
+        "proved": 1,
+        "nobody": 0,
+    }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from probity.casework.decisions import DecisionStore
+from probity.casework.store import CaseStore
 from probity.governance.audit import AuditLog
 from probity.publish.workspace import Workspace
 from probity.ranking.priority import build_queue
@@ -40,7 +40,7 @@ def apply_retention(
 ) -> RetentionResult:
     now = now or datetime.now(UTC)
     signal_cutoff = (now - timedelta(days=signal_days)).replace(tzinfo=None)
-    decisions = DecisionStore(workspace)
+    decisions = CaseStore(workspace)
     recorded = decisions.all()
     acted_on = {(d.person_key, d.purpose) for d in recorded}
     ws = Workspace(workspace)
@@ -58,10 +58,9 @@ def apply_retention(
             for i, n in enumerate(_expire_signals(path, signal_cutoff, acted_on, ran_at)):
                 totals[i] += n
         nfa_cutoff = (now - timedelta(days=no_further_action_days)).isoformat()
-        kept = [d for d in recorded if not (d.outcome == "no_further_action" and d.at < nfa_cutoff)]
-        removed_decisions = len(recorded) - len(kept)
-        if removed_decisions:
-            decisions.keep_only(kept)
+        removed_decisions = decisions.remove(
+            d for d in recorded if d.outcome == "no_further_action" and d.at < nfa_cutoff
+        )
     result = RetentionResult(totals[0], totals[1], totals[2], removed_decisions, runs)
     AuditLog(workspace).append(
         "retention",

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from probity.casework.feedback import REVIEW_HISTORY, findings_sql
+from probity.contract.tables import SUBSTANTIATED_OUTCOMES
 from probity.model.events import SUBSTANTIATED
 from probity.warehouse.engine import Engine
 
@@ -109,13 +111,19 @@ def features_at(engine: Engine, kinds: list[str], cutoffs: list[date]) -> pd.Dat
 
 def labels_at(engine: Engine, cutoffs: list[date], horizon_months: int) -> pd.DataFrame:
     """person_key, cutoff, label: 1 when a case was decided substantiated within the window;
-    missing when a case was open at the window's end without such a decision."""
+    missing when a case was open at the window's end without such a decision. Reviewers'
+    findings (`casework/feedback.py`) count as substantiated outcomes on the day found."""
+    findings = ""
+    if engine.table_exists(REVIEW_HISTORY):
+        findings = f"""UNION ALL SELECT person_key, found_on, found_on, '{SUBSTANTIATED_OUTCOMES[0]}'
+                      FROM ({findings_sql()})"""
     sql = f"""
     WITH cuts AS (SELECT CAST(unnest(CAST(? AS DATE[])) AS DATE) AS cutoff),
     windows AS (SELECT cutoff, CAST(cutoff + INTERVAL {int(horizon_months)} MONTH AS DATE) AS window_end FROM cuts),
     cases AS (
         SELECT r.person_key, k.opened_date, k.closed_date, k.outcome FROM conduct_cases k
         JOIN person_refs r ON r.ref = k.person_id WHERE k.opened_date IS NOT NULL
+        {findings}
     )
     SELECT k.person_key, w.cutoff,
            CASE WHEN bool_or(k.outcome IN {SUBSTANTIATED} AND k.closed_date >= w.cutoff

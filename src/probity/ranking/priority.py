@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from probity.casework.feedback import REVIEW_HISTORY, already_reviewed
 from probity.warehouse.engine import Engine
 
 REPEAT_WEIGHT = 0.25
@@ -51,8 +52,11 @@ QUEUE_DDL = """CREATE OR REPLACE TABLE queue (
 
 def build_queue(engine: Engine, pseudonyms: dict[str, str]) -> dict[str, int]:
     """Write the `queue` table; return the number of entries per purpose."""
+    # Signals showing nothing a reviewer has not already decided on stay out of the queue.
+    fresh = f"WHERE NOT {already_reviewed('s')}" if engine.table_exists(REVIEW_HISTORY) else ""
     rows = engine.fetch(
-        "SELECT purpose, person_key, concern, strength, reason FROM signals ORDER BY purpose, person_key, strength DESC"
+        f"""SELECT purpose, person_key, concern, strength, reason FROM signals s {fresh}
+            ORDER BY purpose, person_key, strength DESC"""
     )
     grouped: dict[tuple[str, str], list[tuple[str, float, str]]] = {}
     for purpose, person, concern, strength, reason in rows:

@@ -18,7 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from probity.casework.decisions import OUTCOMES, DecisionStore
+from probity.casework.feedback import under_review
+from probity.casework.store import OUTCOMES, CaseStore
 from probity.governance.access import AccessDenied, Action, Principal
 from probity.governance.audit import AuditLog, matching
 from probity.governance.passwords import verify_password
@@ -237,7 +238,7 @@ def create_app(
         purposes, and which queue entries this user may decide on."""
         decided = [
             d
-            for d in DecisionStore(workspace).all()
+            for d in CaseStore(workspace).all()
             if d.person_key == person["person_key"] and d.purpose in user.purposes
         ]
         return {
@@ -276,8 +277,14 @@ def create_app(
         allow(user, Action.decide, purpose)
         person = own_purposes(user, person_or_404(subject))
         try:
-            decision = DecisionStore(workspace).record(
-                person["person_key"], purpose, outcome, reason, user.name, published().run_id
+            decision = CaseStore(workspace).record(
+                person["person_key"],
+                purpose,
+                outcome,
+                reason,
+                user.name,
+                published().run_id,
+                under_review(person["signals"], purpose),
             )
         except ValueError as e:
             raise HTTPException(422, str(e)) from e

@@ -7,3 +7,4 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
 fi
 uv() { python3 -m uv "$@"; }
 uv sync --frozen --quiet
+source scripts/assets.sh

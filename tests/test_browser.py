@@ -35,7 +35,7 @@ def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: P
     assert subject.startswith("P-")
     page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
 
-    first.locator("a").click()
+    first.locator("td:nth-child(2) a").click()
     page.wait_for_url(f"**/person/{subject}")
     assert page.locator("section.signal").count() >= 1
     assert page.locator("section.signal table tbody tr").count() >= 1
@@ -57,6 +57,6 @@ def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: P
 
 def test_reveal_form_will_not_submit_without_a_reason(server: str, page: Page) -> None:
     page.goto(f"{server}/queue")
-    page.locator("#queue tbody tr a").first.click()
+    page.locator("#queue tbody tr td:nth-child(2) a").first.click()
     page.click("button[type=submit]")
     assert page.locator("#revealed").count() == 0

@@ -56,7 +56,7 @@ def test_analyst_reveals_and_auditor_finds_the_reveal(server: str, browser: Brow
     assert "analyst.one (psd investigator)" in analyst.locator("header").inner_text()
     first = analyst.locator("#queue tbody tr").first
     subject = first.locator("td").nth(1).inner_text()
-    first.locator("a").click()
+    first.locator("td:nth-child(2) a").click()
     analyst.wait_for_url(f"**/person/{subject}")
     analyst.fill("#reason", "assessment PSD/2026/91")
     analyst.click("form[action$='/reveal'] button")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from probity.governance.audit import AuditLog
+from probity.publish import casefile
 from probity.publish.workspace import Workspace, WorkspaceError
 from probity.warehouse.engine import DuckDBEngine
 
@@ -49,15 +50,34 @@ class PublishedRun:
         with self._engine() as engine:
             return rows(engine, sql, params)
 
-    def queue(self, purpose: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def queue(
+        self,
+        purpose: str | None = None,
+        limit: int | None = None,
+        *,
+        concern: str | None = None,
+        unit: str | None = None,
+        min_priority: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """The queue, highest priority first, optionally narrowed to one purpose, concern,
+        unit or a priority floor; each entry also carries the person's unit."""
         if purpose is not None and purpose not in PURPOSES:
             raise ValueError(f"unknown purpose {purpose!r}; one of {', '.join(PURPOSES)}")
-        where = "WHERE purpose = ?" if purpose else ""
-        sql = f"""SELECT rank, subject, purpose, priority, concerns, signals, reason, person_key
-                  FROM queue {where} ORDER BY priority DESC, purpose, rank"""
+        filters: list[tuple[str, Any]] = [
+            ("q.purpose = ?", purpose),
+            ("list_contains(string_split(q.concerns, ';'), ?)", concern),
+            ("d.unit_code = ?", unit),
+            ("q.priority >= ?", min_priority),
+        ]
+        used = [(sql, value) for sql, value in filters if value is not None]
+        where = ("WHERE " + " AND ".join(sql for sql, _ in used)) if used else ""
+        sql = f"""SELECT q.rank, q.subject, q.purpose, q.priority, q.concerns, q.signals, q.reason,
+                         q.person_key, d.unit_code
+                  FROM queue q LEFT JOIN person_dim d USING (person_key) {where}
+                  ORDER BY q.priority DESC, q.purpose, q.rank"""
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return self._query(sql, [purpose] if purpose else [])
+        return self._query(sql, [value for _, value in used])
 
     def person(self, subject: str) -> dict[str, Any] | None:
         """A person's page: who they are at work, their signals with evidence, their queue entries
@@ -101,6 +121,20 @@ class PublishedRun:
                 key,
             )
         return person
+
+    def casefile(self, person_key: str, purposes: frozenset[str], health: bool) -> dict[str, Any]:
+        """The person page's timeline, monthly activity, peer comparison and link graph."""
+        with self._engine() as engine:
+            return {
+                "timeline": casefile.timeline(engine, person_key, purposes, health),
+                "activity": casefile.activity(engine, person_key),
+                "peers": casefile.peer_comparison(engine, person_key),
+                "graph": casefile.link_graph(engine, person_key),
+            }
+
+    def unit(self, unit_code: str, purposes: frozenset[str]) -> dict[str, Any] | None:
+        with self._engine() as engine:
+            return casefile.unit(engine, unit_code, purposes)
 
     def links(self, task: str, min_probability: float = 0.0) -> list[dict[str, Any]]:
         return self._query(

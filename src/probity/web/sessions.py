@@ -63,6 +63,11 @@ def check_csrf(request: Request, submitted: str) -> None:
         )
 
 
+def safe_next(target: str) -> str:
+    """Only a path on this site: "//host" and "/\\host" would leave it."""
+    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else "/queue"
+
+
 class Users:
     """Resolves the user behind each request."""
 

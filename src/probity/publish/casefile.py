@@ -1,0 +1,251 @@
+"""What the person and unit pages show beyond signals: a timeline across sources, monthly
+activity against peers, the person's ties (the link graph) and a unit's picture.
+
+Each function reads one published warehouse. People other than the subject appear by pseudonym;
+record subjects (members of the public) by their record id and tie only, never by name. Health
+data (absence reasons) is included only when the caller may see it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from probity.warehouse.engine import Engine
+
+
+def _rows(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = engine.fetch_arrow(sql, params).to_pylist()
+    return result
+
+
+def _if_present(engine: Engine, tables: tuple[str, ...], sql: str) -> str | None:
+    return sql if all(engine.table_exists(t) for t in tables) else None
+
+
+def timeline(
+    engine: Engine, person_key: str, purposes: frozenset[str], health: bool
+) -> list[dict[str, Any]]:
+    """Dated events about one person from every source, oldest first: occurred_at, source,
+    event."""
+    mine = "(SELECT ref FROM person_refs WHERE person_key = $1)"
+    parts = [
+        _if_present(
+            engine,
+            ("postings",),
+            f"""SELECT CAST(start_date AS TIMESTAMP), 'postings',
+                       'posted to ' || unit_code || coalesce(' as ' || role, '') AS event
+                FROM postings WHERE person_id IN {mine}""",
+        ),
+        _if_present(
+            engine,
+            ("conduct_cases",),
+            f"""SELECT CAST(opened_date AS TIMESTAMP), 'conduct_cases',
+                       'conduct case opened: ' || coalesce(allegation_category, '?')
+                       || coalesce(' (' || severity || ')', '')
+                FROM conduct_cases WHERE person_id IN {mine} AND opened_date IS NOT NULL
+                UNION ALL
+                SELECT CAST(closed_date AS TIMESTAMP), 'conduct_cases',
+                       'conduct case closed: ' || coalesce(outcome, '?')
+                FROM conduct_cases WHERE person_id IN {mine} AND closed_date IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("complaints", "links"),
+            """SELECT CAST(c.received_date AS TIMESTAMP), 'complaints',
+                      'complaint received: ' || coalesce(c.allegation_category, '?')
+                      || coalesce(' · outcome ' || c.outcome, '')
+               FROM links l JOIN complaints c ON c.complaint_id = l.record_id
+               WHERE l.task = 'complaint_subject' AND l.person_key = $1""",
+        ),
+        _if_present(
+            engine,
+            ("vetting",),
+            f"""SELECT CAST(granted_date AS TIMESTAMP), 'vetting',
+                       coalesce(vetting_level, '?') || ' vetting ' || coalesce(status, '')
+                       || coalesce(' until ' || CAST(expiry_date AS VARCHAR), '')
+                FROM vetting WHERE person_id IN {mine} AND granted_date IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("declarations",),
+            f"""SELECT CAST(declared_date AS TIMESTAMP), 'declarations',
+                       'declared ' || coalesce(kind, '?') || coalesce(' · ' || decision, '')
+                FROM declarations WHERE person_id IN {mine} AND declared_date IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("company_officers", "links"),
+            """SELECT CAST(c.appointed_date AS TIMESTAMP), 'company_officers',
+                      coalesce(c.officer_role, 'officer') || ' of ' || coalesce(c.company_name, '?')
+                      || ' (' || c.company_number || ')'
+               FROM links l JOIN company_officers c
+                 ON c.company_number || '/' || c._source_row = l.record_id
+               WHERE l.task = 'company_officer' AND l.person_key = $1
+                 AND c.appointed_date IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("signals",),
+            f"""SELECT coalesce(period_start, period_end), 'signals', detector || ': ' || reason
+                FROM signals WHERE person_key = $1 AND coalesce(period_start, period_end) IS NOT NULL
+                  AND purpose IN ({", ".join(f"'{p}'" for p in sorted(purposes)) or "NULL"})""",
+        ),
+    ]
+    if health:
+        parts.append(
+            _if_present(
+                engine,
+                ("absences",),
+                f"""SELECT CAST(start_date AS TIMESTAMP), 'absences',
+                           coalesce(absence_type, '?') || ' absence'
+                           || coalesce(' (' || reason_category || ')', '')
+                           || coalesce(' until ' || CAST(end_date AS VARCHAR), '')
+                    FROM absences WHERE person_id IN {mine}""",
+            )
+        )
+    union = "\nUNION ALL\n".join(p for p in parts if p)
+    return _rows(
+        engine,
+        f"SELECT occurred_at, source, event FROM ({union}) AS t(occurred_at, source, event) "
+        "WHERE occurred_at IS NOT NULL ORDER BY occurred_at, source, event",
+        [person_key],
+    )
+
+
+def activity(engine: Engine, person_key: str) -> list[dict[str, Any]]:
+    """Monthly counts by kind (the model's event table): month, kind, n."""
+    if not engine.table_exists("person_month_events"):
+        return []
+    return _rows(
+        engine,
+        """SELECT strftime(month, '%Y-%m-%d') AS month, kind, n FROM person_month_events
+           WHERE person_key = $1 AND NOT starts_with(kind, 'evidence_') ORDER BY month, kind""",
+        [person_key],
+    )
+
+
+def peer_comparison(engine: Engine, person_key: str) -> list[dict[str, Any]]:
+    """Per kind, the person's count in the last 12 months of duty records against their peer
+    group's median and 90th percentile (peers with none count as zero)."""
+    if not engine.table_exists("person_month_events"):
+        return []
+    return _rows(
+        engine,
+        """WITH me AS (SELECT peer_group FROM peer_groups WHERE person_key = $1),
+           peers AS (SELECT person_key FROM peer_groups WHERE peer_group = (SELECT peer_group FROM me)),
+           recent AS (
+             SELECT e.person_key, e.kind, sum(e.n) AS n FROM person_month_events e
+             WHERE e.month > (SELECT max(duty_date) FROM duty_intervals) - INTERVAL 12 MONTH
+               AND e.month <= (SELECT max(duty_date) FROM duty_intervals)
+               AND NOT starts_with(e.kind, 'evidence_')
+               AND e.person_key IN (SELECT person_key FROM peers)
+             GROUP BY ALL),
+           kinds AS (SELECT DISTINCT kind FROM recent),
+           grid AS (
+             SELECT p.person_key, k.kind, coalesce(r.n, 0) AS n
+             FROM peers p CROSS JOIN kinds k
+             LEFT JOIN recent r ON r.person_key = p.person_key AND r.kind = k.kind)
+           SELECT kind,
+                  max(n) FILTER (WHERE person_key = $1) AS person,
+                  quantile_cont(n, 0.5) AS peer_median,
+                  quantile_cont(n, 0.9) AS peer_p90,
+                  count(*) AS peers
+           FROM grid GROUP BY kind ORDER BY kind""",
+        [person_key],
+    )
+
+
+def link_graph(engine: Engine, person_key: str) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges around one person: their unit, line manager, the record subjects and
+    companies linked to them (with the link's method), for Cytoscape."""
+    me = _rows(
+        engine,
+        """SELECT s.pseudonym, d.unit_code, m.pseudonym AS manager
+           FROM person_dim d JOIN pseudonyms s USING (person_key)
+           LEFT JOIN pseudonyms m ON m.person_key = d.line_manager_id
+           WHERE d.person_key = $1""",
+        [person_key],
+    )
+    if not me:
+        return {"nodes": [], "edges": []}
+    subject = me[0]["pseudonym"]
+    nodes = [{"id": subject, "label": subject, "kind": "person"}]
+    edges: list[dict[str, Any]] = []
+
+    def tie(node: str, label: str, kind: str, relation: str) -> None:
+        nodes.append({"id": node, "label": label, "kind": kind})
+        edges.append({"source": subject, "target": node, "label": relation})
+
+    if me[0]["unit_code"]:
+        tie(f"unit:{me[0]['unit_code']}", me[0]["unit_code"], "unit", "posted to")
+    if me[0]["manager"]:
+        tie(me[0]["manager"], me[0]["manager"], "colleague", "line manager")
+    for link in _rows(
+        engine,
+        """SELECT task, record_id, coalesce(relationship, task) AS relationship, method, probability
+           FROM links WHERE person_key = $1 AND task IN ('record_subject_relative', 'record_subject_person')
+           ORDER BY record_id""",
+        [person_key],
+    ):
+        tie(
+            f"subject:{link['record_id']}",
+            f"record {link['record_id']}",
+            "record_subject",
+            f"{link['relationship']} ({link['method']}, p={link['probability']:.2f})",
+        )
+    if engine.table_exists("company_officers"):
+        for link in _rows(
+            engine,
+            """SELECT DISTINCT c.company_number, c.company_name, l.method
+               FROM links l JOIN company_officers c ON c.company_number || '/' || c._source_row = l.record_id
+               WHERE l.task = 'company_officer' AND l.person_key = $1 ORDER BY 1""",
+            [person_key],
+        ):
+            tie(
+                f"company:{link['company_number']}",
+                link["company_name"] or link["company_number"],
+                "company",
+                f"officer ({link['method']})",
+            )
+    return {"nodes": nodes, "edges": edges}
+
+
+def unit(engine: Engine, unit_code: str, purposes: frozenset[str]) -> dict[str, Any] | None:
+    """A unit's picture: who it is, its members' signals by concern against the force's rate,
+    and its members in the caller's queues."""
+    found = _rows(
+        engine,
+        """SELECT u.unit_code, u.name, u.command, u.kind,
+                  (SELECT count(*) FROM person_dim d WHERE d.unit_code = u.unit_code
+                     AND d.leave_date IS NULL) AS headcount
+           FROM units u WHERE u.unit_code = $1""",
+        [unit_code],
+    )
+    if not found:
+        return None
+    picture = found[0]
+    allowed = ", ".join(f"'{p}'" for p in sorted(purposes)) or "NULL"
+    picture["concerns"] = _rows(
+        engine,
+        f"""WITH flagged AS (
+              SELECT s.concern, d.unit_code = $1 AS here, count(DISTINCT s.person_key) AS people
+              FROM signals s JOIN person_dim d USING (person_key)
+              WHERE s.purpose IN ({allowed}) GROUP BY ALL),
+            sizes AS (SELECT count(*) FILTER (WHERE unit_code = $1) AS unit_n, count(*) AS force_n
+                      FROM person_dim WHERE leave_date IS NULL)
+            SELECT f.concern,
+                   coalesce(max(f.people) FILTER (WHERE f.here), 0) AS unit_people,
+                   round(coalesce(max(f.people) FILTER (WHERE f.here), 0) / greatest(max(z.unit_n), 1), 4) AS unit_rate,
+                   round(sum(f.people) / greatest(max(z.force_n), 1), 4) AS force_rate
+            FROM flagged f CROSS JOIN sizes z GROUP BY f.concern ORDER BY f.concern""",
+        [unit_code],
+    )
+    picture["queue"] = _rows(
+        engine,
+        f"""SELECT q.subject, q.purpose, q.rank, q.priority, q.concerns, q.reason
+            FROM queue q JOIN person_dim d USING (person_key)
+            WHERE d.unit_code = $1 AND q.purpose IN ({allowed})
+            ORDER BY q.priority DESC, q.purpose, q.rank""",
+        [unit_code],
+    )
+    return picture

@@ -1,0 +1,77 @@
+"""Logging in and out with a local account (argon2 password hashes, a brake on guessing)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from probity.governance.passwords import verify_password
+from probity.web.sessions import Throttle, check_csrf, csrf_token, safe_next
+from probity.web.site import Site, User
+
+
+def add_routes(app: FastAPI, site: Site) -> None:
+    throttle = Throttle()
+    users = site.users
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/queue") -> HTMLResponse:
+        return site.templates.TemplateResponse(
+            request,
+            "login.html",
+            {"csrf": csrf_token(request), "next": next, "error": None, "sso": site.sso},
+        )
+
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login(
+        request: Request,
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/queue",
+    ) -> Response:
+        check_csrf(request, csrf)
+        name = username.strip()
+        entry = users.directory.read().users.get(name)
+        if throttle.locked(name):
+            ok, why = False, "locked"
+        else:
+            ok = verify_password(entry.password_hash if entry else None, password)
+            why = "" if ok else "wrong name or password"
+        if not ok:
+            throttle.failed(name)
+            site.audit.append(
+                "login_failed", actor=name or "?", details={"channel": "web", "why": why}
+            )
+            return site.templates.TemplateResponse(
+                request,
+                "login.html",
+                {
+                    "csrf": csrf_token(request),
+                    "next": next,
+                    "sso": site.sso,
+                    "error": "Too many failed attempts: wait a few minutes."
+                    if why == "locked"
+                    else "That name and password do not match a user of this workspace.",
+                },
+                status_code=401,
+            )
+        throttle.succeeded(name)
+        start_session(request, name)
+        site.audit.append("login", actor=name, details={"channel": "web"})
+        return RedirectResponse(safe_next(next), status_code=303)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, user: User, csrf: Annotated[str, Form()] = "") -> Response:
+        check_csrf(request, csrf)
+        site.audit.append("logout", actor=user.name, details={"channel": "web"})
+        request.session.clear()
+        return RedirectResponse("/login" if users.login_enabled else "/queue", status_code=303)
+
+
+def start_session(request: Request, name: str) -> None:
+    request.session.clear()  # a fresh session (and token) for the new user
+    request.session["user"] = name
+    csrf_token(request)

@@ -1,0 +1,242 @@
+"""The review queue and the person page, with the casework done there: claiming an entry,
+notes, revealing an identity (with a reason) and recording a decision. Every page has a JSON
+twin under /api; every view of a person and every change is audited."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from probity.casework.feedback import under_review
+from probity.casework.store import OUTCOMES, CaseConflict, CaseStore
+from probity.governance.access import Action, Principal
+from probity.publish.results import PURPOSES, RevealRefused, reveal
+from probity.web.sessions import check_csrf
+from probity.web.site import Site, User, public
+
+
+def add_routes(app: FastAPI, site: Site) -> None:
+    def cases() -> CaseStore:
+        return CaseStore(site.workspace)
+
+    def queue_rows(
+        user: Principal,
+        purpose: str | None,
+        concern: str | None = None,
+        unit: str | None = None,
+        min_priority: float | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        site.allow(user, Action.view_queue, site.check_purpose(purpose))
+        claims = cases().claims()
+        rows = [
+            {
+                **r,
+                "claimed_by": c.actor
+                if (c := claims.get((r["person_key"], r["purpose"])))
+                else None,
+            }
+            for r in site.published().queue(
+                purpose, concern=concern or None, unit=unit or None, min_priority=min_priority
+            )
+            if r["purpose"] in user.purposes
+        ]
+        return rows[:limit]
+
+    @app.get("/api/queue")
+    def api_queue(
+        user: User,
+        purpose: str | None = None,
+        concern: str | None = None,
+        unit: str | None = None,
+        min_priority: float | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The review queue of the user's purposes, highest priority first."""
+        return [public(r) for r in queue_rows(user, purpose, concern, unit, min_priority, limit)]
+
+    @app.get("/queue", response_class=HTMLResponse)
+    def queue_page(
+        request: Request,
+        user: User,
+        purpose: str | None = None,
+        concern: str | None = None,
+        unit: str | None = None,
+        min_priority: float | None = None,
+    ) -> HTMLResponse:
+        purpose = purpose or None
+        rows = queue_rows(user, purpose, concern, unit, min_priority)
+        everyone = queue_rows(user, purpose)
+        return site.page(
+            request,
+            user,
+            "queue.html",
+            {
+                "rows": rows,
+                "filters": {
+                    "purpose": purpose,
+                    "concern": concern or "",
+                    "unit": unit or "",
+                    "min_priority": min_priority,
+                },
+                "purposes": [p for p in PURPOSES if p in user.purposes],
+                "concerns": sorted({c for r in everyone for c in r["concerns"].split(";")}),
+                "units": sorted({r["unit_code"] for r in everyone if r["unit_code"]}),
+                "run_id": site.published().run_id,
+            },
+        )
+
+    def case(user: Principal, person_key: str) -> dict[str, Any]:
+        """The casework on a person in the user's purposes: claims, notes and decisions."""
+        store = cases()
+        return {
+            "claims": {
+                purpose: claim.actor
+                for (key, purpose), claim in store.claims().items()
+                if key == person_key and purpose in user.purposes
+            },
+            "notes": store.notes(person_key, user.purposes),
+            "decisions": [d for d in store.all(person_key) if d.purpose in user.purposes],
+        }
+
+    def person_context(user: Principal, person: dict[str, Any], **notices: Any) -> dict[str, Any]:
+        files = site.published().casefile(
+            person["person_key"], user.purposes, user.can(Action.view_health, "welfare")
+        )
+        return {
+            "person": public(person),
+            **case(user, person["person_key"]),
+            **files,
+            "decidable": [
+                q["purpose"] for q in person["queue"] if user.can(Action.decide, q["purpose"])
+            ],
+            "outcomes": OUTCOMES,
+            "revealed": None,
+            "decision": None,
+            "error": None,
+            **notices,
+        }
+
+    @app.get("/api/person/{subject}")
+    def api_person(user: User, subject: str) -> dict[str, Any]:
+        """A person's signals with evidence and queue entries (a view: audited)."""
+        site.allow(user, Action.view_person)
+        person = site.person(user, subject)
+        site.viewed(user, person, "api")
+        return public(person)
+
+    @app.get("/api/person/{subject}/casefile")
+    def api_casefile(user: User, subject: str) -> dict[str, Any]:
+        """Timeline across sources, monthly activity, peer comparison, link graph and the
+        casework (claims, notes, decisions) of the user's purposes (a view: audited)."""
+        site.allow(user, Action.view_person)
+        person = site.person(user, subject)
+        site.viewed(user, person, "api")
+        context = person_context(user, person)
+        keys = ("timeline", "activity", "peers", "graph", "claims", "notes", "decisions")
+        return {"subject": subject, **{k: context[k] for k in keys}}
+
+    @app.get("/person/{subject}", response_class=HTMLResponse)
+    def person_page(request: Request, user: User, subject: str) -> HTMLResponse:
+        site.allow(user, Action.view_person)
+        person = site.person(user, subject)
+        site.viewed(user, person, "web")
+        return site.page(request, user, "person.html", person_context(user, person))
+
+    def casework_form(
+        request: Request, user: User, subject: str, csrf: str, purpose: str
+    ) -> dict[str, Any]:
+        check_csrf(request, csrf)
+        if purpose not in PURPOSES:
+            raise HTTPException(422, f"casework serves one purpose: {', '.join(PURPOSES)}")
+        site.allow(user, Action.view_queue, purpose)
+        return site.person(user, subject)
+
+    @app.post("/person/{subject}/decide", response_class=HTMLResponse)
+    def decide_page(
+        request: Request,
+        user: User,
+        subject: str,
+        purpose: Annotated[str, Form()] = "",
+        outcome: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> HTMLResponse:
+        """Record a review decision (people decide; Probity records, and audits it)."""
+        check_csrf(request, csrf)
+        if purpose not in PURPOSES:
+            raise HTTPException(422, f"a decision serves one purpose: {', '.join(PURPOSES)}")
+        site.allow(user, Action.decide, purpose)
+        person = site.person(user, subject)
+        try:
+            decision = cases().record(
+                person["person_key"],
+                purpose,
+                outcome,
+                reason,
+                user.name,
+                site.published().run_id,
+                under_review(person["signals"], purpose),
+            )
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        return site.page(
+            request, user, "person.html", person_context(user, person, decision=decision)
+        )
+
+    @app.post("/person/{subject}/claim", include_in_schema=False)
+    def claim(
+        request: Request,
+        user: User,
+        subject: str,
+        purpose: Annotated[str, Form()] = "",
+        release: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        """Take (or, with `release`, give back) this person's queue entry for a purpose."""
+        person = casework_form(request, user, subject, csrf, purpose)
+        try:
+            if release:
+                cases().release(person["person_key"], purpose, user.name)
+            else:
+                cases().claim(person["person_key"], purpose, user.name)
+        except CaseConflict as e:
+            raise HTTPException(409, str(e)) from e
+        return RedirectResponse(f"/person/{subject}", status_code=303)
+
+    @app.post("/person/{subject}/note", include_in_schema=False)
+    def note(
+        request: Request,
+        user: User,
+        subject: str,
+        purpose: Annotated[str, Form()] = "",
+        text: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        person = casework_form(request, user, subject, csrf, purpose)
+        try:
+            cases().add_note(person["person_key"], purpose, user.name, text)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        return RedirectResponse(f"/person/{subject}#notes", status_code=303)
+
+    @app.post("/person/{subject}/reveal", response_class=HTMLResponse)
+    def reveal_page(
+        request: Request,
+        user: User,
+        subject: str,
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> HTMLResponse:
+        check_csrf(request, csrf)
+        site.allow(user, Action.reveal)
+        person = site.person(user, subject)
+        try:
+            revealed = reveal(site.audit, user.name, person["person_key"], subject, reason, "web")
+        except RevealRefused as e:
+            raise HTTPException(422, str(e)) from e
+        return site.page(
+            request, user, "person.html", person_context(user, person, revealed=revealed)
+        )

@@ -1,0 +1,85 @@
+"""Pages for oversight: the run report, the fairness dashboard and, for the auditor, the audit
+explorer (whose every query is itself audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from probity.governance.access import Action, Principal
+from probity.governance.audit import matching
+from probity.web.site import Site, User
+
+
+def add_routes(app: FastAPI, site: Site) -> None:
+    def audit_entries(user: Principal, filters: dict[str, str | None]) -> list[dict[str, Any]]:
+        """Matching audit events, newest first; the query itself is audited."""
+        site.allow(user, Action.view_audit)
+        try:
+            entries = matching(site.audit.entries(), **filters)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        site.audit.append(
+            "audit_query",
+            actor=user.name,
+            details={**filters, "results": len(entries), "channel": "web"},
+        )
+        return entries[::-1]
+
+    @app.get("/api/audit")
+    def api_audit(
+        user: User,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: str | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Audit events matching every filter given, newest first (auditors only)."""
+        filters = {"actor": actor, "action": action, "subject": subject, "since": since}
+        return audit_entries(user, filters)[:limit]
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_page(
+        request: Request,
+        user: User,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: str | None = None,
+    ) -> HTMLResponse:
+        given = {"actor": actor, "action": action, "subject": subject, "since": since}
+        filters = {k: v or None for k, v in given.items()}
+        entries = audit_entries(user, filters)
+        return site.page(
+            request,
+            user,
+            "audit.html",
+            {"entries": entries[:200], "total": len(entries), "filters": filters},
+        )
+
+    @app.get("/api/report")
+    def api_report(user: User) -> dict[str, Any]:
+        """The current run's report (as `probity report --format json`)."""
+        site.allow(user, Action.view_report)
+        return site.published().report()
+
+    @app.get("/report", response_class=HTMLResponse)
+    def report_page(request: Request, user: User) -> HTMLResponse:
+        site.allow(user, Action.view_report)
+        return site.page(request, user, "report.html", {"report": site.published().report()})
+
+    @app.get("/api/fairness")
+    def api_fairness(user: User) -> dict[str, Any]:
+        """The current run's fairness audit: rates and ratios by group, intervals, alerts."""
+        site.allow(user, Action.view_report)
+        fairness: dict[str, Any] = site.published().report().get("fairness") or {}
+        return fairness
+
+    @app.get("/fairness", response_class=HTMLResponse)
+    def fairness_page(request: Request, user: User) -> HTMLResponse:
+        site.allow(user, Action.view_report)
+        report = site.published().report()
+        return site.page(request, user, "fairness.html", {"report": report})

@@ -138,6 +138,11 @@ def _subjects(ws: Path, purpose: str) -> str:
     return str(rows[0]["subject"])
 
 
+def _unit(ws: Path) -> str:
+    client = TestClient(create_app(ws, Principal("u_single", Role.single_user)))
+    return str(client.get("/api/queue?limit=1").json()[0]["unit_code"])
+
+
 # (method, path template, role -> expected status); {ps} and {wf} are queued people.
 WEB = [
     (
@@ -178,6 +183,35 @@ WEB = [
     ),
     ("GET", "/report", {r: 200 for r in ROLES}),
     ("POST", "/person/{ps}/decide", {r: 200 if r == "psd_investigator" else 403 for r in ROLES}),
+    (
+        "GET",
+        "/api/person/{ps}/casefile",
+        {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 200, AUD: 403, ADM: 403},
+    ),
+    (
+        "POST",
+        "/person/{ps}/note",
+        {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 403, AUD: 403, ADM: 403},
+    ),
+    (
+        "GET",
+        "/unit/{unit}",
+        {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 200, AUD: 403, ADM: 403},
+    ),
+    (
+        "GET",
+        "/api/unit/{unit}",
+        {"psd_analyst": 200, "psd_investigator": 200, "welfare_officer": 200, AUD: 403, ADM: 403},
+    ),
+    ("GET", "/links", {r: 200 if r.startswith("psd_") else 403 for r in ROLES}),
+    ("POST", "/links/start", {r: 200 if r.startswith("psd_") else 403 for r in ROLES}),
+    (
+        "GET",
+        "/api/links/candidates?reason=checking",
+        {r: 200 if r.startswith("psd_") else 403 for r in ROLES},
+    ),
+    ("GET", "/fairness", {r: 200 for r in ROLES}),
+    ("GET", "/api/fairness", {r: 200 for r in ROLES}),
     ("GET", "/api/audit?action=reveal", {r: 200 if r == AUD else 403 for r in ROLES}),
     ("GET", "/audit", {r: 200 if r == AUD else 403 for r in ROLES}),
 ]
@@ -185,7 +219,7 @@ WEB = [
 
 @pytest.mark.parametrize(("method", "path", "expected"), WEB, ids=[f"{m} {p}" for m, p, _ in WEB])
 def test_web_role_matrix(governed: Path, method: str, path: str, expected: dict[str, int]) -> None:
-    url = path.format(ps=_subjects(governed, PS), wf=_subjects(governed, WF))
+    url = path.format(ps=_subjects(governed, PS), wf=_subjects(governed, WF), unit=_unit(governed))
     for role in ROLES:
         client = TestClient(create_app(governed, Principal(f"u_{role}", Role(role))))
         form = {
@@ -193,6 +227,7 @@ def test_web_role_matrix(governed: Path, method: str, path: str, expected: dict[
             "csrf": form_token(client),
             "purpose": "professional_standards",
             "outcome": "no_further_action",
+            "text": "checked the duty log",
         }
         response = client.request(method, url, data=form if method == "POST" else None)
         assert response.status_code == expected[role], (

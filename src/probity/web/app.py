@@ -31,6 +31,7 @@ from probity.web import (
 )
 from probity.web.sessions import SESSION_HOURS, LoginRequired, Users, session_secret
 from probity.web.site import HERE, Site
+from probity.web.sso import load_sso
 
 
 def create_app(
@@ -49,6 +50,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     site = Site(workspace, Users(workspace, principal))
+    site.sso = load_sso(workspace) if principal is None else None
     app.state.site = site
 
     @app.exception_handler(LoginRequired)

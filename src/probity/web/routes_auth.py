@@ -1,11 +1,14 @@
-"""Logging in and out with a local account (argon2 password hashes, a brake on guessing)."""
+"""Logging in and out: with a local account (argon2 password hashes, a brake on guessing), or
+through the force's single sign-on (OpenID Connect, `web/sso.py`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import FastAPI, Form, Request
+from authlib.common.errors import AuthlibBaseError
+from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from joserfc.errors import JoseError
 
 from probity.governance.passwords import verify_password
 from probity.web.sessions import Throttle, check_csrf, csrf_token, safe_next
@@ -62,6 +65,51 @@ def add_routes(app: FastAPI, site: Site) -> None:
         start_session(request, name)
         site.audit.append("login", actor=name, details={"channel": "web"})
         return RedirectResponse(safe_next(next), status_code=303)
+
+    @app.get("/login/sso", include_in_schema=False)
+    async def sso_start(request: Request, next: str = "/queue") -> Response:
+        if site.sso is None:
+            raise HTTPException(404, "single sign-on is not configured for this workspace")
+        request.session["sso_next"] = safe_next(next)
+        callback = str(request.url_for("sso_callback"))
+        response: Response = await site.sso.client.authorize_redirect(request, callback)
+        return response
+
+    @app.get("/login/sso/callback", include_in_schema=False, name="sso_callback")
+    async def sso_callback(request: Request) -> Response:
+        """The provider sends the browser back here with a code; Authlib exchanges it and checks
+        the ID token (signature, issuer, audience, expiry and nonce)."""
+        if site.sso is None:
+            raise HTTPException(404, "single sign-on is not configured for this workspace")
+        try:
+            token = await site.sso.client.authorize_access_token(request)
+        except (AuthlibBaseError, JoseError) as e:  # a refused exchange, or a bad ID token
+            site.audit.append(
+                "login_failed", actor="?", details={"channel": "sso", "why": str(e)[:200]}
+            )
+            return refuse(request, "The sign-on did not complete; please try again.")
+        name = site.sso.username(token.get("userinfo") or {})
+        if not name or name not in users.directory.read().users:
+            site.audit.append(
+                "login_failed",
+                actor=name or "?",
+                details={"channel": "sso", "why": "not a user of this workspace"},
+            )
+            return refuse(request, "Your force account is not a user of this workspace.")
+        target = request.session.get("sso_next", "/queue")
+        start_session(request, name)
+        site.audit.append(
+            "login", actor=name, details={"channel": "sso", "issuer": site.sso.settings.issuer}
+        )
+        return RedirectResponse(safe_next(str(target)), status_code=303)
+
+    def refuse(request: Request, message: str) -> HTMLResponse:
+        return site.templates.TemplateResponse(
+            request,
+            "login.html",
+            {"csrf": csrf_token(request), "next": "/queue", "error": message, "sso": site.sso},
+            status_code=403,
+        )
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, user: User, csrf: Annotated[str, Form()] = "") -> Response:

@@ -1,0 +1,68 @@
+"""Benchmark: page latency of the web app on a published workspace, over real HTTP.
+
+    uv run python -m benchmarks.pages --workspace benchmarks/out/ws-45000x3
+
+Starts `probity serve` on the workspace in its own process, then asks for the queue (whole and
+filtered), person pages and their JSON case files, and unit pages, one request at a time as a
+reviewer would, and prints the median, 95th percentile and slowest time per page kind.
+Every person page view is audited, as in real use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+
+from probity.publish.results import PublishedRun
+from tests.webserver import serving
+
+
+def timed(client: httpx.Client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workspace", type=Path, required=True)
+    parser.add_argument("--people", type=int, default=60, help="person pages to open")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    run = PublishedRun.open(args.workspace)
+    queue = run.queue()
+    rng = random.Random(args.seed)
+    people = rng.sample([r["subject"] for r in queue], min(args.people, len(queue)))
+    units = sorted({r["unit_code"] for r in queue if r["unit_code"]})
+    concerns = sorted({c for r in queue for c in r["concerns"].split(";")})
+    pages: dict[str, list[str]] = {
+        "queue": ["/queue"] * 10
+        + [f"/queue?concern={c}" for c in concerns]
+        + [f"/queue?unit={u}" for u in rng.sample(units, min(10, len(units)))],
+        "person": [f"/person/{s}" for s in people],
+        "person casefile (JSON)": [f"/api/person/{s}/casefile" for s in people[:20]],
+        "unit": [f"/unit/{u}" for u in rng.sample(units, min(20, len(units)))],
+    }
+    print(f"workspace: {args.workspace} (run {run.run_id}, {len(queue):,} queue entries)")
+    with serving(args.workspace) as base, httpx.Client(base_url=base, timeout=60) as client:
+        timed(client, "/queue")  # first request: imports and warm-up, not counted
+        print(f"{'page':<26}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+        for kind, urls in pages.items():
+            times = sorted(timed(client, u) * 1000 for u in urls)
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            print(
+                f"{kind:<26}{len(times):>9}{statistics.median(times):>11.0f}{p95:>9.0f}"
+                f"{times[-1]:>9.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

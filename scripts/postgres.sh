@@ -2,15 +2,7 @@
 # export its address as PROBITY_TEST_POSTGRES_URL (stopped and removed when the tests end).
 # Skipped when PROBITY_TEST_POSTGRES_URL is already set (a server of your own).
 if [ -z "${PROBITY_TEST_POSTGRES_URL:-}" ]; then
-  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-      echo "installing Debian's postgresql for the case-store tests" >&2
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    else
-      echo "the case-store tests need PostgreSQL: sudo apt-get install postgresql" >&2
-      exit 1
-    fi
-  fi
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need_debian postgresql "the case-store tests"
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   PG_DIR="$(mktemp -d /tmp/probity-pg.XXXXXX)"
   PG_PORT="${PG_PORT:-55432}"

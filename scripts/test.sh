@@ -4,15 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian's chromium for the browser tests" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "the browser tests need Debian's chromium: sudo apt-get install chromium" >&2
-    exit 1
-  fi
-fi
+source scripts/debian.sh
+command -v chromium >/dev/null 2>&1 || need_debian chromium "the browser tests"
 # The case store is tested against a real PostgreSQL server as well as SQLite.
 source scripts/postgres.sh
 uv run ruff check src tests benchmarks

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from probity.pipeline import run_pipeline
 from probity.synth.force import SynthSpec, build_force
@@ -26,3 +28,15 @@ def small_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     ws = tmp_path_factory.mktemp("ws")
     run_pipeline(small_force, ws)
     return ws
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright, for one test module; screenshots go to ARTIFACTS."""
+    from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from probity.governance.audit import AuditLog
-from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving
+from tests.webserver import ARTIFACTS, serving
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +20,8 @@ def server(small_run: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+def page(browser: Browser) -> Page:
+    return browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: Path) -> None:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving
+from tests.webserver import ARTIFACTS, serving
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +25,8 @@ def server(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+def page(browser: Browser) -> Page:
+    return browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def test_person_page_draws_charts_and_graph_and_takes_casework(server: str, page: Page) -> None:

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from probity.governance.access import Role
-from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving, with_users
+from tests.webserver import ARTIFACTS, serving, with_users
 
 PASSWORD = "a long passphrase for tests"
 
@@ -28,15 +28,6 @@ def governed(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(governed: Path) -> Iterator[str]:
     with serving(governed) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def logged_in(browser: Browser, server: str, name: str, start: str) -> Page:

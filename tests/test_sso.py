@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from probity.governance.access import Role
 from probity.governance.audit import AuditLog
 from probity.web.sso import SSO_FILE
 from tests.oidc_provider import Provider, running_provider
-from tests.webserver import ARTIFACTS, CHROMIUM, FLAGS, serving, with_users
+from tests.webserver import ARTIFACTS, serving, with_users
 
 SECRET = "client secret for tests"
 
@@ -43,15 +43,6 @@ def governed(small_run: Path, tmp_path_factory: pytest.TempPathFactory, provider
 def server(governed: Path) -> Iterator[str]:
     with serving(governed, {"PROBITY_OIDC_CLIENT_SECRET": SECRET}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def test_a_workspace_user_signs_in_through_the_provider(

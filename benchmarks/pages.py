@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import httpx
+from tests.webserver import serving
 
 from probity.publish.results import PublishedRun
-from tests.webserver import serving
 
 
 def timed(client: httpx.Client, url: str) -> float:

@@ -28,7 +28,7 @@ def _evidence(p: Params) -> str:
         FROM mine m JOIN peer_groups g USING (person_key) GROUP BY ALL
     ),
     totals AS (SELECT person_key, sum(n) AS total FROM counts GROUP BY 1),
-    force AS (
+    force_wide AS (
         SELECT allegation_category, sum(n) / (SELECT sum(n) FROM counts) AS share FROM counts GROUP BY 1
     ),
     groups AS (
@@ -38,7 +38,7 @@ def _evidence(p: Params) -> str:
     scored AS (
         SELECT c.person_key, c.allegation_category, c.n, t.total,
                (g.n - c.n + {a} * f.share) / (gt.total - t.total + {a}) AS share
-        FROM counts c JOIN totals t USING (person_key) JOIN force f USING (allegation_category)
+        FROM counts c JOIN totals t USING (person_key) JOIN force_wide f USING (allegation_category)
         JOIN groups g USING (peer_group, allegation_category) JOIN group_totals gt USING (peer_group)
         WHERE c.allegation_category <> 'other' AND c.n >= {int(p["min_theme"])}
     ),

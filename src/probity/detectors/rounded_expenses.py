@@ -54,11 +54,11 @@ def _signals(p: Params) -> str:
         SELECT person_key, count(*) AS rounded, min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM _evidence GROUP BY 1
     ),
-    force AS (SELECT (SELECT count(*) FROM _evidence) / sum(claims) AS share FROM totals),
+    force_wide AS (SELECT (SELECT count(*) FROM _evidence) / sum(claims) AS share FROM totals),
     scored AS (
         SELECT m.*, t.claims, f.share,
                {binomial_tail_sql("m.rounded", "t.claims", "f.share", upper=True)} AS p
-        FROM mine m JOIN totals t USING (person_key), force f
+        FROM mine m JOIN totals t USING (person_key), force_wide f
     )
     SELECT person_key,
            least(1.0, 0.35 + 0.03 * rounded) AS strength,

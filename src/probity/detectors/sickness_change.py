@@ -28,15 +28,15 @@ def _evidence(p: Params) -> str:
                least(s.last_day, coalesce(d.leave_date, s.last_day)) AS until
         FROM person_dim d, span s
     ),
-    force AS (
+    force_wide AS (
         SELECT (SELECT count(*) FROM spells) / sum(greatest(date_diff('day', since, until), 0)) AS rate
         FROM served
     ),
     windows AS (  -- each spell's first day closes a window of `window_days`
         SELECT person_key, start_date AS closes,
-               count(*) OVER (PARTITION BY person_key ORDER BY start_date
+               count(*) OVER (PARTITION BY person_key ORDER BY CAST(start_date AS TIMESTAMP)
                               RANGE BETWEEN INTERVAL {window - 1} DAY PRECEDING AND CURRENT ROW) AS recent,
-               coalesce(count(*) OVER (PARTITION BY person_key ORDER BY start_date
+               coalesce(count(*) OVER (PARTITION BY person_key ORDER BY CAST(start_date AS TIMESTAMP)
                               RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL {window} DAY PRECEDING), 0) AS earlier
         FROM spells
     ),
@@ -44,7 +44,7 @@ def _evidence(p: Params) -> str:
         SELECT w.*, date_diff('day', v.since, w.closes) - {window} AS history_days,
                (w.earlier + {prior}) / (date_diff('day', v.since, w.closes) - {window} + {prior} / f.rate)
                  * {window} AS expected
-        FROM windows w JOIN served v USING (person_key), force f
+        FROM windows w JOIN served v USING (person_key), force_wide f
         WHERE date_diff('day', v.since, w.closes) - {window} >= {int(p["min_history_days"])}
           AND w.recent >= {int(p["min_spells"])} AND f.rate > 0
     ),

@@ -29,7 +29,11 @@ def _evidence(p: Params) -> str:
                RANGE BETWEEN INTERVAL {window} DAY PRECEDING AND CURRENT ROW) AS n
         FROM attended
     ),
-    worst AS (SELECT person_key, arg_max(seen_at, n) AS closes, max(n) AS n FROM rolling GROUP BY 1),
+    worst AS (  -- the busiest window; of equally busy ones, the first
+        SELECT person_key, min(seen_at) AS closes, n
+        FROM rolling JOIN (SELECT person_key, max(n) AS n FROM rolling GROUP BY 1) USING (person_key, n)
+        GROUP BY person_key, n
+    ),
     totals AS (
         SELECT g.person_key, g.peer_group, coalesce(t.n, 0) AS n
         FROM peer_groups g LEFT JOIN (SELECT person_key, count(*) AS n FROM attended GROUP BY 1) t

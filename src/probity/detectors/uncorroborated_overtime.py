@@ -61,9 +61,9 @@ def _signals(p: Params) -> str:
                min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM _evidence GROUP BY 1
     ),
-    force AS (SELECT (SELECT count(*) FROM _evidence) / nullif(sum(claims), 0) AS share FROM totals),
+    force_wide AS (SELECT (SELECT count(*) FROM _evidence) / nullif(sum(claims), 0) AS share FROM totals),
     scored AS (
-        SELECT m.*, t.claims, t.claims * f.share AS expected FROM mine m JOIN totals t USING (person_key), force f
+        SELECT m.*, t.claims, t.claims * f.share AS expected FROM mine m JOIN totals t USING (person_key), force_wide f
     )
     SELECT person_key,
            least(1.0, 0.45 + 0.05 * bare) AS strength,

@@ -9,7 +9,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -31,6 +31,9 @@ from probity.cli_common import (
     out,
 )
 from probity.publish.workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from probity.warehouse.spark import SparkSettings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -120,13 +123,38 @@ def run(
             help="read every table again, even those unchanged (or only added to) since the last good run",
         ),
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help="where the detectors run: duckdb (embedded) or spark")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(help="Spark master URL (default $PROBITY_SPARK_MASTER or local[2])"),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(help="a Spark setting KEY=VALUE (repeat for more)"),
+    ] = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace.
 
     Tables whose files are unchanged since the last good run, or only have records added at
-    the end, are taken from that run; the result is the same as reading everything again."""
+    the end, are taken from that run; the result is the same as reading everything again.
+    `--engine spark` runs the detectors on Spark (docs/operations.md)."""
+    from probity.warehouse.spark import SparkSettings
+
     principal = allow(workspace, actor, "run")
-    _print_report(_run(source_dir, workspace, policy, principal.name, incremental=not full))
+    if engine not in ("duckdb", "spark"):
+        fail(f"--engine is duckdb or spark, not {engine!r}", 2)
+    settings = None
+    if engine == "spark":
+        conf = dict(item.split("=", 1) for item in spark_conf or [] if "=" in item)
+        if len(conf) != len(spark_conf or []):
+            fail("--spark-conf takes KEY=VALUE", 2)
+        settings = (
+            SparkSettings(conf=conf) if spark_master is None else SparkSettings(spark_master, conf)
+        )
+    report = _run(source_dir, workspace, policy, principal.name, not full, settings)
+    _print_report(report)
 
 
 def _run(
@@ -135,6 +163,7 @@ def _run(
     policy: Path | None,
     actor: str,
     incremental: bool = True,
+    spark: SparkSettings | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
@@ -154,6 +183,7 @@ def _run(
                 policy=chosen,
                 actor=actor,
                 incremental=incremental,
+                spark_settings=spark,
                 progress=lambda stage, detail: bar.update(
                     task, description=f"{stage} {detail}".strip()
                 ),

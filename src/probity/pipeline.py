@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from probity.casework.feedback import held_back, load_review_history
 from probity.casework.store import CaseStore
-from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector
+from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector, spark_inputs
 from probity.detectors.registry import all_detectors
 from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
@@ -40,6 +41,7 @@ from probity.ranking.priority import build_queue
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
+from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
 from probity.warehouse.views import build_views
 
 Progress = Callable[[str, str], None]
@@ -63,11 +65,12 @@ def run_pipeline(
     progress: Progress = lambda stage, detail: None,
     actor: str | None = None,
     incremental: bool = True,
+    spark_settings: SparkSettings | None = None,
 ) -> dict[str, Any]:
     """Run every stage into a new run folder and publish it. With `incremental`, source tables
     whose files are unchanged since the last good run, or only grew at the end, are taken from
     that run rather than read again; every later stage runs in full, so the result is the
-    same as a full run's."""
+    same as a full run's. With `spark_settings`, the detectors run on Spark (`warehouse/spark.py`)."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
@@ -81,13 +84,14 @@ def run_pipeline(
             "started_at": _now(),
             "finished_at": None,
             "source": str(source.resolve()),
-            "engine": "duckdb",
+            "engine": "duckdb" if spark_settings is None else "spark",
             "stages": {},
         }
         ws.write_report(run_id, report)
         audit = AuditLog(workspace_root)
         report["policy_sha256"] = _record_policy_change(audit, policy, actor)
         engine: DuckDBEngine | None = None
+        spark: SparkEngine | None = None
         stage_started = time.perf_counter()
 
         def stage_done(name: str) -> None:
@@ -129,6 +133,13 @@ def run_pipeline(
             engine.execute(EVIDENCE_DDL)
             detectors: dict[str, Any] = {}
             absent = set(result.absent_tables)
+            if spark_settings is not None:
+                spark = SparkEngine(spark_settings)
+                wanted = [d for d in all_detectors() if policy.enabled(d.name)]
+                params = {d.name: d.params(policy.thresholds(d.name)) for d in wanted}
+                report["spark"] = hand_over(
+                    engine, spark, spark_inputs(wanted, params), run_dir / "spark-input"
+                )
             for d in all_detectors():
                 progress("detect", d.name)
                 started = time.perf_counter()
@@ -139,7 +150,9 @@ def run_pipeline(
                         "signals": 0,
                     }
                     continue
-                outcome = run_detector(engine, d, d.params(policy.thresholds(d.name)), absent)
+                outcome = run_detector(
+                    engine, d, d.params(policy.thresholds(d.name)), absent, spark
+                )
                 detectors[d.name] = {
                     "status": outcome.status,
                     "signals": outcome.signals,
@@ -150,6 +163,10 @@ def run_pipeline(
                 if outcome.reason:
                     detectors[d.name]["reason"] = outcome.reason
             report["detectors"] = detectors
+            if spark is not None:
+                spark.close()
+                spark = None
+                shutil.rmtree(run_dir / "spark-input", ignore_errors=True)
             stage_done("detect")
 
             reviewed = CaseStore(workspace_root).reviewed_table()
@@ -203,6 +220,9 @@ def run_pipeline(
             with contextlib.suppress(Exception):  # the engine may already be closed
                 if engine is not None:
                     engine.close()
+            with contextlib.suppress(Exception):
+                if spark is not None:
+                    spark.close()
             report["status"] = "failed"
             report["finished_at"] = _now()
             report["error"] = str(e) or type(e).__name__

@@ -7,11 +7,13 @@ in (0, 1] and a reason sentence. Running them is the framework's job, not the de
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
+from probity.warehouse.spark import SparkEngine
 
 Purpose = Literal["professional_standards", "welfare"]
 CONCERNS = (
@@ -85,8 +87,14 @@ class DetectorOutcome:
 
 
 def run_detector(
-    engine: Engine, detector: Detector, params: Params, absent_tables: set[str]
+    engine: Engine,
+    detector: Detector,
+    params: Params,
+    absent_tables: set[str],
+    spark: SparkEngine | None = None,
 ) -> DetectorOutcome:
+    """Run one detector into the `signals` and `evidence` tables of `engine`; with `spark`, the
+    detector's own queries run there, over the tables `spark_inputs` handed it."""
     missing = [t for t in detector.inputs if t in absent_tables]
     if missing:
         return DetectorOutcome(
@@ -104,8 +112,11 @@ def run_detector(
                 reason=f"too few peers: the largest peer group has {max(largest - 1, 0)} others "
                 f"for each member; comparisons need {int(params['min_peers'])}",
             )
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
+    if spark is None:
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
+    else:
+        _compute_on_spark(spark, engine, detector, params)
     engine.execute(
         """INSERT INTO signals
            SELECT ? || ':' || s.person_key, ?, ?, ?, s.person_key, s.strength, s.reason,
@@ -123,6 +134,35 @@ def run_detector(
     engine.execute("DROP TABLE _evidence")
     engine.execute("DROP TABLE _signals")
     return DetectorOutcome(detector.name, "ran", signals=n)
+
+
+def _compute_on_spark(
+    spark: SparkEngine, engine: Engine, detector: Detector, params: Params
+) -> None:
+    """Evidence and signals computed by Spark, written to `engine` as the `_evidence` and
+    `_signals` tables the DuckDB path would have made (evidence of signalled people only:
+    the rest is never kept)."""
+    spark.cache_view("_evidence", detector.evidence_sql(params))
+    spark.cache_view("_signals", detector.signal_sql(params))
+    engine.register(
+        "_evidence",
+        spark.fetch_arrow(
+            "SELECT * FROM _evidence WHERE person_key IN (SELECT person_key FROM _signals)"
+        ),
+    )
+    engine.register("_signals", spark.fetch_arrow("SELECT * FROM _signals"))
+    spark.drop_view("_signals")
+    spark.drop_view("_evidence")
+
+
+def spark_inputs(detectors: Iterable[Detector], params: Mapping[str, Params]) -> set[str]:
+    """Every warehouse table the detectors' queries read."""
+    read: set[str] = set()
+    for d in detectors:
+        read |= tables_read(d.evidence_sql(params[d.name])) | tables_read(
+            d.signal_sql(params[d.name])
+        )
+    return read - {"_evidence"}
 
 
 def date_range_sql(start: str, end: str) -> str:

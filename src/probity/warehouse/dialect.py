@@ -36,7 +36,7 @@ def to_spark(sql: str) -> str:
     return tree.sql(dialect="spark")
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.GroupConcat):
         return _string_agg(node)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "list_sum":
@@ -63,9 +63,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _string_agg(node: exp.GroupConcat) -> exp.Expression:
+def _string_agg(node: exp.GroupConcat) -> exp.Expr:
     value = node.this
-    order: exp.Expression | None = None
+    order: exp.Expr | None = None
     if isinstance(value, exp.Order):  # string_agg(x ORDER BY k)
         order = value.expressions[0].this
         value = value.this
@@ -85,7 +85,7 @@ def _string_agg(node: exp.GroupConcat) -> exp.Expression:
     )
 
 
-def _format(node: exp.Expression) -> exp.Expression:
+def _format(node: exp.Expr) -> exp.Expr:
     args = [node.this, *node.expressions] if isinstance(node, exp.Format) else node.expressions
     pattern = args[0]
     if isinstance(pattern, exp.Literal) and pattern.name == TWO_DECIMALS_WITH_COMMAS:
@@ -103,3 +103,10 @@ def _expand_group_by_all(select: exp.Select) -> None:
         if not e.unalias().find(exp.AggFunc, exp.Window)
     ]
     select.set("group", exp.Group(expressions=keys))
+
+
+def tables_read(sql: str) -> set[str]:
+    """The warehouse tables a DuckDB statement reads (not its CTEs)."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}

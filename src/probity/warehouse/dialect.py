@@ -7,6 +7,8 @@ Spark 3.5 lacks, or with other semantics, are rewritten here and nowhere else:
 - `epoch(t1 - t2)`: the difference of the two instants in seconds;
 - `format('{:,.2f}', x)`: `format_number(x, 2)`;
 - `lgamma(x)`: Spark has none; Apache Commons Math's, which ships with Spark;
+- `date_diff('day', a, b)`: DuckDB counts midnights crossed, Spark's DATEDIFF(DAY, …) whole
+  24-hour periods, so it becomes the difference of the two dates;
 - `GROUP BY ALL`: the select list's non-aggregate expressions.
 """
 
@@ -49,6 +51,11 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
         return sqlglot.parse_one(
             f"((unix_micros(CAST({later} AS TIMESTAMP)) - unix_micros(CAST({earlier} AS TIMESTAMP))) / 1000000.0)",
             read="spark",
+        )
+    if isinstance(node, exp.DateDiff) and node.text("unit").upper() == "DAY":
+        later, earlier = node.this.sql("spark"), node.expression.sql("spark")
+        return sqlglot.parse_one(
+            f"datediff(CAST({later} AS DATE), CAST({earlier} AS DATE))", read="spark"
         )
     if isinstance(node, exp.Anonymous) and node.name.lower() == "lgamma":
         x = node.expressions[0].sql("spark")

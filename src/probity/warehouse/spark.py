@@ -39,6 +39,7 @@ class SparkEngine:
             .appName("probity-detect")
             .config("spark.sql.session.timeZone", "UTC")  # as DuckDB: timestamps without zones
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
         if settings.master.startswith("local"):

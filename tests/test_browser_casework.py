@@ -57,6 +57,20 @@ def test_person_page_draws_charts_and_graph_and_takes_casework(server: str, page
     page.screenshot(path=str(ARTIFACTS / "unit.png"), full_page=True)
 
 
+def test_queue_filter_form(server: str, page: Page) -> None:
+    page.goto(f"{server}/queue")
+    everyone = page.locator("#queue tbody tr").count()
+    concern = page.locator("#concern option").nth(1).get_attribute("value")
+    assert concern
+    page.select_option("#concern", concern)
+    page.click("form.filters button")
+    page.wait_for_url(f"**/queue?*concern={concern}*")
+    rows = page.locator("#queue tbody tr")
+    assert 0 < rows.count() < everyone
+    for i in range(rows.count()):
+        assert concern in rows.nth(i).locator("td").nth(4).inner_text()
+
+
 def test_clerical_link_review_in_the_browser(server: str, page: Page) -> None:
     page.goto(f"{server}/links")
     page.fill("#review-reason", "monthly link review")

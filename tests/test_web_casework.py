@@ -44,8 +44,10 @@ def test_queue_filters_narrow_by_concern_unit_and_priority(ws: Path) -> None:
         got = client.get(f"/api/queue?{query}").json()
         assert [r["subject"] for r in got] == [r["subject"] for r in expected], query
         assert 0 < len(got) < len(everyone), query
-    page = client.get(f"/queue?unit={unit}&concern=").text
+    # The filter form sends every field, empty ones as "".
+    page = client.get(f"/queue?purpose=&concern=&unit={unit}&min_priority=").text
     assert f"{len(cases[f'unit={unit}'])} entries." in page
+    assert client.get("/queue?min_priority=high").status_code == 422
 
 
 def test_a_claim_keeps_others_off_until_released(ws: Path) -> None:

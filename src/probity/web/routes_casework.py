@@ -64,10 +64,14 @@ def add_routes(app: FastAPI, site: Site) -> None:
         purpose: str | None = None,
         concern: str | None = None,
         unit: str | None = None,
-        min_priority: float | None = None,
+        min_priority: str = "",  # the form sends an empty field as ""
     ) -> HTMLResponse:
         purpose = purpose or None
-        rows = queue_rows(user, purpose, concern, unit, min_priority)
+        try:
+            floor = float(min_priority) if min_priority.strip() else None
+        except ValueError:
+            raise HTTPException(422, f"priority is a number, not {min_priority!r}") from None
+        rows = queue_rows(user, purpose, concern, unit, floor)
         everyone = queue_rows(user, purpose)
         return site.page(
             request,
@@ -79,7 +83,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
                     "purpose": purpose,
                     "concern": concern or "",
                     "unit": unit or "",
-                    "min_priority": min_priority,
+                    "min_priority": floor,
                 },
                 "purposes": [p for p in PURPOSES if p in user.purposes],
                 "concerns": sorted({c for r in everyone for c in r["concerns"].split(";")}),

@@ -15,6 +15,7 @@ from probity.governance.audit import AuditLog
 from probity.publish.results import PURPOSES, PublishedRun
 from probity.publish.workspace import WorkspaceError
 from probity.web.sessions import Users, csrf_token
+from probity.web.sso import SingleSignOn
 
 HERE = Path(__file__).parent
 
@@ -25,7 +26,7 @@ class Site:
         self.audit = AuditLog(workspace)
         self.users = users
         self.templates = Jinja2Templates(directory=HERE / "templates")
-        self.sso: Any = None  # the OpenID Connect provider, when one is configured
+        self.sso: SingleSignOn | None = None  # the force's OpenID Connect provider, if configured
 
     def page(
         self, request: Request, user: Principal, name: str, context: dict[str, Any]

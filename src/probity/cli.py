@@ -134,6 +134,13 @@ def run(
         list[str] | None,
         typer.Option(help="a Spark setting KEY=VALUE (repeat for more)"),
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PROBITY_MEMORY_LIMIT",
+            help="cap DuckDB's memory (e.g. 8GB); beyond it work spills to disk, and the report says so",
+        ),
+    ] = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace.
 
@@ -153,7 +160,7 @@ def run(
         settings = (
             SparkSettings(conf=conf) if spark_master is None else SparkSettings(spark_master, conf)
         )
-    report = _run(source_dir, workspace, policy, principal.name, not full, settings)
+    report = _run(source_dir, workspace, policy, principal.name, not full, settings, memory_limit)
     _print_report(report)
 
 
@@ -164,6 +171,7 @@ def _run(
     actor: str,
     incremental: bool = True,
     spark: SparkSettings | None = None,
+    memory_limit: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
@@ -184,6 +192,7 @@ def _run(
                 actor=actor,
                 incremental=incremental,
                 spark_settings=spark,
+                memory_limit=memory_limit,
                 progress=lambda stage, detail: bar.update(
                     task, description=f"{stage} {detail}".strip()
                 ),
@@ -305,6 +314,16 @@ def _print_report(report: dict[str, Any]) -> None:
     out.print(dets)
     for purpose, n in report.get("queue", {}).items():
         out.print(f"queue {purpose}: {n} people")
+    spilled = {
+        stage: s["spilled_bytes"]
+        for stage, s in report.get("stages", {}).items()
+        if s.get("spilled_bytes")
+    }
+    for stage, size in spilled.items():
+        out.print(
+            f"{stage} spilled up to {size / 2**20:,.0f} MiB to disk "
+            f"(memory limit {report.get('memory_limit')})"
+        )
     alerts = report.get("fairness", {}).get("alerts", [])
     out.print(f"fairness alerts: {len(alerts)}")
     for a in alerts:

@@ -42,6 +42,7 @@ from probity.resolve.judgements import JudgementStore
 from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
+from probity.warehouse.spill import SpillWatch
 from probity.warehouse.views import build_views
 
 Progress = Callable[[str, str], None]
@@ -66,11 +67,14 @@ def run_pipeline(
     actor: str | None = None,
     incremental: bool = True,
     spark_settings: SparkSettings | None = None,
+    memory_limit: str | None = None,
 ) -> dict[str, Any]:
     """Run every stage into a new run folder and publish it. With `incremental`, source tables
     whose files are unchanged since the last good run, or only grew at the end, are taken from
     that run rather than read again; every later stage runs in full, so the result is the
-    same as a full run's. With `spark_settings`, the detectors run on Spark (`warehouse/spark.py`)."""
+    same as a full run's. With `spark_settings`, the detectors run on Spark (`warehouse/spark.py`).
+    `memory_limit` caps DuckDB's memory (e.g. "8GB"); beyond it DuckDB spills to disk, and the
+    report gives each stage's `spilled_bytes`."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
@@ -94,15 +98,22 @@ def run_pipeline(
         spark: SparkEngine | None = None
         stage_started = time.perf_counter()
 
+        spill: SpillWatch | None = None
+
         def stage_done(name: str) -> None:
             nonlocal stage_started
             now = time.perf_counter()
             report["stages"][name] = {"seconds": round(now - stage_started, 3)}
+            if spill is not None:  # the most the stage had spilled to disk at once
+                report["stages"][name]["spilled_bytes"] = spill.lap()
             stage_started = now
 
         try:
             progress("ingest", "")
-            engine, previous = _open_warehouse(ws, run_id, incremental)
+            engine, previous = _open_warehouse(ws, run_id, incremental, memory_limit)
+            report["memory_limit"] = engine.fetch("SELECT current_setting('memory_limit')")[0][0]
+            if engine.spill_folder is not None:
+                spill = SpillWatch(engine.spill_folder)
             report["ingest_signature"] = ingest_signature()
             report["ingest"] = {"previous_run": previous.run_id if previous else None}
             result = ingest(
@@ -203,6 +214,8 @@ def run_pipeline(
             ws.write_report(run_id, report)
             ws.publish(run_id)
             stage_done("publish")
+            if spill is not None:
+                spill.stop()
             ws.write_report(run_id, report)
             audit.append(
                 "run",
@@ -223,6 +236,8 @@ def run_pipeline(
             with contextlib.suppress(Exception):
                 if spark is not None:
                     spark.close()
+            if spill is not None:
+                spill.stop()
             report["status"] = "failed"
             report["finished_at"] = _now()
             report["error"] = str(e) or type(e).__name__
@@ -239,7 +254,7 @@ def run_pipeline(
 
 
 def _open_warehouse(
-    ws: Workspace, run_id: str, incremental: bool
+    ws: Workspace, run_id: str, incremental: bool, memory_limit: str | None
 ) -> tuple[DuckDBEngine, PreviousIngest | None]:
     """The new run's warehouse: a copy of the last good run's source tables when they can be
     reused (every other table dropped, to be built again), else empty."""
@@ -248,9 +263,9 @@ def _open_warehouse(
     report = ws.read_report(last) if last else None
     previous = previous_ingest(report) if report else None
     if last is None or previous is None or not ws.warehouse(last).exists():
-        return DuckDBEngine(target), None
+        return DuckDBEngine(target, memory_limit=memory_limit), None
     copy_warehouse(ws.warehouse(last), target)
-    engine = DuckDBEngine(target)
+    engine = DuckDBEngine(target, memory_limit=memory_limit)
     return engine, resume(engine, previous)
 
 

@@ -56,10 +56,12 @@ class DuckDBEngine:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        # Where DuckDB spills beyond its memory limit: a folder beside the database.
+        self.spill_folder: Path | None = None
         if not read_only:
-            # Spill to a folder beside the database rather than the system temp dir.
             if self.path != ":memory:":
-                self.con.execute(f"SET temp_directory = '{self.path}.tmp'")
+                self.spill_folder = Path(f"{self.path}.tmp")
+                self.con.execute(f"SET temp_directory = '{self.spill_folder}'")
             self.con.execute("SET preserve_insertion_order = true")
 
     def execute(self, sql: str, params: list[Any] | None = None) -> None:

@@ -75,12 +75,13 @@ def force_arguments(description: str | None) -> argparse.ArgumentParser:
 def main() -> None:
     parser = force_arguments(__doc__)
     parser.add_argument("--reuse", action="store_true", help="reuse exports already in --dir")
+    parser.add_argument("--memory-limit", help="DuckDB's memory cap for the run, e.g. 8GB")
     args = parser.parse_args()
 
     exports = args.dir / f"force-{args.people}x{args.years}" / "exports"
     workspace = args.dir / f"ws-{args.people}x{args.years}"
     memory = PeakMemory()
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
     print(f"machine: {machine()}")
     print(f"force: {args.people:,} people × {args.years} years, seed {args.seed}")
 
@@ -90,7 +91,7 @@ def main() -> None:
         world = build_force(SynthSpec(args.people, args.years, args.seed))
         write_force(force_tables(world), exports, default_truth_dir(exports))
         del world
-        rows.append(("synth", time.perf_counter() - started, memory.lap() / GIB))
+        rows.append(("synth", time.perf_counter() - started, memory.lap() / GIB, 0.0))
     shutil.rmtree(workspace, ignore_errors=True)
     size = sum(f.stat().st_size for f in exports.iterdir()) / GIB
 
@@ -106,18 +107,20 @@ def main() -> None:
             marks.append((stage, time.perf_counter()))
 
     started = time.perf_counter()
-    report = run_pipeline(exports, workspace, progress=progress)
+    report = run_pipeline(exports, workspace, progress=progress, memory_limit=args.memory_limit)
     total = time.perf_counter() - started
     stage_memory[marks[-1][0]] = memory.lap() / GIB
     memory.stop()
-    for stage, seconds in report["stages"].items():
-        rows.append((stage, seconds["seconds"], stage_memory.get(stage, float("nan"))))
-    rows.append(("run (total)", total, max(stage_memory.values())))
+    for stage, figures in report["stages"].items():
+        spilled = figures.get("spilled_bytes", 0) / GIB
+        rows.append((stage, figures["seconds"], stage_memory.get(stage, float("nan")), spilled))
+    rows.append(("run (total)", total, max(stage_memory.values()), max(r[3] for r in rows)))
 
     print(f"exports: {size:.2f} GiB on disk")
-    print(f"\n{'stage':<14}{'seconds':>10}{'peak GiB':>10}")
-    for name, seconds, gib in rows:
-        print(f"{name:<14}{seconds:>10.1f}{gib:>10.2f}")
+    print(f"DuckDB memory limit: {report['memory_limit']}")
+    print(f"\n{'stage':<14}{'seconds':>10}{'peak GiB':>10}{'spilled GiB':>13}")
+    for name, seconds, gib, spilled in rows:
+        print(f"{name:<14}{seconds:>10.1f}{gib:>10.2f}{spilled:>13.2f}")
     print(f"\n{'detector':<26}{'seconds':>10}{'signals':>9}")
     for name, d in report["detectors"].items():
         print(f"{name:<26}{d.get('seconds', 0):>10.1f}{d['signals']:>9,}")

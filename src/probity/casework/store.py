@@ -22,6 +22,7 @@ import pyarrow as pa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from probity.casework.tables import ClaimRow, DecisionRow, NoteRow, ReviewedSignalRow
@@ -307,14 +308,20 @@ class CaseStore:
 
     def claim(self, person_key: str, purpose: str, actor: str) -> Claim:
         """Take a queue entry; refused while someone else holds it."""
-        with self._session() as s:
-            held = s.get(ClaimRow, (person_key, purpose), with_for_update=True)
-            if held is not None and held.actor != actor:
-                raise CaseConflict(f"{held.actor} is already working on this entry")
-            if held is None:
-                s.add(
-                    ClaimRow(person_key=person_key, purpose=purpose, actor=actor, claimed_at=_now())
-                )
+        try:
+            with self._session() as s:
+                held = s.get(ClaimRow, (person_key, purpose), with_for_update=True)
+                if held is not None and held.actor != actor:
+                    raise CaseConflict(f"{held.actor} is already working on this entry")
+                if held is None:
+                    now = _now()
+                    s.add(
+                        ClaimRow(
+                            person_key=person_key, purpose=purpose, actor=actor, claimed_at=now
+                        )
+                    )
+        except IntegrityError:  # someone claimed it between our look and our write
+            raise CaseConflict("someone else has just claimed this entry") from None
         self.audit.append("claim", actor=actor, subject=person_key, purpose=purpose)
         return self.claims()[(person_key, purpose)]
 

@@ -19,7 +19,8 @@ ROWS = """SELECT * FROM (VALUES
 CASES = {
     # DuckDB counts midnights crossed; Spark's own DATEDIFF(DAY, ...) counts whole days.
     "days between": "SELECT date_diff('day', TIMESTAMP '2026-01-01 23:00', TIMESTAMP '2026-01-02 01:00')",
-    "string_agg distinct": "SELECT person_key, string_agg(DISTINCT tie, ', ') FROM t GROUP BY ALL ORDER BY 1",
+    "string_agg distinct": "SELECT person_key, string_agg(DISTINCT tie, ', ' ORDER BY tie) FROM t GROUP BY ALL ORDER BY 1",
+    "string_agg, ties broken by value": "SELECT person_key, string_agg(tie, '; ' ORDER BY n > 0, tie) FROM t GROUP BY ALL ORDER BY 1",
     "string_agg ordered": "SELECT person_key, string_agg(tie, '; ' ORDER BY seen_at) FROM t GROUP BY ALL ORDER BY 1",
     "money": "SELECT format('{:,.2f}', CAST(1234567.891 AS DOUBLE)), format('{:,.2f}', CAST(5 AS DOUBLE))",
     "poisson tail sum": "SELECT round(list_sum(list_transform(range(n), i -> exp(-2.0 + i * ln(2.0) - lgamma(i + 1)))), 9) FROM t ORDER BY n",
@@ -45,3 +46,11 @@ def test_same_answer_on_both_engines(spark: SparkEngine, sql: str) -> None:
     expected = [tuple(r) for r in con.sql(sql).fetchall()]
     got = [tuple(r.values()) for r in spark.fetch_arrow(sql).to_pylist()]
     assert got == expected
+
+
+def test_an_unordered_string_agg_is_refused() -> None:
+    """DuckDB joins an unordered string_agg in whatever order it meets the rows."""
+    from probity.warehouse.dialect import to_spark
+
+    with pytest.raises(ValueError, match="ORDER BY"):
+        to_spark("SELECT string_agg(DISTINCT tie, ', ') FROM t")

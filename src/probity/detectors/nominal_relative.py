@@ -32,7 +32,7 @@ def _signals(p: Params) -> str:
     return """
     SELECT person_key,
            0.7 AS strength,
-           'Their ' || string_agg(DISTINCT relationship, ', ') || ' '
+           'Their ' || string_agg(DISTINCT relationship, ', ' ORDER BY relationship) || ' '
              || CASE WHEN count(DISTINCT subject_id) > 1 THEN 'are' ELSE 'is' END
              || ' recorded as an organised-crime nominal, and no notifiable association is declared.'
              AS reason,

@@ -31,7 +31,7 @@ def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
            least(1.0, 0.5 + 0.06 * count(*) + 0.04 * count(*) FILTER (WHERE off_duty)) AS strength,
-           'Looked up the police record of their ' || string_agg(DISTINCT replace(relationship, '_', ' '), ' and ')
+           'Looked up the police record of their ' || string_agg(DISTINCT replace(relationship, '_', ' '), ' and ' ORDER BY replace(relationship, '_', ' '))
              || ' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
              || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
              || CASE WHEN count(*) FILTER (WHERE off_duty) > 0

@@ -32,7 +32,7 @@ def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
            least(1.0, 0.7 + 0.1 * (count(*) - 1)) AS strength,
-           'Listed in the company register as ' || string_agg(detail, '; ' ORDER BY occurred_at)
+           'Listed in the company register as ' || string_agg(detail, '; ' ORDER BY occurred_at, detail)
              || ', with no business interest or secondary employment declared for '
              || CASE WHEN count(*) > 1 THEN 'them.' ELSE 'it.' END AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end

@@ -47,8 +47,8 @@ def _signals(p: Params) -> str:
     return """
     SELECT person_key,
            CASE WHEN bool_or(NOT lapsed) THEN 0.6 ELSE 0.5 END AS strength,
-           upper(substr(string_agg(detail, '; ' ORDER BY occurred_at), 1, 1))
-             || substr(string_agg(detail, '; ' ORDER BY occurred_at), 2) || '.' AS reason,
+           upper(substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 1, 1))
+             || substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 2) || '.' AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
     FROM _evidence GROUP BY person_key
     """

@@ -64,7 +64,7 @@ def _signals(p: Params) -> str:
            least(1.0, 0.55 + 0.04 * sum(n) + 0.04 * sum(off)
                       + 0.1 * least(coalesce(any_value(c.complaints), 0), 2)) AS strength,
            'Looked up ' || CASE WHEN count(*) > 1 THEN count(*) || ' vulnerable victims' ELSE 'a vulnerable victim' END
-             || ' met on duty (' || string_agg(incident_ref, ', ') || ') ' || sum(n) || ' times after the incident closed, '
+             || ' met on duty (' || string_agg(incident_ref, ', ' ORDER BY incident_ref) || ') ' || sum(n) || ' times after the incident closed, '
              || {date_range_sql("min(first_at)", "max(last_at)")}
              || CASE WHEN sum(off) > 0 THEN ' (' || sum(off) || ' while off duty)' ELSE '' END
              || ', citing no incident they attend.'

@@ -2,7 +2,8 @@
 either engine. SQLGlot does the translation; the few DuckDB functions it maps to something
 Spark 3.5 lacks, or with other semantics, are rewritten here and nowhere else:
 
-- `string_agg(x, sep [ORDER BY k])`: Spark 3.5 has no LISTAGG; collect, sort, join;
+- `string_agg(x, sep ORDER BY k [, x])`: Spark 3.5 has no LISTAGG; collect, sort, join. An
+  unordered string_agg is refused: DuckDB joins in no defined order;
 - `list_sum(l)`: `aggregate`;
 - `epoch(t1 - t2)`: the difference of the two instants in seconds;
 - `format('{:,.2f}', x)`: `format_number(x, 2)`;
@@ -72,10 +73,19 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
 
 def _string_agg(node: exp.GroupConcat) -> exp.Expr:
     value = node.this
-    order: exp.Expr | None = None
-    if isinstance(value, exp.Order):  # string_agg(x ORDER BY k)
-        order = value.expressions[0].this
-        value = value.this
+    if not isinstance(value, exp.Order):
+        # DuckDB joins in no defined order: a reason sentence would change from run to run.
+        raise ValueError(f"string_agg needs an ORDER BY: {node.sql('duckdb')}")
+    keys = [o.this for o in value.expressions]
+    if any(o.args.get("desc") for o in value.expressions):
+        raise ValueError(f"string_agg ordered descending has no translation: {node.sql('duckdb')}")
+    value = value.this
+    plain = value.expressions[0] if isinstance(value, exp.Distinct) else value
+    if len(keys) > 1 and keys[-1] == plain:
+        keys = keys[:-1]  # Spark sorts (key, value) pairs: the value breaks ties anyway
+    if len(keys) > 1:
+        raise ValueError(f"string_agg orders by one key (then the value): {node.sql('duckdb')}")
+    order: exp.Expr | None = keys[0]
     distinct = isinstance(value, exp.Distinct)
     if distinct:
         value = value.expressions[0]

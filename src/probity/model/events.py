@@ -13,65 +13,61 @@ from probity.warehouse.engine import Engine
 
 SUBSTANTIATED = "(" + ", ".join(f"'{o}'" for o in SUBSTANTIATED_OUTCOMES) + ")"
 
-# kind -> (source table, SELECT person_key, month, n ...). Each is optional: a kind whose
-# source table was not provided is left out.
-EVENT_SOURCES: dict[str, tuple[str, str]] = {
-    "complaints": (
+# kinds -> (source table, SELECT person_key, month, then one count per kind). Each is optional:
+# kinds whose source table was not provided are left out. Kinds from one table share a query,
+# so the audit log (the largest table by far) is read once.
+EVENT_SOURCES: dict[tuple[str, ...], tuple[str, str]] = {
+    ("complaints",): (
         "complaints",
         """SELECT l.person_key, date_trunc('month', c.received_date) AS month, count(*) AS n
            FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
            WHERE c.received_date IS NOT NULL GROUP BY ALL""",
     ),
-    "complaints_upheld": (
+    ("complaints_upheld",): (
         "complaints",
         """SELECT l.person_key, date_trunc('month', c.closed_date), count(*)
            FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
            WHERE c.outcome = 'upheld' AND c.closed_date IS NOT NULL GROUP BY ALL""",
     ),
-    "conduct_cases": (
+    ("conduct_cases",): (
         "conduct_cases",
         """SELECT r.person_key, date_trunc('month', k.opened_date), count(*)
            FROM conduct_cases k JOIN person_refs r ON r.ref = k.person_id
            WHERE k.opened_date IS NOT NULL GROUP BY ALL""",
     ),
-    "conduct_substantiated": (
+    ("conduct_substantiated",): (
         "conduct_cases",
         f"""SELECT r.person_key, date_trunc('month', k.closed_date), count(*)
             FROM conduct_cases k JOIN person_refs r ON r.ref = k.person_id
             WHERE k.outcome IN {SUBSTANTIATED} AND k.closed_date IS NOT NULL GROUP BY ALL""",
     ),
-    "uses_of_force": (
+    ("uses_of_force",): (
         "use_of_force",
         """SELECT r.person_key, date_trunc('month', u.event_time), count(*)
            FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id GROUP BY ALL""",
     ),
-    "stops": (
+    ("stops",): (
         "stop_search",
         """SELECT r.person_key, date_trunc('month', s.event_time), count(*)
            FROM stop_search s JOIN person_refs r ON r.ref = s.person_id GROUP BY ALL""",
     ),
-    "stop_arrests": (
+    ("stop_arrests",): (
         "stop_search",
         """SELECT r.person_key, date_trunc('month', s.event_time), count(*)
            FROM stop_search s JOIN person_refs r ON r.ref = s.person_id
            WHERE s.outcome = 'arrest' GROUP BY ALL""",
     ),
-    "incidents_attended": (
+    ("incidents_attended",): (
         "incident_attendance",
         """SELECT r.person_key, date_trunc('month', a.arrived_time), count(*)
            FROM incident_attendance a JOIN person_refs r ON r.ref = a.person_id
            WHERE a.arrived_time IS NOT NULL GROUP BY ALL""",
     ),
-    "lookups": (
+    ("lookups", "lookups_unreferenced"): (
         "access_log",
-        """SELECT p.person_key, date_trunc('month', x.event_time), count(*)
+        """SELECT p.person_key, date_trunc('month', x.event_time), count(*),
+                  count(*) FILTER (WHERE x.linked_reference IS NULL)
            FROM access_log x JOIN account_person p ON p.account_id = x.account_id GROUP BY ALL""",
-    ),
-    "lookups_unreferenced": (
-        "access_log",
-        """SELECT p.person_key, date_trunc('month', x.event_time), count(*)
-           FROM access_log x JOIN account_person p ON p.account_id = x.account_id
-           WHERE x.linked_reference IS NULL GROUP BY ALL""",
     ),
 }
 
@@ -84,14 +80,21 @@ def build_person_month_events(engine: Engine, absent_tables: set[str]) -> list[s
     engine.execute(
         "CREATE OR REPLACE TABLE person_month_events (person_key VARCHAR, month DATE, kind VARCHAR, n DOUBLE)"
     )
-    kinds = []
-    for kind, (table, sql) in EVENT_SOURCES.items():
+    kinds: list[str] = []
+    for names, (table, sql) in EVENT_SOURCES.items():
         if table in absent_tables:
             continue
+        counts = [f"n{i}" for i in range(len(names))]
         engine.execute(
-            f"INSERT INTO person_month_events SELECT person_key, CAST(month AS DATE), '{kind}', n FROM ({sql}) e(person_key, month, n)"
+            f"CREATE OR REPLACE TEMP TABLE _events AS SELECT * FROM ({sql}) e(person_key, month, {', '.join(counts)})"
         )
-        kinds.append(kind)
+        for kind, n in zip(names, counts, strict=True):
+            engine.execute(
+                f"""INSERT INTO person_month_events
+                    SELECT person_key, CAST(month AS DATE), '{kind}', {n} FROM _events WHERE {n} > 0"""
+            )
+        engine.execute("DROP TABLE _events")
+        kinds.extend(names)
     evidence_kinds = engine.fetch(
         """SELECT DISTINCT 'evidence_' || concern FROM signals WHERE purpose = 'professional_standards' ORDER BY 1"""
     )

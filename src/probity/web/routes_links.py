@@ -20,7 +20,8 @@ SHOWN = 200
 
 
 def add_routes(app: FastAPI, site: Site) -> None:
-    def candidates(user: Principal, task: str | None) -> list[dict[str, Any]]:
+    def candidates(task: str | None) -> list[dict[str, Any]]:
+        """Uncertain pairs nobody has judged yet."""
         judged = {
             (j.task, j.record_id, j.person_key) for j in JudgementStore(site.workspace).latest()
         }
@@ -48,13 +49,13 @@ def add_routes(app: FastAPI, site: Site) -> None:
         """Uncertain links awaiting a judgement, best first within each record; `reason` says
         why identities are being looked at (audited)."""
         begin(user, reason, task, "api")
-        return candidates(user, task)
+        return candidates(task)
 
     @app.get("/links", response_class=HTMLResponse)
     def links_page(request: Request, user: User, task: str | None = None) -> HTMLResponse:
         site.allow(user, Action.review_links)
         reason = request.session.get("link_review_reason")
-        rows = candidates(user, task) if reason else []
+        rows = candidates(task) if reason else []
         return site.page(
             request,
             user,

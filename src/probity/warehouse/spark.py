@@ -11,6 +11,7 @@ later stage is the same. `--spark-master` and `--spark-conf` reach a cluster
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from probity.warehouse.dialect import to_spark
+from probity.warehouse.engine import Engine
 
 MASTER_ENV = "PROBITY_SPARK_MASTER"
 
@@ -79,11 +81,9 @@ class SparkEngine:
         self.session.stop()
 
 
-def hand_over(engine: Any, spark: SparkEngine, tables: set[str], folder: Path) -> dict[str, Any]:
+def hand_over(engine: Engine, spark: SparkEngine, tables: set[str], folder: Path) -> dict[str, Any]:
     """Write each of `tables` present in the DuckDB warehouse `engine` to Parquet in `folder`
     and load it into Spark under the same name; returns what was handed over."""
-    import time
-
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     present = sorted(t for t in tables if engine.table_exists(t))

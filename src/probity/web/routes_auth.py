@@ -19,13 +19,20 @@ def add_routes(app: FastAPI, site: Site) -> None:
     throttle = Throttle()
     users = site.users
 
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
-    def login_page(request: Request, next: str = "/queue") -> HTMLResponse:
+    def login_form(
+        request: Request, next: str = "/queue", error: str | None = None, status: int = 200
+    ) -> HTMLResponse:
+        """The log-in page, with why the last attempt failed if it did."""
         return site.templates.TemplateResponse(
             request,
             "login.html",
-            {"csrf": csrf_token(request), "next": next, "error": None, "sso": site.sso},
+            {"csrf": csrf_token(request), "next": next, "error": error, "sso": site.sso},
+            status_code=status,
         )
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/queue") -> HTMLResponse:
+        return login_form(request, next)
 
     @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
     def login(
@@ -48,19 +55,12 @@ def add_routes(app: FastAPI, site: Site) -> None:
             site.audit.append(
                 "login_failed", actor=name or "?", details={"channel": "web", "why": why}
             )
-            return site.templates.TemplateResponse(
-                request,
-                "login.html",
-                {
-                    "csrf": csrf_token(request),
-                    "next": next,
-                    "sso": site.sso,
-                    "error": "Too many failed attempts: wait a few minutes."
-                    if why == "locked"
-                    else "That name and password do not match a user of this workspace.",
-                },
-                status_code=401,
+            error = (
+                "Too many failed attempts: wait a few minutes."
+                if why == "locked"
+                else "That name and password do not match a user of this workspace."
             )
+            return login_form(request, next, error, 401)
         throttle.succeeded(name)
         start_session(request, name)
         site.audit.append("login", actor=name, details={"channel": "web"})
@@ -87,7 +87,9 @@ def add_routes(app: FastAPI, site: Site) -> None:
             site.audit.append(
                 "login_failed", actor="?", details={"channel": "sso", "why": str(e)[:200]}
             )
-            return refuse(request, "The sign-on did not complete; please try again.")
+            return login_form(
+                request, error="The sign-on did not complete; please try again.", status=403
+            )
         name = site.sso.username(token.get("userinfo") or {})
         if not name or name not in users.directory.read().users:
             site.audit.append(
@@ -95,21 +97,15 @@ def add_routes(app: FastAPI, site: Site) -> None:
                 actor=name or "?",
                 details={"channel": "sso", "why": "not a user of this workspace"},
             )
-            return refuse(request, "Your force account is not a user of this workspace.")
+            return login_form(
+                request, error="Your force account is not a user of this workspace.", status=403
+            )
         target = request.session.get("sso_next", "/queue")
         start_session(request, name)
         site.audit.append(
             "login", actor=name, details={"channel": "sso", "issuer": site.sso.settings.issuer}
         )
         return RedirectResponse(safe_next(str(target)), status_code=303)
-
-    def refuse(request: Request, message: str) -> HTMLResponse:
-        return site.templates.TemplateResponse(
-            request,
-            "login.html",
-            {"csrf": csrf_token(request), "next": "/queue", "error": message, "sso": site.sso},
-            status_code=403,
-        )
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, user: User, csrf: Annotated[str, Form()] = "") -> Response:

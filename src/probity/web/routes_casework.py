@@ -119,43 +119,39 @@ def add_routes(app: FastAPI, site: Site) -> None:
             "outcomes": OUTCOMES,
             "revealed": None,
             "decision": None,
-            "error": None,
             **notices,
         }
 
     @app.get("/api/person/{subject}")
     def api_person(user: User, subject: str) -> dict[str, Any]:
         """A person's signals with evidence and queue entries (a view: audited)."""
-        site.allow(user, Action.view_person)
-        person = site.person(user, subject)
-        site.viewed(user, person, "api")
-        return public(person)
+        return public(site.open_person(user, subject, "api"))
 
     @app.get("/api/person/{subject}/casefile")
     def api_casefile(user: User, subject: str) -> dict[str, Any]:
         """Timeline across sources, monthly activity, peer comparison, link graph and the
         casework (claims, notes, decisions) of the user's purposes (a view: audited)."""
-        site.allow(user, Action.view_person)
-        person = site.person(user, subject)
-        site.viewed(user, person, "api")
-        context = person_context(user, person)
+        context = person_context(user, site.open_person(user, subject, "api"))
         keys = ("timeline", "activity", "peers", "graph", "claims", "notes", "decisions")
         return {"subject": subject, **{k: context[k] for k in keys}}
 
     @app.get("/person/{subject}", response_class=HTMLResponse)
     def person_page(request: Request, user: User, subject: str) -> HTMLResponse:
-        site.allow(user, Action.view_person)
-        person = site.person(user, subject)
-        site.viewed(user, person, "web")
+        person = site.open_person(user, subject, "web")
         return site.page(request, user, "person.html", person_context(user, person))
 
     def casework_form(
-        request: Request, user: User, subject: str, csrf: str, purpose: str
+        request: Request,
+        user: User,
+        subject: str,
+        csrf: str,
+        purpose: str,
+        action: Action = Action.view_queue,
     ) -> dict[str, Any]:
+        """The person a casework form acts on, once its token, purpose and the user's right
+        to `action` for that purpose are checked."""
         check_csrf(request, csrf)
-        if purpose not in PURPOSES:
-            raise HTTPException(422, f"casework serves one purpose: {', '.join(PURPOSES)}")
-        site.allow(user, Action.view_queue, purpose)
+        site.allow(user, action, site.check_purpose(purpose))
         return site.person(user, subject)
 
     @app.post("/person/{subject}/decide", response_class=HTMLResponse)
@@ -169,11 +165,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         csrf: Annotated[str, Form()] = "",
     ) -> HTMLResponse:
         """Record a review decision (people decide; Probity records, and audits it)."""
-        check_csrf(request, csrf)
-        if purpose not in PURPOSES:
-            raise HTTPException(422, f"a decision serves one purpose: {', '.join(PURPOSES)}")
-        site.allow(user, Action.decide, purpose)
-        person = site.person(user, subject)
+        person = casework_form(request, user, subject, csrf, purpose, Action.decide)
         try:
             decision = cases().record(
                 person["person_key"],

@@ -76,13 +76,17 @@ class Site:
         person["queue"] = [q for q in person["queue"] if q["purpose"] in user.purposes]
         return person
 
-    def viewed(self, user: Principal, person: dict[str, Any], channel: str) -> None:
+    def open_person(self, user: Principal, subject: str, channel: str) -> dict[str, Any]:
+        """The person as `person` gives them, after the access check; the view is audited."""
+        self.allow(user, Action.view_person)
+        person = self.person(user, subject)
         self.audit.append(
             "view_person",
             actor=user.name,
             subject=person["person_key"],
             details={"pseudonym": person["subject"], "channel": channel},
         )
+        return person
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:

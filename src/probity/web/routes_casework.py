@@ -72,7 +72,9 @@ def add_routes(app: FastAPI, site: Site) -> None:
         except ValueError:
             raise HTTPException(422, f"priority is a number, not {min_priority!r}") from None
         rows = queue_rows(user, purpose, concern, unit, floor)
-        everyone = queue_rows(user, purpose)
+        # The filter choices come from the whole queue: read it again only when narrowed.
+        narrowed = bool(concern or unit) or floor is not None
+        everyone = queue_rows(user, purpose) if narrowed else rows
         return site.page(
             request,
             user,

@@ -1,5 +1,5 @@
-"""The same detectors on Spark (local mode) as on DuckDB: identical signals, evidence and queue
-on the small synthetic force, through `probity run --engine spark`."""
+"""The same linkage and detectors on Spark (local mode) as on DuckDB: identical links, signals,
+evidence and queue on the small synthetic force, through `probity run --engine spark`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from probity.publish.workspace import Workspace
 from tests.test_cli import probity
 
 COMPARED = {
+    # Splink's probabilities agree to float rounding between the engines.
+    "links": """SELECT task, record_id, person_key, round(probability, 6), method, relationship
+                FROM links ORDER BY ALL""",
+    "link_candidates": """SELECT task, record_id, person_key, round(probability, 6) FROM link_candidates
+                          ORDER BY ALL""",
     "signals": "SELECT * FROM signals ORDER BY signal_id",
     "evidence": "SELECT * FROM evidence ORDER BY signal_id, source_table, source_row, detail",
     # Pseudonyms (and so the order of equal priorities) are keyed per workspace.
@@ -47,17 +52,20 @@ def spark_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     return ws, result.stdout
 
 
-def test_spark_gives_the_signals_duckdb_gives(small_run: Path, spark_run: tuple[Path, str]) -> None:
+def test_spark_gives_the_links_and_signals_duckdb_gives(
+    small_run: Path, spark_run: tuple[Path, str]
+) -> None:
     ws, _ = spark_run
     on_duckdb, on_spark = _tables(small_run), _tables(ws)
     assert on_duckdb["signals"]  # the comparison is not of two empty tables
+    assert {r[4] for r in on_duckdb["links"]} > {"splink"}  # rules and the model both linked
     ran = {r[1] for r in on_duckdb["signals"]}
     assert len(ran) >= 15  # most detectors fire on the small force
     for name in COMPARED:
         assert on_spark[name] == on_duckdb[name], name
 
 
-def test_the_report_says_where_the_detectors_ran(spark_run: tuple[Path, str]) -> None:
+def test_the_report_says_where_linkage_and_detectors_ran(spark_run: tuple[Path, str]) -> None:
     ws, _ = spark_run
     w = Workspace(ws)
     report = w.read_report(w.require_current())
@@ -65,6 +73,11 @@ def test_the_report_says_where_the_detectors_ran(spark_run: tuple[Path, str]) ->
     assert report["spark"]["master"] == "local[2]"
     assert {"access_log", "person_refs", "peer_groups"} <= set(report["spark"]["tables"])
     assert not (w.run_dir(w.require_current()) / "spark-input").exists()
+    assert not (w.run_dir(w.require_current()) / "spark-linkage").exists()
+    # Splink ran on Spark for every task the rules left records to (the small force has some).
+    backends = {t: r.get("splink_backend") for t, r in report["identities"].items()}
+    assert "spark" in backends.values()
+    assert set(backends.values()) <= {"spark", None}
 
 
 def test_engine_and_settings_are_checked(small_force: Path, tmp_path: Path) -> None:

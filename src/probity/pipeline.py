@@ -39,6 +39,7 @@ from probity.policy import POLICY_FILE, Policy, load_policy
 from probity.publish.workspace import Workspace
 from probity.ranking.priority import build_queue
 from probity.resolve.judgements import JudgementStore
+from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
 from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
@@ -72,7 +73,7 @@ def run_pipeline(
     """Run every stage into a new run folder and publish it. With `incremental`, source tables
     whose files are unchanged since the last good run, or only grew at the end, are taken from
     that run rather than read again; every later stage runs in full, so the result is the
-    same as a full run's. With `spark_settings`, the detectors run on Spark (`warehouse/spark.py`).
+    same as a full run's. With `spark_settings`, Splink and the detectors run on Spark (`warehouse/spark.py`).
     `memory_limit` caps DuckDB's memory (e.g. "8GB"); beyond it DuckDB spills to disk, and the
     report gives each stage's `spilled_bytes`."""
     ws = Workspace(workspace_root)
@@ -127,13 +128,19 @@ def run_pipeline(
             stage_done("ingest")
 
             progress("resolve", "")
+            on_spark = None
+            if spark_settings is not None:
+                spark = SparkEngine(spark_settings)
+                on_spark = OnSpark(spark, run_dir / "spark-linkage")
             report["identities"] = resolve(
                 engine,
                 policy.linkage,
                 JudgementStore(workspace_root).as_table(),
                 set(result.absent_tables),
                 progress=lambda task: progress("resolve", task),
+                on_spark=on_spark,
             )
+            shutil.rmtree(run_dir / "spark-linkage", ignore_errors=True)
             stage_done("resolve")
 
             progress("warehouse", "")
@@ -144,8 +151,7 @@ def run_pipeline(
             engine.execute(EVIDENCE_DDL)
             detectors: dict[str, Any] = {}
             absent = set(result.absent_tables)
-            if spark_settings is not None:
-                spark = SparkEngine(spark_settings)
+            if spark is not None:
                 wanted = [d for d in all_detectors() if policy.enabled(d.name)]
                 params = {d.name: d.params(policy.thresholds(d.name)) for d in wanted}
                 report["spark"] = hand_over(

@@ -136,19 +136,6 @@ def unit_as_recorded() -> dict[str, Any]:
     )
 
 
-def on_duty() -> dict[str, Any]:
-    """What a complaint is about happened on duty: was the person rostered to work that day?"""
-    worked = (
-        "list_contains(duty_days_r, incident_date_l) OR list_contains(duty_days_l, incident_date_r)"
-    )
-    return comparison(
-        "on_duty",
-        "(incident_date_l IS NULL AND incident_date_r IS NULL) OR (duty_days_l IS NULL AND duty_days_r IS NULL)",
-        level(worked, "on duty that day", 0.95, 0.55),
-        level("ELSE", "not on duty that day", 0.05, 0.45),
-    )
-
-
 def login_convention() -> dict[str, Any]:
     """Logins are built from the surname and initial, and a legacy login usually wraps the
     person's current one ('LSMYTHJ04' and 'SMYTHJ04')."""

@@ -12,12 +12,17 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from splink import Linker
 
+from probity.resolve.on_spark import bring_back, spark_linker
 from probity.resolve.tasks import LinkageTask
 from probity.warehouse.engine import Engine
+
+if TYPE_CHECKING:
+    from probity.warehouse.spark import SparkEngine
 
 # Below this many records on either side EM has too little to learn from; priors are used.
 MIN_RECORDS_FOR_EM = 300
@@ -34,6 +39,7 @@ class TaskOutcome:
     uncertain: int = 0
     unlinked: int = 0
     trained: str = "none"
+    splink_backend: str | None = None  # where Splink ran, when it did
     seconds: float = 0.0
     reason: str | None = None
 
@@ -46,6 +52,8 @@ class TaskOutcome:
             "trained": self.trained,
             "seconds": round(self.seconds, 3),
         }
+        if self.splink_backend:
+            out["splink_backend"] = self.splink_backend
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -97,8 +105,22 @@ def _train(linker: Linker, task: LinkageTask, n_records: int, n_people: int) -> 
     return "em" if trained else "priors, u estimated"
 
 
+@dataclass(frozen=True)
+class OnSpark:
+    """Where Splink runs when it runs on Spark: the session, and a folder for the hand-over."""
+
+    spark: SparkEngine
+    folder: Path
+
+
 def run_task(
-    engine: Engine, task: LinkageTask, match: float, review: float, margin: float, judged: bool
+    engine: Engine,
+    task: LinkageTask,
+    match: float,
+    review: float,
+    margin: float,
+    judged: bool,
+    on_spark: OnSpark | None = None,
 ) -> TaskOutcome:
     started = time.perf_counter()
     _quiet_splink()
@@ -110,16 +132,25 @@ def run_task(
     n_people = int(engine.fetch("SELECT count(*) FROM _lk_people")[0][0])
     outcome = TaskOutcome(task.name, "ran")
     if n_records and n_people:
-        linker = Linker(
-            ["_lk_records", "_lk_people"],
-            _settings(task, n_people),
-            db_api=engine.splink_api(),
-            input_table_aliases=["records", "people"],
-            set_up_basic_logging=False,
-        )
+        settings = _settings(task, n_people)
+        if on_spark is None:
+            linker = Linker(
+                ["_lk_records", "_lk_people"],
+                settings,
+                db_api=engine.splink_api(),
+                input_table_aliases=["records", "people"],
+                set_up_basic_logging=False,
+            )
+        else:
+            folder = on_spark.folder / task.name
+            linker = spark_linker(engine, on_spark.spark, settings, folder)
+        outcome.splink_backend = "duckdb" if on_spark is None else "spark"
         outcome.trained = _train(linker, task, n_records, n_people)
         predictions = linker.inference.predict(threshold_match_probability=review)
-        _normalise(engine, predictions.physical_name)
+        if on_spark is None:
+            _normalise(engine, predictions.physical_name)
+        else:
+            _normalise(engine, bring_back(engine, predictions, folder))
         linker.table_management.delete_tables_created_by_splink_from_db()
     else:
         engine.execute(
@@ -127,7 +158,7 @@ def run_task(
             "relationship VARCHAR, record_description VARCHAR, person_description VARCHAR)"
         )
     _decide(engine, task, match, margin, judged)
-    for t in ("_lk_records", "_lk_people", "_lk_pairs"):
+    for t in ("_lk_records", "_lk_people", "_lk_pairs", "_lk_predictions"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
     outcome.seconds = time.perf_counter() - started
     return outcome

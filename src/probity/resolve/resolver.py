@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from probity.policy import LinkagePolicy
 from probity.resolve.judgements import JudgementStore
-from probity.resolve.linkage import CANDIDATES_DDL, TaskOutcome, run_task
+from probity.resolve.linkage import CANDIDATES_DDL, OnSpark, TaskOutcome, run_task
 from probity.resolve.rules import LINKS_DDL, RULES, person_refs
 from probity.resolve.tasks import LinkageTask, all_tasks
 from probity.warehouse.engine import Engine
@@ -31,7 +31,9 @@ def resolve(
     judgements: pa.Table | None = None,
     absent_tables: frozenset[str] | set[str] = frozenset(),
     progress: Callable[[str], None] = lambda _: None,
+    on_spark: OnSpark | None = None,
 ) -> dict[str, Any]:
+    """Every linkage task; with `on_spark`, Splink runs on Spark rather than in `engine`."""
     policy = policy or LinkagePolicy()
     if judgements is None:
         judgements = JudgementStore.empty_table()
@@ -53,7 +55,13 @@ def resolve(
         else:
             match, review = policy.thresholds(task.name)
             outcome = run_task(
-                engine, task, match, review, policy.ambiguity_margin, judged=judgements.num_rows > 0
+                engine,
+                task,
+                match,
+                review,
+                policy.ambiguity_margin,
+                judged=judgements.num_rows > 0,
+                on_spark=on_spark,
             )
         report[task.name] = _counts(engine, task, outcome)
     return report

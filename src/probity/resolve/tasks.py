@@ -45,8 +45,6 @@ COLUMNS = (
     "created",
     "start",
     "leave",
-    "incident_date",
-    "duty_days",
     "person_key",
     "relationship",
     "description",
@@ -56,8 +54,6 @@ COLUMNS = (
 def select(**exprs: str) -> str:
     """The common column list, filling what a side does not have with NULL."""
     typed_nulls = {
-        "incident_date": "DATE",
-        "duty_days": "DATE[]",
         "dob": "DATE",
         "created": "DATE",
         "start": "DATE",
@@ -140,7 +136,6 @@ def complaint_subject() -> LinkageTask:
             warrant="c.subject_warrant_number",
             rank=recorded_rank("c.subject_name_as_recorded"),
             unit=norm("c.subject_unit_as_recorded"),
-            incident_date="c.incident_date",
             description="coalesce(c.subject_name_as_recorded, '?') || ' · ' || coalesce(c.subject_unit_as_recorded, '?') || ' · warrant ' || coalesce(c.subject_warrant_number, '?') || ' · incident ' || coalesce(CAST(c.incident_date AS VARCHAR), '?')",
         )
         + f"\nFROM complaints c WHERE {unlinked('complaint_subject', 'c.complaint_id')}"
@@ -166,7 +161,6 @@ def complaint_subject() -> LinkageTask:
             cmp.exact("rank", 0.85, 0.3),
             cmp.exact("warrant", 0.9, 0.0001),
             cmp.unit_as_recorded(),
-            cmp.on_duty(),
         ),
         blocking=(
             "l.surname = r.surname",

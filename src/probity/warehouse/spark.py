@@ -1,10 +1,11 @@
-"""Apache Spark for the detect stage, when a force's look-ups outgrow one machine.
+"""Apache Spark for the resolve and detect stages, when a force outgrows one machine.
 
 The detectors' SQL is written once, in DuckDB's dialect; `dialect.to_spark` translates it. The
 warehouse tables the detectors read are handed to Spark as Parquet (on a cluster, put the
 workspace on storage every node reads), Spark computes each detector's evidence and signals,
 and they come back to the run's warehouse exactly as the DuckDB path writes them, so every
-later stage is the same. `--spark-master` and `--spark-conf` reach a cluster
+later stage is the same. Splink, in the resolve stage, uses its Spark backend on the same
+session (`resolve/on_spark.py`). `--spark-master` and `--spark-conf` reach a cluster
 (`docs/operations.md`).
 """
 
@@ -38,7 +39,7 @@ class SparkEngine:
 
         builder = (
             SparkSession.builder.master(settings.master)
-            .appName("probity-detect")
+            .appName("probity")
             .config("spark.sql.session.timeZone", "UTC")  # as DuckDB: timestamps without zones
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
@@ -46,7 +47,11 @@ class SparkEngine:
         )
         if settings.master.startswith("local"):
             builder = builder.config("spark.sql.shuffle.partitions", "8")
-        for key, value in settings.conf.items():
+        conf = dict(settings.conf)
+        # Splink's string similarity functions (Jaro-Winkler, Damerau-Levenshtein) for the
+        # resolve stage, beside any jars the deployment adds.
+        conf["spark.jars"] = ",".join(filter(None, [conf.get("spark.jars"), _splink_jar()]))
+        for key, value in conf.items():
             builder = builder.config(key, value)
         self.session: Any = builder.getOrCreate()
         self.session.sparkContext.setLogLevel("ERROR")
@@ -81,6 +86,12 @@ class SparkEngine:
         self.session.stop()
 
 
+def _splink_jar() -> str:
+    from splink.backends.spark import similarity_jar_location
+
+    return str(similarity_jar_location())
+
+
 def hand_over(engine: Engine, spark: SparkEngine, tables: set[str], folder: Path) -> dict[str, Any]:
     """Write each of `tables` present in the DuckDB warehouse `engine` to Parquet in `folder`
     and load it into Spark under the same name; returns what was handed over."""
@@ -88,7 +99,8 @@ def hand_over(engine: Engine, spark: SparkEngine, tables: set[str], folder: Path
     folder.mkdir(parents=True, exist_ok=True)
     present = sorted(t for t in tables if engine.table_exists(t))
     for table in present:
-        path = folder / f"{table}.parquet"
+        # Spark passes over files whose names begin with "_" or ".", as Hadoop's hidden files.
+        path = folder / f"{table.lstrip('_.')}.parquet"
         engine.execute(f"COPY (SELECT * FROM \"{table}\") TO '{path}' (FORMAT parquet)")
         spark.load_parquet(table, path)
     return {

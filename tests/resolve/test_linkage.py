@@ -13,6 +13,7 @@ from probity.publish.results import PublishedRun
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.quality import linkage_quality
 from probity.resolve.resolver import resolve
+from probity.resolve.tasks import all_tasks
 from probity.warehouse.engine import DuckDBEngine
 from tests.exports import UNITS, person, write_csv
 
@@ -25,6 +26,8 @@ FLOORS = {
     "company_officer": (0.98, 0.8),
     "record_subject_relative": (0.98, 0.98),
 }
+
+TASKS = [t.name for t in all_tasks()]
 
 
 def warehouse(workspace: Path) -> DuckDBEngine:
@@ -62,6 +65,25 @@ def test_register_namesakes_are_not_linked(small_force: Path, small_run: Path) -
         f"({', '.join(repr(n) for n in namesakes)})"
     )[0][0]
     engine.close()
+    assert linked == 0
+
+
+def test_a_complaint_two_namesakes_fit_alike_goes_to_review_not_to_either(
+    small_run: Path,
+) -> None:
+    """The synthetic force holds one: two namesakes of one rank in one team, both on shift that
+    day, and no warrant number recorded."""
+    engine = warehouse(small_run)
+    undecided = engine.fetch(
+        """SELECT record_id, count(*) FROM link_candidates WHERE task = 'complaint_subject'
+           GROUP BY 1 HAVING count(*) >= 2"""
+    )
+    linked = engine.fetch(
+        "SELECT count(*) FROM links WHERE task = 'complaint_subject' AND record_id IN "
+        "(SELECT record_id FROM link_candidates WHERE task = 'complaint_subject')"
+    )[0][0]
+    engine.close()
+    assert undecided
     assert linked == 0
 
 
@@ -113,26 +135,22 @@ def test_confirmed_uncertain_link_is_made_on_the_next_run(small_force: Path, own
 
 
 def test_rejected_link_is_not_made_again_even_by_a_rule(small_force: Path, own_run: Path) -> None:
-    links = PublishedRun.open(own_run).links("complaint_subject")
-    rule_made = next(r for r in links if r["method"] == "warrant_number_and_surname")
-    model_made = next(r for r in links if r["method"] == "splink")
+    run = PublishedRun.open(own_run)
+    rule_made = next(
+        ("complaint_subject", r)
+        for r in run.links("complaint_subject")
+        if r["method"] == "warrant_number_and_surname"
+    )
+    model_made = next(
+        (task, r) for task in TASKS for r in run.links(task) if r["method"] == "splink"
+    )
     store = JudgementStore(own_run)
-    for link in (rule_made, model_made):
-        store.record(
-            "complaint_subject",
-            link["record_id"],
-            link["person_key"],
-            "reject",
-            "analyst",
-            "wrong officer",
-        )
+    for task, link in (rule_made, model_made):
+        store.record(task, link["record_id"], link["person_key"], "reject", "analyst", "wrong")
     run_pipeline(small_force, own_run)
-    after = {
-        (r["record_id"], r["person_key"])
-        for r in PublishedRun.open(own_run).links("complaint_subject")
-    }
-    assert (rule_made["record_id"], rule_made["person_key"]) not in after
-    assert (model_made["record_id"], model_made["person_key"]) not in after
+    for task, link in (rule_made, model_made):
+        after = {(r["record_id"], r["person_key"]) for r in PublishedRun.open(own_run).links(task)}
+        assert (link["record_id"], link["person_key"]) not in after, task
 
 
 def test_the_latest_judgement_on_a_pair_wins(tmp_path: Path) -> None:

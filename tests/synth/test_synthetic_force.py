@@ -43,6 +43,31 @@ def test_most_lookups_are_made_on_duty(small_force: Path) -> None:
     assert float(on_duty) > 0.9  # type: ignore[arg-type]
 
 
+def test_public_complaints_mostly_follow_a_contact_on_record(small_force: Path) -> None:
+    """Complaints arise from contact: most public complaints fall on a day the officer
+    complained of attended an incident, searched someone or used force."""
+    truth = small_force.parent / f"{small_force.name}-truth"
+
+    def f(table: str) -> Path:
+        return next(small_force.glob(f"{table}.*"))
+
+    (share, n) = q(
+        f"""WITH subject AS (
+                SELECT record_id, person_id FROM read_csv('{truth}/identity_links.csv', all_varchar = true)
+                WHERE task = 'complaint_subject' AND person_id IS NOT NULL),
+            contact AS (
+                SELECT person_id, CAST(arrived_time AS DATE) AS day FROM '{f("incident_attendance")}'
+                UNION SELECT person_id, CAST(event_time AS DATE) FROM '{f("stop_search")}'
+                UNION SELECT person_id, CAST(event_time AS DATE) FROM '{f("use_of_force")}')
+            SELECT avg((k.person_id IS NOT NULL)::INT), count(*)
+            FROM '{f("complaints")}' c JOIN subject s ON s.record_id = c.complaint_id
+            LEFT JOIN contact k ON k.person_id = s.person_id AND k.day = c.incident_date
+            WHERE c.complainant_type = 'public'"""
+    )[0]
+    assert int(n) > 50  # type: ignore[call-overload]
+    assert float(share) > 0.7  # type: ignore[arg-type]
+
+
 def test_exports_are_messy_as_the_contract_says(small_force: Path) -> None:
     truth = small_force.parent / f"{small_force.name}-truth"
     with (truth / "messy_references.csv").open() as f:

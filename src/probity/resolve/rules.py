@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from probity.resolve.standardise import first_name, full_forenames, name_tokens, norm, postcode
+from probity.resolve.standardise import (
+    canonical_forename,
+    first_name,
+    full_forenames,
+    hr_rank,
+    name_tokens,
+    norm,
+    postcode,
+    recorded_rank,
+)
 from probity.warehouse.engine import Engine
 
 LINKS_DDL = """CREATE OR REPLACE TABLE links (
@@ -67,15 +76,24 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
     """A complaint with no usable warrant number, tied by the people serving in the recorded
     unit or command on the incident date (by their postings, or their current unit if no
     postings were exported). Among them, those with the recorded surname (and initial, if one
-    was given), or failing any, a surname one or two keystrokes away (a misspelling): if exactly
-    one fits, or exactly one of those who fit was on a rostered shift that day, that is the
-    subject. Anything less certain is left to the probabilistic model."""
+    was given), or failing any, a surname one or two keystrokes away (a misspelling), are the
+    namesakes. If there is one, that is the subject. If there are several, each is scored on
+    what else the record and the force's own data say: the recorded rank, the recorded first
+    name (or a nickname of it), a rostered shift that day, and public contact on record that
+    day (an incident attended, a stop and search, a use of force), since complaints arise from
+    contact. The one namesake who agrees on more of these than every other is the subject;
+    a tie is left to the probabilistic model and clerical review."""
     tokens = name_tokens("c.subject_name_as_recorded")
+    given_name = (
+        f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END"
+    )
     engine.execute(
         f"""INSERT INTO links
             WITH recorded AS (
                 SELECT c.complaint_id, c.incident_date, {norm(tokens + "[-1]")} AS surname,
                        CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END AS initial,
+                       {given_name} AS forename,
+                       {hr_rank(recorded_rank("c.subject_name_as_recorded"))} AS rank,
                        {norm("c.subject_unit_as_recorded")} AS place
                 FROM complaints c
                 WHERE c.incident_date IS NOT NULL
@@ -88,16 +106,26 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                 WHERE p.person_id NOT IN (SELECT person_id FROM postings WHERE person_id IS NOT NULL)
             ),
             members AS (  -- who was where, under both the unit's name and its command's
-                SELECT s.person_id, s.start_date, s.end_date, {norm("p.surname")} AS surname,
-                       lower(substr(trim(p.forenames), 1, 1)) AS initial, place
-                FROM served s JOIN people p USING (person_id) JOIN units u ON u.unit_code = s.unit_code,
+                SELECT p.person_id, s.start_date, s.end_date, {norm("p.surname")} AS surname,
+                       lower(substr(trim(p.forenames), 1, 1)) AS initial,
+                       {first_name("p.forenames")} AS forename, upper(p.rank) AS rank, place
+                FROM served s JOIN person_refs r ON r.ref = s.person_id
+                JOIN people p ON p.person_id = r.person_key
+                JOIN units u ON u.unit_code = s.unit_code,
                      LATERAL (SELECT unnest([{norm("u.name")}, {norm("u.command")}]) AS place)
                 WHERE place IS NOT NULL
             ),
             fits AS (
-                SELECT DISTINCT r.complaint_id, r.incident_date, m.person_id, m.surname = r.surname AS exact
+                SELECT DISTINCT r.complaint_id, r.incident_date, m.person_id,
+                       m.surname = r.surname AS exact,
+                       coalesce(m.rank = r.rank, false) AS same_rank,
+                       coalesce(m.forename = r.forename
+                                OR {canonical_forename("m.forename")} = {canonical_forename("r.forename")},
+                                false) AS same_forename
                 FROM recorded r JOIN members m
-                  ON m.place = r.place AND substr(m.surname, 1, 1) = substr(r.surname, 1, 1)
+                  -- the same first letter, or the first two swapped ('Hrat' for 'Hart')
+                  ON m.place = r.place
+                 AND substr(m.surname, 1, 1) IN (substr(r.surname, 1, 1), substr(r.surname, 2, 1))
                  AND r.incident_date BETWEEN coalesce(m.start_date, DATE '1900-01-01')
                                          AND coalesce(m.end_date, DATE '9999-12-31')
                 WHERE (r.initial IS NULL OR r.initial = m.initial)
@@ -107,21 +135,45 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                 SELECT * FROM fits
                 QUALIFY exact OR NOT bool_or(exact) OVER (PARTITION BY complaint_id)
             ),
-            on_duty AS (
-                SELECT b.*, EXISTS (SELECT 1 FROM roster d WHERE d.person_id = b.person_id
-                                      AND d.duty_date = b.incident_date AND d.shift_start IS NOT NULL) AS on_duty
+            worked AS (  -- a shift covers its duty date and the date it ends on (nights)
+                SELECT DISTINCT r.person_key, s.day FROM roster d
+                JOIN person_refs r ON r.ref = d.person_id,
+                     LATERAL (SELECT unnest([d.duty_date, CAST(d.shift_end AS DATE)]) AS day) s
+                WHERE d.shift_start IS NOT NULL
+                  AND (r.person_key, s.day) IN (SELECT person_id, incident_date FROM best)
+            ),
+            contact AS (
+                SELECT DISTINCT r.person_key, e.day FROM (
+                    SELECT person_id, CAST(arrived_time AS DATE) AS day FROM incident_attendance
+                    UNION ALL SELECT person_id, CAST(event_time AS DATE) FROM stop_search
+                    UNION ALL SELECT person_id, CAST(event_time AS DATE) FROM use_of_force
+                ) e JOIN person_refs r ON r.ref = e.person_id
+                WHERE (r.person_key, e.day) IN (SELECT person_id, incident_date FROM best)
+            ),
+            scored AS (
+                SELECT b.complaint_id, b.person_id, b.exact, b.same_rank, b.same_forename,
+                       w.person_key IS NOT NULL AS on_duty, k.person_key IS NOT NULL AS in_contact
                 FROM best b
+                LEFT JOIN worked w ON w.person_key = b.person_id AND w.day = b.incident_date
+                LEFT JOIN contact k ON k.person_key = b.person_id AND k.day = b.incident_date
+            ),
+            ranked AS (
+                SELECT *, same_rank::INT + same_forename::INT + on_duty::INT + in_contact::INT AS agrees,
+                       count(*) OVER (PARTITION BY complaint_id) AS namesakes
+                FROM scored
+                QUALIFY count(*) OVER (PARTITION BY complaint_id, agrees)
+                        = 1 AND agrees = max(agrees) OVER (PARTITION BY complaint_id)
             )
-            SELECT 'complaint_subject', complaint_id,
-                   CASE WHEN count(*) = 1 THEN any_value(person_id)
-                        ELSE any_value(person_id) FILTER (WHERE on_duty) END,
-                   1.0,
-                   CASE WHEN bool_or(exact) THEN 'surname' ELSE 'close_surname' END
-                     || CASE WHEN count(*) = 1 THEN '_unique_in_recorded_unit'
-                             ELSE '_in_recorded_unit_only_one_on_duty' END,
+            SELECT 'complaint_subject', complaint_id, person_id, 1.0,
+                   CASE WHEN exact THEN 'surname' ELSE 'close_surname' END
+                     || CASE WHEN namesakes = 1 THEN '_unique_in_recorded_unit'
+                             ELSE '_in_recorded_unit_best_corroborated'
+                                  || CASE WHEN same_rank THEN '_rank' ELSE '' END
+                                  || CASE WHEN same_forename THEN '_forename' ELSE '' END
+                                  || CASE WHEN on_duty THEN '_on_duty' ELSE '' END
+                                  || CASE WHEN in_contact THEN '_public_contact' ELSE '' END END,
                    NULL
-            FROM on_duty GROUP BY complaint_id
-            HAVING count(*) = 1 OR count(*) FILTER (WHERE on_duty) = 1"""
+            FROM ranked"""
     )
 
 
@@ -169,6 +221,27 @@ def company_officers(engine: Engine) -> None:
     )
 
 
+def company_officers_declared(engine: Engine) -> None:
+    """Register entries for a company a person declared an interest in, with the person's
+    surname and first forename, and no birth month or year that disagrees (a namesake parent
+    in a family business is not the person). The declaration ties them wherever the register
+    gives a service address rather than the home postcode."""
+    officer = "c.company_number || '/' || c._source_row"
+    engine.execute(
+        f"""INSERT INTO links
+           SELECT DISTINCT 'company_officer', {officer}, p.person_id, 1.0, 'declared_company_and_name', NULL
+           FROM declarations d JOIN person_refs r ON r.ref = d.person_id
+           JOIN people p ON p.person_id = r.person_key
+           JOIN company_officers c ON c.company_number = d.company_number
+           WHERE {norm("split_part(c.officer_name, ',', 1)")} = {norm("p.surname")}
+             AND {first_name("split_part(c.officer_name, ',', 2)")} = {first_name("p.forenames")}
+             AND coalesce(c.birth_year = year(p.date_of_birth), true)
+             AND coalesce(c.birth_month = month(p.date_of_birth), true)
+             AND NOT EXISTS (SELECT 1 FROM links l WHERE l.task = 'company_officer'
+                             AND l.record_id = {officer})"""
+    )
+
+
 RULES: tuple[Callable[[Engine], None], ...] = (
     system_accounts,
     legacy_logins,
@@ -176,4 +249,5 @@ RULES: tuple[Callable[[Engine], None], ...] = (
     complaint_subjects_in_recorded_unit,
     relatives_on_record,
     company_officers,
+    company_officers_declared,
 )

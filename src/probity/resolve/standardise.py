@@ -56,3 +56,8 @@ def recorded_rank(col: str) -> str:
     first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"
     ranks = ", ".join(f"'{r}'" for r in RANKS)
     return f"CASE WHEN {first} IN ({ranks}) THEN {first} END"
+
+
+def hr_rank(expr: str) -> str:
+    """A recorded rank (upper case, from `recorded_rank`) as HR's rank, upper case."""
+    return f"CASE {expr} WHEN 'SGT' THEN 'PS' ELSE {expr} END"

@@ -76,6 +76,23 @@ def name_as_recorded(world: World, person: int) -> str:
     return f"Officer {surname}"
 
 
+def contact_days(
+    world: World, people: list[np.ndarray], times: list[np.ndarray]
+) -> list[np.ndarray]:
+    """Per person, the days (as day numbers) on which they had public contact on record."""
+    person = np.concatenate(people)
+    day = np.concatenate([(t.astype("datetime64[D]") - world.day0).astype(np.int64) for t in times])
+    order = np.lexsort((day, person))
+    person, day = person[order], day[order]
+    bounds = np.searchsorted(person, np.arange(world.n + 1))
+    return [np.unique(day[bounds[i] : bounds[i + 1]]) for i in range(world.n)]
+
+
+# A complaint follows a contact on record (an incident attended, a search, a use of force)
+# when the person had one within this many days of the drawn day.
+CONTACT_WINDOW_DAYS = 30
+
+
 def complaint_row(
     world: World,
     person: int,
@@ -83,14 +100,25 @@ def complaint_row(
     category: str,
     complainant: str = "public",
     grounded: bool = True,
+    contacts: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """One complaint; `grounded` complaints reflect conduct, the rest are over-reporting."""
+    """One complaint; `grounded` complaints reflect conduct, the rest are over-reporting.
+    `contacts` are the person's days of public contact on record (`contact_days`)."""
     rng = world.rng
     p = world.people
-    # What is complained of happens on duty: the nearest day the person worked.
-    worked = np.flatnonzero(np.isin(world.duty[person], WORKING))
-    if len(worked):
-        day = int(worked[np.argmin(np.abs(worked - day))])
+    nearest_contact = (
+        int(contacts[np.argmin(np.abs(contacts - day))])
+        if contacts is not None and len(contacts)
+        else None
+    )
+    if nearest_contact is not None and abs(nearest_contact - day) <= CONTACT_WINDOW_DAYS:
+        # Complaints from the public arise from contact: the nearest contact on record.
+        day = nearest_contact
+    else:
+        # What is complained of happens on duty: the nearest day the person worked.
+        worked = np.flatnonzero(np.isin(world.duty[person], WORKING))
+        if len(worked):
+            day = int(worked[np.argmin(np.abs(worked - day))])
     incident_date = world.date(day)
     end = world.date(world.days - 1)
     # A complaint about the last weeks may be received on the export date, not after it.
@@ -124,6 +152,50 @@ def complaint_row(
     }
 
 
+def namesake_complaints(world: World, contacts: list[np.ndarray], k: int) -> list[dict[str, Any]]:
+    """Complaints the records cannot settle: about one of two namesakes in the same team, of
+    the same rank and initial, on a day both worked and both or neither had contact on
+    record, with no warrant number. The right answer is no link, and both namesakes in the
+    clerical review band. Chosen without drawing on the force's random stream, so that the
+    rest of the force is the same with or without them."""
+    p = world.people
+    teams: dict[tuple[str, str, str, int], list[int]] = {}
+    for i in range(world.n):
+        key = (str(p.surname[i]), str(p.forenames[i])[0], str(p.rank[i]), int(p.unit[i]))
+        teams.setdefault(key, []).append(i)
+    rows: list[dict[str, Any]] = []
+    for (surname, initial, rank, unit), members in sorted(teams.items()):
+        if len(rows) >= k or len(members) < 2:
+            continue
+        a, b = members[:2]
+        both = np.flatnonzero(
+            np.isin(world.duty[a], WORKING)
+            & np.isin(world.duty[b], WORKING)
+            & world.employed[a]
+            & world.employed[b]
+        )
+        alike = [d for d in both if np.isin(d, contacts[a]) == np.isin(d, contacts[b])]
+        if not alike:
+            continue
+        day = world.date(int(alike[len(alike) // 2]))
+        rows.append(
+            {
+                "received_date": day + np.timedelta64(7, "D"),
+                "incident_date": day,
+                "subject_warrant_number": None,
+                "subject_name_as_recorded": f"{rank} {initial} {surname}",
+                "subject_unit_as_recorded": str(world.units.name[unit]),
+                "allegation_category": "individual_behaviour",
+                "complainant_type": "public",
+                "outcome": "pending",
+                "closed_date": None,
+                "_person": a,
+                "_grounded": False,
+            }
+        )
+    return rows
+
+
 def _propensity(world: World, person: int) -> float:
     return float(world.multiplier("propensity")[person])
 
@@ -136,7 +208,10 @@ def _complaint_outcome(world: World, person: int, grounded: bool) -> str:
 
 
 def routine_complaints(
-    world: World, exposure_counts: np.ndarray, multiplier: np.ndarray
+    world: World,
+    exposure_counts: np.ndarray,
+    multiplier: np.ndarray,
+    contacts: list[np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     rng = world.rng
     # About 0.3 public complaints per public-facing officer-year, by exposure.
@@ -166,6 +241,7 @@ def routine_complaints(
                     int(day),
                     str(rng.choice(ALLEGATIONS, p=ALLEGATION_P)),
                     grounded=bool(rng.random() < 1.0 / bias[person]),
+                    contacts=None if contacts is None else contacts[person],
                 )
             )
     return rows

@@ -327,13 +327,25 @@ def _activity(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
 
     exposure = conduct.exposure(world, ss["person"], uof["person"])
     conduct.draw_propensity(world)
-    complaints = conduct.routine_complaints(world, exposure, world.multiplier("complaints"))
+    contacts = conduct.contact_days(
+        world,
+        [inc.att_person, ss["person"], uof["person"]],
+        [inc.att_arrived, ss["event_time"], uof["event_time"]],
+    )
+    complaints = conduct.routine_complaints(
+        world, exposure, world.multiplier("complaints"), contacts
+    )
     complaints += world.extra_rows.get("complaints", [])
     for i, c in enumerate(complaints):
         c["complaint_id"] = f"CMP{i + 1:07d}"
     cases = conduct.routine_conduct_cases(world, complaints) + world.extra_rows.get(
         "conduct_cases", []
     )
+    # A few complaints no record can settle (pending, so no conduct case follows them).
+    unsettled = conduct.namesake_complaints(world, contacts, k=max(1, world.n // 10000))
+    for i, c in enumerate(unsettled, start=len(complaints) + 1):
+        c["complaint_id"] = f"CMP{i:07d}"
+    complaints += unsettled
     tables["complaints"] = table(
         **{k: np.array([c[k] for c in complaints], dtype=_dtype(k)) for k in COMPLAINT_COLUMNS}
     )

@@ -190,7 +190,8 @@ def _decide(engine: Engine, task: LinkageTask, match: float, margin: float, judg
     name = task.name
     if judged:
         # A rejected pair is never linked again, whether a rule or the model proposed it.
-        reject = f"SELECT record_id, person_key FROM link_judgements WHERE task = '{name}' AND decision = 'reject'"
+        _judgements_for(engine, task)
+        reject = "SELECT record_id, person_key FROM _judged WHERE decision = 'reject'"
         engine.execute(f"DELETE FROM _lk_pairs WHERE (record_id, person_key) IN ({reject})")
         engine.execute(
             f"DELETE FROM links WHERE task = '{name}' AND (record_id, person_key) IN ({reject})"
@@ -234,8 +235,8 @@ def _apply_confirmations(engine: Engine, task: LinkageTask) -> None:
     the confirmation settles it: every other link and candidate for the record falls away."""
     name = task.name
     engine.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _confirmed AS
-            SELECT record_id, person_key FROM link_judgements WHERE task = '{name}' AND decision = 'confirm'"""
+        """CREATE OR REPLACE TEMP TABLE _confirmed AS
+            SELECT record_id, person_key FROM _judged WHERE decision = 'confirm'"""
     )
     settled = (
         "record_id IN (SELECT record_id FROM _confirmed)"
@@ -249,3 +250,28 @@ def _apply_confirmations(engine: Engine, task: LinkageTask) -> None:
             FROM _confirmed c LEFT JOIN _lk_pairs p USING (record_id, person_key)"""
     )
     engine.execute("DROP TABLE _confirmed")
+    engine.execute("DROP TABLE _judged")
+
+
+def _judgements_for(engine: Engine, task: LinkageTask) -> None:
+    """`_judged`: the task's judgements, each also standing for every record that is the same
+    identity as the one judged (`task.same_record_sql`), as nomenklatura carries a judgement
+    across a merged entity. A judgement made on the record itself wins over one inherited."""
+    direct = (
+        f"SELECT record_id, person_key, decision FROM link_judgements WHERE task = '{task.name}'"
+    )
+    if task.same_record_sql is None:
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE _judged AS {direct}")
+        return
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _judged AS
+            WITH direct AS ({direct}),
+            inherited AS (
+                SELECT DISTINCT s.same_id AS record_id, d.person_key, d.decision
+                FROM direct d JOIN ({task.same_record_sql}) s ON s.record_id = d.record_id)
+            SELECT * FROM direct
+            UNION ALL
+            SELECT * FROM inherited i
+            WHERE NOT EXISTS (SELECT 1 FROM direct d
+                              WHERE d.record_id = i.record_id AND d.person_key = i.person_key)"""
+    )

@@ -122,6 +122,9 @@ class LinkageTask:
     # policy file can still set either).
     match_threshold: float | None = None
     retain: tuple[str, ...] = field(default=("person_key", "relationship", "description"))
+    # Pairs (record_id, same_id) of the task's records that are one identity, so that a
+    # clerical judgement on one stands for the others.
+    same_record_sql: str | None = None
 
 
 def complaint_subject() -> LinkageTask:
@@ -244,6 +247,18 @@ FROM people p LEFT JOIN (
 OFFICER_ID = "c.company_number || '/' || c._source_row"
 
 
+# One officer in the register under several companies: the same name, month and year of
+# birth and postcode.
+_OFFICER_IDENTITY = (
+    f"SELECT {OFFICER_ID} AS id, {norm('c.officer_name')} AS name, c.birth_year, c.birth_month, "
+    f"{postcode('c.postcode')} AS postcode FROM company_officers c"
+)
+SAME_REGISTER_OFFICER = f"""SELECT a.id AS record_id, b.id AS same_id
+    FROM ({_OFFICER_IDENTITY}) a JOIN ({_OFFICER_IDENTITY}) b
+      ON a.name = b.name AND a.birth_year = b.birth_year AND a.birth_month = b.birth_month
+     AND a.postcode = b.postcode AND a.id <> b.id"""
+
+
 def company_officer() -> LinkageTask:
     records = (
         select(
@@ -283,6 +298,7 @@ def company_officer() -> LinkageTask:
             "l.surname = r.surname AND l.forename = r.forename AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.postcode = r.postcode",
         ),
         inputs=("company_officers",),
+        same_record_sql=SAME_REGISTER_OFFICER,
     )
 
 

@@ -34,22 +34,31 @@ GIB = 1 << 30
 
 
 class PeakMemory:
-    """Peak resident memory of this process between calls to `lap`."""
+    """Peak resident memory of this process between calls to `lap` (stages), and between
+    calls to `lap_step` (the steps inside a stage, such as linkage tasks)."""
 
     def __init__(self) -> None:
         self.process = psutil.Process()
         self.peak = 0
+        self.step_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, self.process.memory_info().rss)
+            rss = self.process.memory_info().rss
+            self.peak = max(self.peak, rss)
+            self.step_peak = max(self.step_peak, rss)
 
     def lap(self) -> int:
         peak = max(self.peak, self.process.memory_info().rss)
         self.peak = 0
+        return peak
+
+    def lap_step(self) -> int:
+        peak = max(self.step_peak, self.process.memory_info().rss)
+        self.step_peak = 0
         return peak
 
     def stop(self) -> None:
@@ -98,7 +107,15 @@ def main() -> None:
     marks: list[tuple[str, float]] = []
     stage_memory: dict[str, float] = {}
 
+    task_memory: dict[str, float] = {}
+    task: list[str] = []  # the linkage task under way
+
     def progress(stage: str, detail: str) -> None:
+        if task and (stage != "resolve" or detail != task[0]):
+            task_memory[task.pop()] = memory.lap_step() / GIB
+        if stage == "resolve" and detail and not task:
+            memory.lap_step()
+            task.append(detail)
         if not marks or marks[-1][0] != stage:
             if marks:
                 stage_memory[marks[-1][0]] = memory.lap() / GIB
@@ -128,21 +145,25 @@ def main() -> None:
     for name, t in report["tables"].items():
         print(f"{name:<22}{t['rows_read']:>14,}{t['rows_quarantined']:>13,}")
     print(f"\nqueue: {report['queue']}")
-    print_linkage(report, workspace, default_truth_dir(exports))
+    print_linkage(report, workspace, default_truth_dir(exports), task_memory)
     print_scan_ratio(workspace, report)
     print_model(report)
     print_evaluation(workspace, default_truth_dir(exports))
     print_fairness(report)
 
 
-def print_linkage(report: dict[str, Any], workspace: Path, truth: Path) -> None:
-    """Per linkage task: counts, seconds, and quality against the synthetic truth."""
+def print_linkage(
+    report: dict[str, Any], workspace: Path, truth: Path, memory: dict[str, float]
+) -> None:
+    """Per linkage task (after the rules, which run first for all tasks): counts, seconds,
+    peak memory, and quality against the synthetic truth."""
     run = PublishedRun.open(workspace)
     engine = DuckDBEngine(run.workspace.warehouse(run.run_id), read_only=True)
     quality = linkage_quality(engine, truth) if truth.exists() else {}
     engine.close()
     print(
-        f"\n{'linkage task':<26}{'linked':>9}{'review':>8}{'seconds':>9}{'precision':>11}{'recall':>8}{'F1':>7}"
+        f"\n{'linkage task':<26}{'linked':>9}{'review':>8}{'seconds':>9}{'peak GiB':>10}"
+        f"{'precision':>11}{'recall':>8}{'F1':>7}"
     )
     for task, c in report["identities"].items():
         q = quality.get(task)
@@ -151,7 +172,11 @@ def print_linkage(report: dict[str, Any], workspace: Path, truth: Path) -> None:
             if q
             else f"{'–':>11}{'–':>8}{'–':>7}"
         )
-        print(f"{task:<26}{c['linked']:>9,}{c['uncertain']:>8,}{c['seconds']:>9.1f}{figures}")
+        peak = memory.get(task, float("nan"))
+        print(
+            f"{task:<26}{c['linked']:>9,}{c['uncertain']:>8,}{c['seconds']:>9.1f}{peak:>10.2f}"
+            f"{figures}"
+        )
 
 
 def scan_seconds(engine: DuckDBEngine, tables: list[str]) -> float:

@@ -73,9 +73,10 @@ def run_pipeline(
     """Run every stage into a new run folder and publish it. With `incremental`, source tables
     whose files are unchanged since the last good run, or only grew at the end, are taken from
     that run rather than read again; every later stage runs in full, so the result is the
-    same as a full run's. With `spark_settings`, Splink and the detectors run on Spark (`warehouse/spark.py`).
-    `memory_limit` caps DuckDB's memory (e.g. "8GB"); beyond it DuckDB spills to disk, and the
-    report gives each stage's `spilled_bytes`."""
+    same as a full run's. With `spark_settings`, Splink and the detectors run on Spark
+    (`warehouse/spark.py`, `resolve/on_spark.py`). `memory_limit` caps DuckDB's memory (e.g.
+    "8GB"); beyond it DuckDB spills to disk, and the report gives each stage's
+    `spilled_bytes`."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)

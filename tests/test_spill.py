@@ -3,7 +3,10 @@ stage."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from probity.publish.workspace import Workspace
 from probity.warehouse.engine import DuckDBEngine
@@ -37,3 +40,12 @@ def test_the_run_report_gives_each_stage_s_spill_and_the_limit(small_run: Path) 
     stages = report["stages"]
     assert set(stages) >= {"ingest", "resolve", "warehouse", "detect", "model", "rank", "publish"}
     assert all(isinstance(s["spilled_bytes"], int) for s in stages.values())
+
+
+def test_by_default_duckdb_gets_two_fifths_of_the_machine(small_run: Path) -> None:
+    """Not DuckDB's own 80%: a run leaves room for Arrow, Python and the page cache."""
+    w = Workspace(small_run)
+    value, unit = w.read_report(w.require_current())["memory_limit"].split()
+    gib = float(value) * {"GiB": 1.0, "MiB": 1 / 1024}[unit]
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    assert gib == pytest.approx(0.4 * machine, rel=0.02)

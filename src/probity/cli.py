@@ -138,7 +138,8 @@ def run(
         str | None,
         typer.Option(
             envvar="PROBITY_MEMORY_LIMIT",
-            help="cap DuckDB's memory (e.g. 8GB); beyond it work spills to disk, and the report says so",
+            help="cap DuckDB's memory (e.g. 8GB; default 40% of the machine's); beyond it work "
+            "spills to disk, and the report says so",
         ),
     ] = None,
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -75,8 +76,8 @@ def run_pipeline(
     that run rather than read again; every later stage runs in full, so the result is the
     same as a full run's. With `spark_settings`, Splink and the detectors run on Spark
     (`warehouse/spark.py`, `resolve/on_spark.py`). `memory_limit` caps DuckDB's memory (e.g.
-    "8GB"); beyond it DuckDB spills to disk, and the report gives each stage's
-    `spilled_bytes`."""
+    "8GB"; by default 40% of the machine's); beyond it DuckDB spills to disk, and the report
+    gives each stage's `spilled_bytes`."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
@@ -112,7 +113,9 @@ def run_pipeline(
 
         try:
             progress("ingest", "")
-            engine, previous = _open_warehouse(ws, run_id, incremental, memory_limit)
+            engine, previous = _open_warehouse(
+                ws, run_id, incremental, memory_limit or default_memory_limit()
+            )
             report["memory_limit"] = engine.fetch("SELECT current_setting('memory_limit')")[0][0]
             if engine.spill_folder is not None:
                 spill = SpillWatch(engine.spill_folder)
@@ -258,6 +261,18 @@ def run_pipeline(
             if isinstance(e, Exception):
                 raise RunFailed(run_id, report["error"]) from e
             raise
+
+
+# DuckDB would take 80% of the machine's memory. A run also holds Arrow buffers and Python, and
+# reading the exports wants the operating system's page cache, so by default DuckDB gets 40%;
+# beyond it work spills to disk (at Met scale only ingest spills, and no slower).
+DEFAULT_MEMORY_SHARE = 0.4
+
+
+def default_memory_limit() -> str:
+    """DuckDB's memory limit when none is given: a share of this machine's memory."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * DEFAULT_MEMORY_SHARE) // 2**20}MiB"
 
 
 def _open_warehouse(

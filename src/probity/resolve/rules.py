@@ -16,8 +16,11 @@ from probity.resolve.standardise import (
     name_tokens,
     norm,
     postcode,
+    recorded_forename,
+    recorded_initial,
     recorded_rank,
 )
+from probity.resolve.tasks import OFFICER_ID
 from probity.warehouse.engine import Engine
 
 LINKS_DDL = """CREATE OR REPLACE TABLE links (
@@ -84,15 +87,12 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
     contact. The one namesake who agrees on more of these than every other is the subject;
     a tie is left to the probabilistic model and clerical review."""
     tokens = name_tokens("c.subject_name_as_recorded")
-    given_name = (
-        f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END"
-    )
     engine.execute(
         f"""INSERT INTO links
             WITH recorded AS (
                 SELECT c.complaint_id, c.incident_date, {norm(tokens + "[-1]")} AS surname,
-                       CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END AS initial,
-                       {given_name} AS forename,
+                       {recorded_initial(tokens)} AS initial,
+                       {recorded_forename(tokens)} AS forename,
                        {hr_rank(recorded_rank("c.subject_name_as_recorded"))} AS rank,
                        {norm("c.subject_unit_as_recorded")} AS place
                 FROM complaints c
@@ -206,7 +206,7 @@ def company_officers(engine: Engine) -> None:
     Name and month of birth alone are shared by namesakes in a city the size of London."""
     engine.execute(
         f"""INSERT INTO links
-           SELECT DISTINCT 'company_officer', c.company_number || '/' || c._source_row, p.person_id, 1.0,
+           SELECT DISTINCT 'company_officer', {OFFICER_ID}, p.person_id, 1.0,
                   'name_birth_month_year_and_' ||
                   CASE WHEN {postcode("c.postcode")} = {postcode("p.home_postcode")} THEN 'postcode'
                        ELSE 'middle_names' END,
@@ -226,10 +226,9 @@ def company_officers_declared(engine: Engine) -> None:
     surname and first forename, and no birth month or year that disagrees (a namesake parent
     in a family business is not the person). The declaration ties them wherever the register
     gives a service address rather than the home postcode."""
-    officer = "c.company_number || '/' || c._source_row"
     engine.execute(
         f"""INSERT INTO links
-           SELECT DISTINCT 'company_officer', {officer}, p.person_id, 1.0, 'declared_company_and_name', NULL
+           SELECT DISTINCT 'company_officer', {OFFICER_ID}, p.person_id, 1.0, 'declared_company_and_name', NULL
            FROM declarations d JOIN person_refs r ON r.ref = d.person_id
            JOIN people p ON p.person_id = r.person_key
            JOIN company_officers c ON c.company_number = d.company_number
@@ -238,7 +237,7 @@ def company_officers_declared(engine: Engine) -> None:
              AND coalesce(c.birth_year = year(p.date_of_birth), true)
              AND coalesce(c.birth_month = month(p.date_of_birth), true)
              AND NOT EXISTS (SELECT 1 FROM links l WHERE l.task = 'company_officer'
-                             AND l.record_id = {officer})"""
+                             AND l.record_id = {OFFICER_ID})"""
     )
 
 

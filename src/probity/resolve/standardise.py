@@ -51,6 +51,19 @@ def name_tokens(col: str) -> str:
     return f"list_filter({tokens}, x -> upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
 
 
+def recorded_forename(tokens: str) -> str:
+    """The first name in a name as recorded (`tokens` from `name_tokens`), when it is written
+    out rather than given as an initial."""
+    return (
+        f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END"
+    )
+
+
+def recorded_initial(tokens: str) -> str:
+    """The first initial in a name as recorded (`tokens` from `name_tokens`), if any."""
+    return f"CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END"
+
+
 def recorded_rank(col: str) -> str:
     """The rank a name as recorded starts with, upper case, if any."""
     first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"

@@ -20,6 +20,8 @@ from probity.resolve.standardise import (
     norm,
     plausible_birth_date,
     postcode,
+    recorded_forename,
+    recorded_initial,
     recorded_rank,
 )
 
@@ -133,9 +135,9 @@ def complaint_subject() -> LinkageTask:
         select(
             unique_id="c.complaint_id",
             surname=norm(f"{tokens}[-1]"),
-            forename=f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END",
-            forename_canon=f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {canonical_forename(norm(tokens + '[1]'))} END",
-            initial=f"CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END",
+            forename=recorded_forename(tokens),
+            forename_canon=canonical_forename(recorded_forename(tokens)),
+            initial=recorded_initial(tokens),
             warrant="c.subject_warrant_number",
             rank=recorded_rank("c.subject_name_as_recorded"),
             unit=norm("c.subject_unit_as_recorded"),

@@ -165,7 +165,9 @@ def namesake_complaints(world: World, contacts: list[np.ndarray], k: int) -> lis
         teams.setdefault(key, []).append(i)
     rows: list[dict[str, Any]] = []
     for (surname, initial, rank, unit), members in sorted(teams.items()):
-        if len(rows) >= k or len(members) < 2:
+        if len(rows) >= k:
+            break
+        if len(members) < 2:
             continue
         a, b = members[:2]
         both = np.flatnonzero(

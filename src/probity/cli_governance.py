@@ -244,7 +244,8 @@ def retention_apply(
     out.print(
         f"removed {result.signals_removed} signals ({result.evidence_removed} evidence rows, "
         f"{result.queue_entries_removed} queue entries) across {result.runs} runs, and "
-        f"{result.decisions_removed} no-further-action decisions"
+        f"{result.decisions_removed} no-further-action decisions "
+        f"({result.history_rows_removed} rows of kept runs' review history)"
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from probity.casework.feedback import load_review_history
 from probity.casework.store import CaseStore
 from probity.casework.tables import DecisionRow
 from probity.governance.audit import AuditLog
@@ -58,6 +59,7 @@ def test_nothing_is_removed_before_its_time(ws: Path) -> None:
         0,
         0,
     )
+    assert result.history_rows_removed == 0
 
 
 def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
@@ -113,3 +115,46 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     assert event["details"]["signals_removed"] == result.signals_removed
     assert event["details"]["decisions_removed"] == 1
     assert AuditLog(ws).verify().ok
+
+
+def _age(store: CaseStore, person_key: str) -> None:
+    with store.engine.begin() as db:
+        db.execute(
+            update(DecisionRow)
+            .where(DecisionRow.person_key == person_key)
+            .values(decided_at=datetime(2021, 1, 1, tzinfo=UTC))
+        )
+
+
+def test_expired_decisions_leave_the_review_history_of_kept_runs(ws: Path) -> None:
+    queued = _people(ws)
+    store = CaseStore(ws)
+    store.record(queued[0], PS, "no_further_action", "explained by duties", "inv")
+    store.record(queued[1], PS, "no_further_action", "explained by duties", "inv")
+    store.record(queued[2], PS, "refer_professional_standards", "needs assessment", "inv")
+    _age(store, queued[0])  # only this one is past its period
+    # The current run took all three decisions into account, as a run after them would.
+    w = Workspace(ws)
+    engine = DuckDBEngine(w.warehouse(w.require_current()))
+    load_review_history(engine, store.reviewed_table())
+    engine.close()
+
+    result = apply_retention(
+        ws,
+        signal_days=365,
+        no_further_action_days=365,
+        actor="admin",
+        now=datetime(2023, 1, 1, tzinfo=UTC),
+    )
+
+    engine = _warehouse(ws)
+    try:
+        left = engine.fetch("SELECT DISTINCT person_key FROM review_history ORDER BY 1")
+        assert [str(r[0]) for r in left] == sorted(queued[1:3])
+    finally:
+        engine.close()
+    assert result.decisions_removed == 1
+    assert result.history_rows_removed >= 1
+    assert AuditLog(ws).entries()[-1]["details"]["history_rows_removed"] == (
+        result.history_rows_removed
+    )

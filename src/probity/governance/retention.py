@@ -3,7 +3,8 @@
 - Signals (with their evidence and queue entries) whose evidence ends more than
   `signal_days` ago, about people no one has recorded a decision on for that purpose, are
   removed from every kept run.
-- No-further-action decisions older than `no_further_action_days` are removed.
+- No-further-action decisions older than `no_further_action_days` are removed, from the case
+  store and from the copies of it (`review_history`) that kept runs hold.
 
 The audit log records that a removal happened and how much was removed, never what.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from probity.casework.feedback import REVIEW_HISTORY
 from probity.casework.store import CaseStore
 from probity.governance.audit import AuditLog
 from probity.publish.workspace import Workspace
@@ -27,6 +29,7 @@ class RetentionResult:
     evidence_removed: int
     queue_entries_removed: int
     decisions_removed: int
+    history_rows_removed: int
     runs: int
 
 
@@ -43,8 +46,12 @@ def apply_retention(
     decisions = CaseStore(workspace)
     recorded = decisions.all()
     acted_on = {(d.person_key, d.purpose) for d in recorded}
+    nfa_cutoff = (now - timedelta(days=no_further_action_days)).isoformat()
+    expired = [d for d in recorded if d.outcome == "no_further_action" and d.at < nfa_cutoff]
+    expired_ids = [d.id for d in expired if d.id is not None]
     ws = Workspace(workspace)
     totals = [0, 0, 0]
+    history_removed = 0
     runs = 0
     with ws.exclusive():
         for run_dir in sorted(ws.runs.iterdir()) if ws.runs.exists() else []:
@@ -57,11 +64,11 @@ def apply_retention(
             ran_at = datetime.fromisoformat(finished).replace(tzinfo=None)
             for i, n in enumerate(_expire_signals(path, signal_cutoff, acted_on, ran_at)):
                 totals[i] += n
-        nfa_cutoff = (now - timedelta(days=no_further_action_days)).isoformat()
-        removed_decisions = decisions.remove(
-            d for d in recorded if d.outcome == "no_further_action" and d.at < nfa_cutoff
-        )
-    result = RetentionResult(totals[0], totals[1], totals[2], removed_decisions, runs)
+            history_removed += _forget_decisions(path, expired_ids)
+        removed_decisions = decisions.remove(expired)
+    result = RetentionResult(
+        totals[0], totals[1], totals[2], removed_decisions, history_removed, runs
+    )
     AuditLog(workspace).append(
         "retention",
         actor=actor,
@@ -72,6 +79,27 @@ def apply_retention(
         },
     )
     return result
+
+
+def _forget_decisions(path: Path, decision_ids: list[int]) -> int:
+    """Remove decisions from a kept run's copy of the case store; returns the rows removed."""
+    if not decision_ids:
+        return 0
+    engine = DuckDBEngine(path)
+    try:
+        if not engine.table_exists(REVIEW_HISTORY):
+            return 0
+        marks = ", ".join("?" for _ in decision_ids)
+        where = f"WHERE decision_id IN ({marks})"
+        removed = int(
+            engine.fetch(f"SELECT count(*) FROM {REVIEW_HISTORY} {where}", decision_ids)[0][0]
+        )
+        if removed:
+            engine.execute(f"DELETE FROM {REVIEW_HISTORY} {where}", decision_ids)
+            engine.execute("CHECKPOINT")
+        return removed
+    finally:
+        engine.close()
 
 
 def _expire_signals(

@@ -47,6 +47,13 @@ def test_queue_filters_narrow_by_concern_unit_and_priority(ws: Path) -> None:
     # The filter form sends every field, empty ones as "".
     page = client.get(f"/queue?purpose=&concern=&unit={unit}&min_priority=").text
     assert f"{len(cases[f'unit={unit}'])} entries." in page
+    # A narrowed page still offers every concern and unit of the user's whole queue, and
+    # nothing from a purpose the user does not serve (welfare's concern).
+    offered = {c for r in everyone for c in r["concerns"].split(";")}
+    offered |= {r["unit_code"] for r in everyone if r["unit_code"]}
+    for value in offered:
+        assert f'<option value="{value}"' in page, value
+    assert '<option value="welfare"' not in page
     assert client.get("/queue?min_priority=high").status_code == 422
 
 

@@ -79,6 +79,22 @@ class PublishedRun:
             sql += f" LIMIT {int(limit)}"
         return self._query(sql, [value for _, value in used])
 
+    def queue_choices(self, purposes: list[str]) -> dict[str, list[str]]:
+        """The concerns and units found in the queue of `purposes`: what a filter can offer."""
+        if not purposes:
+            return {"concerns": [], "units": []}
+        marks = ", ".join("?" for _ in purposes)
+        found = self._query(
+            f"""SELECT DISTINCT unnest(string_split(q.concerns, ';')) AS concern, d.unit_code
+                FROM queue q LEFT JOIN person_dim d USING (person_key)
+                WHERE q.purpose IN ({marks})""",
+            list(purposes),
+        )
+        return {
+            "concerns": sorted({r["concern"] for r in found}),
+            "units": sorted({r["unit_code"] for r in found if r["unit_code"]}),
+        }
+
     def person(self, subject: str) -> dict[str, Any] | None:
         """A person's page: who they are at work, their signals with evidence, their queue entries
         (one connection for all of it)."""

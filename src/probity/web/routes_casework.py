@@ -72,9 +72,9 @@ def add_routes(app: FastAPI, site: Site) -> None:
         except ValueError:
             raise HTTPException(422, f"priority is a number, not {min_priority!r}") from None
         rows = queue_rows(user, purpose, concern, unit, floor)
-        # The filter choices come from the whole queue: read it again only when narrowed.
-        narrowed = bool(concern or unit) or floor is not None
-        everyone = queue_rows(user, purpose) if narrowed else rows
+        # The filter offers what the whole queue of the purposes shown holds.
+        shown = [p for p in PURPOSES if p in user.purposes and purpose in (None, p)]
+        choices = site.published().queue_choices(shown)
         return site.page(
             request,
             user,
@@ -88,8 +88,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
                     "min_priority": floor,
                 },
                 "purposes": [p for p in PURPOSES if p in user.purposes],
-                "concerns": sorted({c for r in everyone for c in r["concerns"].split(";")}),
-                "units": sorted({r["unit_code"] for r in everyone if r["unit_code"]}),
+                **choices,
                 "run_id": site.published().run_id,
             },
         )

@@ -12,7 +12,6 @@ from probity.resolve.standardise import (
     canonical_forename,
     first_name,
     full_forenames,
-    hr_rank,
     name_tokens,
     norm,
     postcode,
@@ -93,7 +92,7 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                 SELECT c.complaint_id, c.incident_date, {norm(tokens + "[-1]")} AS surname,
                        {recorded_initial(tokens)} AS initial,
                        {recorded_forename(tokens)} AS forename,
-                       {hr_rank(recorded_rank("c.subject_name_as_recorded"))} AS rank,
+                       {recorded_rank("c.subject_name_as_recorded")} AS rank,
                        {norm("c.subject_unit_as_recorded")} AS place
                 FROM complaints c
                 WHERE c.incident_date IS NOT NULL

@@ -65,12 +65,8 @@ def recorded_initial(tokens: str) -> str:
 
 
 def recorded_rank(col: str) -> str:
-    """The rank a name as recorded starts with, upper case, if any."""
+    """The rank a name as recorded starts with, upper case and spelled as HR spells it (a
+    sergeant is "PS" there, "Sgt" on many complaint forms), if any."""
     first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"
     ranks = ", ".join(f"'{r}'" for r in RANKS)
-    return f"CASE WHEN {first} IN ({ranks}) THEN {first} END"
-
-
-def hr_rank(expr: str) -> str:
-    """A recorded rank (upper case, from `recorded_rank`) as HR's rank, upper case."""
-    return f"CASE {expr} WHEN 'SGT' THEN 'PS' ELSE {expr} END"
+    return f"CASE WHEN {first} = 'SGT' THEN 'PS' WHEN {first} IN ({ranks}) THEN {first} END"

@@ -22,7 +22,13 @@ import pyarrow as pa
 
 from probity.casework.feedback import held_back, load_review_history
 from probity.casework.store import CaseStore
-from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL, run_detector, spark_inputs
+from probity.detectors.base import (
+    EVIDENCE_DDL,
+    SIGNALS_DDL,
+    drop_shared,
+    run_detector,
+    warehouse_inputs,
+)
 from probity.detectors.registry import all_detectors
 from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
@@ -154,12 +160,13 @@ def run_pipeline(
             engine.execute(SIGNALS_DDL)
             engine.execute(EVIDENCE_DDL)
             detectors: dict[str, Any] = {}
+            shared: dict[str, float] = {}  # look-ups several detectors read: built once
             absent = set(result.absent_tables)
             if spark is not None:
                 wanted = [d for d in all_detectors() if policy.enabled(d.name)]
                 params = {d.name: d.params(policy.thresholds(d.name)) for d in wanted}
                 report["spark"] = hand_over(
-                    engine, spark, spark_inputs(wanted, params), run_dir / "spark-input"
+                    engine, spark, warehouse_inputs(wanted, params), run_dir / "spark-input"
                 )
             for d in all_detectors():
                 progress("detect", d.name)
@@ -174,16 +181,21 @@ def run_pipeline(
                 outcome = run_detector(
                     engine, d, d.params(policy.thresholds(d.name)), absent, spark
                 )
+                shared.update(outcome.built)
                 detectors[d.name] = {
                     "status": outcome.status,
                     "signals": outcome.signals,
                     "concern": d.concern,
                     "purpose": d.purpose,
-                    "seconds": round(time.perf_counter() - started, 3),
+                    "seconds": round(
+                        time.perf_counter() - started - sum(outcome.built.values()), 3
+                    ),
                 }
                 if outcome.reason:
                     detectors[d.name]["reason"] = outcome.reason
+            drop_shared(engine, spark)
             report["detectors"] = detectors
+            report["shared_lookups"] = {"seconds": shared}
             if spark is not None:
                 spark.close()
                 spark = None

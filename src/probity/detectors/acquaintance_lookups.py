@@ -2,7 +2,8 @@
 
 Colleagues on police records are found through the identity links (record subjects who are
 themselves members of the workforce); neighbours are record subjects at the person's home
-postcode who are not of their household (relatives are `relatives_lookup`'s).
+postcode who are not of their household (relatives are `relatives_lookup`'s). Both ties are
+defined in `shared.py` with the others, so that the audit log is read once for all of them.
 """
 
 from __future__ import annotations
@@ -13,26 +14,10 @@ from probity.detectors.lookup_purpose import known_person_detail, on_duty, purpo
 
 def _evidence(p: Params) -> str:
     return f"""
-    WITH acquaintances AS (
-        SELECT l.record_id AS subject_id, o.person_key, 'colleague' AS tie
-        FROM links l JOIN person_dim me ON me.person_key = l.person_key
-        JOIN person_dim o ON o.unit_code = me.unit_code AND o.person_key <> me.person_key
-        WHERE l.task = 'record_subject_person'
-        UNION ALL
-        SELECT s.subject_id, h.person_key, 'neighbour'
-        FROM record_subjects s JOIN person_home h
-          ON h.postcode = upper(replace(s.postcode, ' ', '')) AND h.surname <> upper(trim(s.surname))
-        WHERE NOT EXISTS (SELECT 1 FROM links k WHERE k.record_id = s.subject_id
-                            AND k.person_key = h.person_key
-                            AND k.task IN ('record_subject_relative', 'record_subject_person'))
-    ),
-    hits AS (
-        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
-               l.linked_reference, a.tie
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN acquaintances a ON a.subject_id = l.subject_id AND a.person_key = ap.person_key
-        WHERE l.subject_kind = 'person'
+    WITH hits AS (
+        SELECT person_key, _source_file, _source_row, event_time, action, subject_id,
+               linked_reference, tie
+        FROM tied_lookups WHERE tie IN ('colleague', 'neighbour')
     ),
     purposeful AS ({purposeful("hits")}),
     on_duty AS ({on_duty("hits")})

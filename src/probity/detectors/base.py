@@ -7,10 +7,12 @@ in (0, 1] and a reason sentence. Running them is the framework's job, not the de
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehouse_tables
 from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
 from probity.warehouse.spark import SparkEngine
@@ -84,6 +86,8 @@ class DetectorOutcome:
     status: Literal["ran", "skipped"]
     signals: int = 0
     reason: str | None = None
+    # Shared look-ups this detector was the first to read, with the seconds building them took.
+    built: dict[str, float] = field(default_factory=dict)
 
 
 def run_detector(
@@ -94,7 +98,7 @@ def run_detector(
     spark: SparkEngine | None = None,
 ) -> DetectorOutcome:
     """Run one detector into the `signals` and `evidence` tables of `engine`; with `spark`, the
-    detector's own queries run there, over the tables `spark_inputs` handed it."""
+    detector's own queries run there, over the tables `warehouse_inputs` handed it."""
     missing = [t for t in detector.inputs if t in absent_tables]
     if missing:
         return DetectorOutcome(
@@ -112,6 +116,11 @@ def run_detector(
                 reason=f"too few peers: the largest peer group has {max(largest - 1, 0)} others "
                 f"for each member; comparisons need {int(params['min_peers'])}",
             )
+    built = {
+        shared.name: _build_shared(engine, shared, spark)
+        for shared in shared_read(detector.evidence_sql(params), detector.signal_sql(params))
+        if not _has_shared(engine, shared, spark)
+    }
     if spark is None:
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
@@ -133,7 +142,34 @@ def run_detector(
     n = int(engine.fetch("SELECT count(*) FROM _signals")[0][0])
     engine.execute("DROP TABLE _evidence")
     engine.execute("DROP TABLE _signals")
-    return DetectorOutcome(detector.name, "ran", signals=n)
+    return DetectorOutcome(detector.name, "ran", signals=n, built=built)
+
+
+def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> bool:
+    if spark is not None:
+        return spark.has_view(shared.name)
+    return bool(
+        engine.fetch(
+            "SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [shared.name]
+        )
+    )
+
+
+def _build_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> float:
+    started = time.perf_counter()
+    if spark is not None:
+        spark.cache_view(shared.name, shared.sql)
+    else:
+        engine.execute(f"CREATE TEMP TABLE {shared.name} AS {shared.sql}")
+    return round(time.perf_counter() - started, 3)
+
+
+def drop_shared(engine: Engine, spark: SparkEngine | None = None) -> None:
+    """Drop the shared look-ups built in this run (when detection ends)."""
+    for shared in SHARED:
+        if spark is not None and spark.has_view(shared.name):
+            spark.drop_view(shared.name)
+        engine.execute(f"DROP TABLE IF EXISTS temp.{shared.name}")
 
 
 def _compute_on_spark(
@@ -155,14 +191,14 @@ def _compute_on_spark(
     spark.drop_view("_evidence")
 
 
-def spark_inputs(detectors: Iterable[Detector], params: Mapping[str, Params]) -> set[str]:
-    """Every warehouse table the detectors' queries read."""
+def warehouse_inputs(detectors: Iterable[Detector], params: Mapping[str, Params]) -> set[str]:
+    """Every warehouse table the detectors' queries read (through shared look-ups too)."""
     read: set[str] = set()
     for d in detectors:
         read |= tables_read(d.evidence_sql(params[d.name])) | tables_read(
             d.signal_sql(params[d.name])
         )
-    return read - {"_evidence"}
+    return warehouse_tables(read - {"_evidence"})
 
 
 def date_range_sql(start: str, end: str) -> str:

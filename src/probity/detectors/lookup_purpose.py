@@ -7,6 +7,8 @@ Each function takes the name of a query whose rows are look-ups with `person_key
 
 from __future__ import annotations
 
+from probity.detectors.shared import WATCHED_FLAGS, has_flag
+
 
 def purposeful(lookups: str, grace_days: int = 2) -> str:
     """Look-ups with a policing purpose: citing an incident the person attended, or made while
@@ -34,16 +36,14 @@ def on_duty(lookups: str) -> str:
 
 
 def lookups_of_flagged(flag: str) -> str:
-    """Look-ups of person records carrying `flag` (e.g. 'ocg_nominal', 'high_profile'), with
-    the columns `purposeful` needs."""
+    """Look-ups of person records carrying `flag` (one of `WATCHED_FLAGS`), with the columns
+    `purposeful` needs."""
+    if flag not in WATCHED_FLAGS:
+        raise ValueError(f"look-ups of {flag!r} records are not kept; watched: {WATCHED_FLAGS}")
     return f"""
-        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
-               l.linked_reference
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN record_subjects s ON s.subject_id = l.subject_id
-        WHERE l.subject_kind = 'person'
-          AND list_contains(string_split(coalesce(s.flags, ''), ';'), '{flag}')"""
+        SELECT person_key, _source_file, _source_row, event_time, subject_id, action,
+               linked_reference
+        FROM flagged_lookups WHERE {has_flag("flags", flag)}"""
 
 
 def unexplained_detail(what: str) -> str:

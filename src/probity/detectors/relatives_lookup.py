@@ -9,13 +9,9 @@ from probity.detectors.lookup_purpose import known_person_detail, on_duty, purpo
 def _evidence(p: Params) -> str:
     return f"""
     WITH hits AS (
-        SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
-               l.linked_reference, k.relationship
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN links k ON k.task = 'record_subject_relative' AND k.record_id = l.subject_id
-                    AND k.person_key = ap.person_key
-        WHERE l.subject_kind = 'person'
+        SELECT person_key, _source_file, _source_row, event_time, action, subject_id,
+               linked_reference, relationship
+        FROM tied_lookups WHERE tie = 'relative'
     ),
     purposeful AS ({purposeful("hits")}),
     on_duty AS ({on_duty("hits")})

@@ -1,4 +1,7 @@
-"""Repeated look-ups of a vulnerable victim, met on duty, after the incident was closed."""
+"""Repeated look-ups of a vulnerable victim, met on duty, after the incident was closed.
+
+Which victims a person met, in incidents that put them at risk, is one of the ties in
+`shared.py`: their look-ups are found in the same pass over the audit log as relatives'."""
 
 from __future__ import annotations
 
@@ -8,25 +11,11 @@ from probity.detectors.lookup_purpose import on_duty, purposeful
 
 def _evidence(p: Params) -> str:
     return f"""
-    WITH met AS (  -- victims the person met on duty, in incidents that put them at risk
-        SELECT DISTINCT r.person_key, s.subject_id, i.incident_ref, i.closed_time
-        FROM incident_attendance a
-        JOIN person_refs r ON r.ref = a.person_id
-        JOIN incidents i ON i.incident_ref = a.incident_ref
-        JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
-        JOIN record_subjects rs ON rs.subject_id = s.subject_id
-        WHERE i.closed_time IS NOT NULL
-          AND (list_contains(string_split(coalesce(rs.flags, ''), ';'), 'vulnerable')
-               OR i.category IN ('domestic', 'sexual_offence'))
-    ),
-    later AS (
-        SELECT m.person_key, m.incident_ref, l._source_file, l._source_row, l.event_time, l.subject_id,
-               l.action, l.linked_reference
-        FROM access_log l
-        JOIN account_person ap ON ap.account_id = l.account_id
-        JOIN met m ON m.person_key = ap.person_key AND m.subject_id = l.subject_id
-        WHERE l.subject_kind = 'person'
-          AND l.event_time > m.closed_time + INTERVAL {int(p["grace_days"])} DAY
+    WITH later AS (  -- looking up a vulnerable victim met on duty, after the incident closed
+        SELECT person_key, incident_ref, _source_file, _source_row, event_time, subject_id,
+               action, linked_reference
+        FROM tied_lookups
+        WHERE tie = 'victim' AND event_time > closed_time + INTERVAL {int(p["grace_days"])} DAY
     ),
     purposeful AS ({purposeful("later", int(p["grace_days"]))}),
     on_duty AS ({on_duty("later")})

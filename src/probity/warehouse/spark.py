@@ -65,6 +65,9 @@ class SparkEngine:
         frame = self.session.sql(to_spark(sql)).cache()
         frame.createOrReplaceTempView(name)
 
+    def has_view(self, name: str) -> bool:
+        return bool(self.session.catalog.tableExists(name))
+
     def drop_view(self, name: str) -> None:
         self.session.catalog.uncacheTable(name)
         self.session.catalog.dropTempView(name)

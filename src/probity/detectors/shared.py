@@ -1,0 +1,104 @@
+"""Look-ups that several detectors read, each found in one pass over the audit log.
+
+The audit log of police systems is by far the largest table (hundreds of millions of rows at
+the scale of a large force), and one pass over it costs about as much as everything else a
+detector does. So the look-ups detectors share are found once per run:
+
+- `flagged_lookups`: look-ups of person records carrying a watched flag (an organised-crime
+  nominal, a high-profile person), with the record's flags. Read by `nominal_lookups` and
+  `high_profile_browsing`.
+- `tied_lookups`: look-ups by a person of someone they are tied to outside any policing
+  purpose, one row per look-up and tie: a relative, a colleague in their unit, a neighbour at
+  their home postcode, or a vulnerable victim they met on duty (with the incident). Read by
+  `relatives_lookup`, `acquaintance_lookups` and `victim_lookups_after_closure`.
+
+Each is built the first time a detector reads it in a run (a temporary table in DuckDB, a
+cached view in Spark) and dropped when detection ends. Neither depends on any detector's
+thresholds, so sharing them changes no result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from probity.warehouse.dialect import tables_read
+
+# The record flags whose look-ups `flagged_lookups` keeps.
+WATCHED_FLAGS = ("ocg_nominal", "high_profile")
+
+
+@dataclass(frozen=True)
+class SharedLookups:
+    name: str
+    sql: str
+
+
+def has_flag(flags: str, flag: str) -> str:
+    """SQL: the ';'-separated `flags` include `flag`."""
+    return f"list_contains(string_split(coalesce({flags}, ''), ';'), '{flag}')"
+
+
+_FLAGGED = f"""
+    SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
+           l.linked_reference, s.flags
+    FROM access_log l
+    JOIN account_person ap ON ap.account_id = l.account_id
+    JOIN record_subjects s ON s.subject_id = l.subject_id
+    WHERE l.subject_kind = 'person'
+      AND ({" OR ".join(has_flag("s.flags", f) for f in WATCHED_FLAGS)})"""
+
+_TIES = f"""
+    SELECT DISTINCT r.person_key, s.subject_id, 'victim' AS tie,
+           CAST(NULL AS VARCHAR) AS relationship, i.incident_ref, i.closed_time
+    FROM incident_attendance a
+    JOIN person_refs r ON r.ref = a.person_id
+    JOIN incidents i ON i.incident_ref = a.incident_ref
+    JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
+    JOIN record_subjects rs ON rs.subject_id = s.subject_id
+    WHERE i.closed_time IS NOT NULL  -- incidents that put the victim at risk
+      AND ({has_flag("rs.flags", "vulnerable")} OR i.category IN ('domestic', 'sexual_offence'))
+    UNION ALL
+    SELECT person_key, record_id, 'relative', relationship, NULL, NULL
+    FROM links WHERE task = 'record_subject_relative'
+    UNION ALL  -- a record subject who is a member of the workforce, and the others in their unit
+    SELECT o.person_key, l.record_id, 'colleague', NULL, NULL, NULL
+    FROM links l JOIN person_dim me ON me.person_key = l.person_key
+    JOIN person_dim o ON o.unit_code = me.unit_code AND o.person_key <> me.person_key
+    WHERE l.task = 'record_subject_person'
+    UNION ALL  -- at the person's home postcode, not of their household (relatives are above)
+    SELECT h.person_key, s.subject_id, 'neighbour', NULL, NULL, NULL
+    FROM record_subjects s JOIN person_home h
+      ON h.postcode = upper(replace(s.postcode, ' ', '')) AND h.surname <> upper(trim(s.surname))
+    WHERE NOT EXISTS (SELECT 1 FROM links k WHERE k.record_id = s.subject_id
+                        AND k.person_key = h.person_key
+                        AND k.task IN ('record_subject_relative', 'record_subject_person'))"""
+
+# Ties are put on the person's accounts first, so the audit log is matched on its own columns
+# (account and subject) without mapping every row of it to a person.
+_TIED = f"""
+    WITH ties AS ({_TIES}
+    ),
+    by_account AS (SELECT ap.account_id, t.* FROM ties t JOIN account_person ap USING (person_key))
+    SELECT t.person_key, t.tie, t.relationship, t.incident_ref, t.closed_time,
+           l._source_file, l._source_row, l.event_time, l.action, l.subject_id, l.linked_reference
+    FROM access_log l
+    JOIN by_account t ON t.account_id = l.account_id AND t.subject_id = l.subject_id
+    WHERE l.subject_kind = 'person'"""
+
+SHARED = (SharedLookups("flagged_lookups", _FLAGGED), SharedLookups("tied_lookups", _TIED))
+_BY_NAME = {s.name: s for s in SHARED}
+
+
+def shared_read(*statements: str) -> list[SharedLookups]:
+    """The shared look-ups a detector's statements read."""
+    read = set().union(*(tables_read(sql) for sql in statements))
+    return [_BY_NAME[name] for name in sorted(read & _BY_NAME.keys())]
+
+
+def warehouse_tables(tables: set[str]) -> set[str]:
+    """`tables` with each shared look-up replaced by the warehouse tables it is built from."""
+    found = set(tables)
+    for shared in SHARED:
+        if shared.name in found:
+            found = (found - {shared.name}) | tables_read(shared.sql)
+    return found

@@ -23,17 +23,19 @@ def _evidence(p: Params) -> str:
         UNION
         SELECT person_key, claim_id, from_time, to_time, CAST(to_time AS DATE) FROM claims
     ),
-    activity AS (
-        SELECT r.person_key, b.event_time FROM building_access b JOIN person_refs r ON r.ref = b.person_id
-        UNION ALL
-        SELECT ap.person_key, l.event_time FROM access_log l JOIN account_person ap USING (account_id)
-        UNION ALL
-        SELECT r.person_key, a.arrived_time FROM incident_attendance a JOIN person_refs r ON r.ref = a.person_id
-        WHERE a.arrived_time IS NOT NULL
-    ),
-    corroborated AS (
-        SELECT DISTINCT c.claim_id FROM claim_days c
-        JOIN activity a ON a.person_key = c.person_key AND CAST(a.event_time AS DATE) = c.day
+    on_accounts AS (SELECT ap.account_id, c.* FROM claim_days c JOIN account_person ap USING (person_key)),
+    corroborated AS (  -- the look-ups are matched on the log's own account, not mapped to people
+        SELECT c.claim_id FROM on_accounts c
+        JOIN access_log l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
+        WHERE l.event_time BETWEEN c.from_time AND c.to_time
+        UNION
+        SELECT c.claim_id FROM claim_days c
+        JOIN (SELECT r.person_key, b.event_time FROM building_access b
+              JOIN person_refs r ON r.ref = b.person_id
+              UNION ALL
+              SELECT r.person_key, a.arrived_time FROM incident_attendance a
+              JOIN person_refs r ON r.ref = a.person_id WHERE a.arrived_time IS NOT NULL) a
+          ON a.person_key = c.person_key AND CAST(a.event_time AS DATE) = c.day
         WHERE a.event_time BETWEEN c.from_time AND c.to_time
     )
     SELECT c.person_key, 'overtime_claims' AS source_table, c._source_file AS source_file,

@@ -14,7 +14,7 @@ from probity.casework.feedback import load_review_history
 from probity.casework.store import CaseStore
 from probity.casework.tables import DecisionRow
 from probity.governance.audit import AuditLog
-from probity.governance.retention import apply_retention
+from probity.governance.retention import RetentionResult, apply_retention
 from probity.publish.workspace import Workspace
 from probity.warehouse.engine import DuckDBEngine
 
@@ -46,14 +46,29 @@ def _people(ws: Path) -> list[str]:
         engine.close()
 
 
-def test_nothing_is_removed_before_its_time(ws: Path) -> None:
-    result = apply_retention(
+def _age(store: CaseStore, person_key: str) -> None:
+    """Date the person's decisions long ago."""
+    with store.engine.begin() as db:
+        db.execute(
+            update(DecisionRow)
+            .where(DecisionRow.person_key == person_key)
+            .values(decided_at=datetime(2021, 1, 1, tzinfo=UTC))
+        )
+
+
+def _apply(ws: Path, year: int) -> RetentionResult:
+    """Retention with one-year periods, as on 1 January of `year`."""
+    return apply_retention(
         ws,
         signal_days=365,
         no_further_action_days=365,
         actor="admin",
-        now=datetime(2020, 1, 1, tzinfo=UTC),
+        now=datetime(year, 1, 1, tzinfo=UTC),
     )
+
+
+def test_nothing_is_removed_before_its_time(ws: Path) -> None:
+    result = _apply(ws, 2020)
     assert (result.signals_removed, result.queue_entries_removed, result.decisions_removed) == (
         0,
         0,
@@ -68,13 +83,7 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     store = CaseStore(ws)
     store.record(decided_nfa, PS, "no_further_action", "explained by duties", "inv")
     store.record(referred, PS, "refer_professional_standards", "needs assessment", "inv")
-    # The no-further-action decision was taken long ago.
-    with store.engine.begin() as db:
-        db.execute(
-            update(DecisionRow)
-            .where(DecisionRow.person_key == decided_nfa)
-            .values(decided_at=datetime(2021, 1, 1, tzinfo=UTC))
-        )
+    _age(store, decided_nfa)  # the no-further-action decision was taken long ago
 
     engine = _warehouse(ws)
     kept_signals = engine.fetch(
@@ -84,13 +93,7 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     total = int(engine.fetch("SELECT count(*) FROM signals")[0][0])
     engine.close()
 
-    result = apply_retention(
-        ws,
-        signal_days=365,
-        no_further_action_days=365,
-        actor="admin",
-        now=datetime(2035, 1, 1, tzinfo=UTC),
-    )
+    result = _apply(ws, 2035)
 
     engine = _warehouse(ws)
     try:
@@ -117,15 +120,6 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
     assert AuditLog(ws).verify().ok
 
 
-def _age(store: CaseStore, person_key: str) -> None:
-    with store.engine.begin() as db:
-        db.execute(
-            update(DecisionRow)
-            .where(DecisionRow.person_key == person_key)
-            .values(decided_at=datetime(2021, 1, 1, tzinfo=UTC))
-        )
-
-
 def test_expired_decisions_leave_the_review_history_of_kept_runs(ws: Path) -> None:
     queued = _people(ws)
     store = CaseStore(ws)
@@ -139,13 +133,7 @@ def test_expired_decisions_leave_the_review_history_of_kept_runs(ws: Path) -> No
     load_review_history(engine, store.reviewed_table())
     engine.close()
 
-    result = apply_retention(
-        ws,
-        signal_days=365,
-        no_further_action_days=365,
-        actor="admin",
-        now=datetime(2023, 1, 1, tzinfo=UTC),
-    )
+    result = _apply(ws, 2023)
 
     engine = _warehouse(ws)
     try:

@@ -29,7 +29,7 @@ def days(pid: str, n_days: int, hours: int, weekdays_only: bool = False) -> list
 
 
 def force(folder: Path) -> Path:
-    write_csv(folder, "people", [person("E1"), person("E2"), person("E3")])
+    write_csv(folder, "people", [person("E1"), person("E2"), person("E3"), person("E4")])
     write_csv(folder, "units", UNITS)
     heavy_week = days("E3", 7, 10)
     normal_after = [r for r in days("E3", 119, 8, weekdays_only=True)[7:]]
@@ -49,6 +49,17 @@ def force(folder: Path) -> Path:
                 "hours": 2,
             }
             for i in range(0, 119, 7)
+        ]
+        # E4 is on no roster at all: every hour is claimed overtime, ten a day, six days a week.
+        + [
+            {
+                "claim_id": f"X{i}",
+                "person_id": "E4",
+                "work_date": (START + timedelta(days=i)).isoformat(),
+                "hours": 10,
+            }
+            for i in range(119)
+            if i % 7 != 6
         ],
     )
     return folder
@@ -59,6 +70,11 @@ def test_seventeen_weeks_far_above_the_norm_are_flagged_for_welfare(tmp_path: Pa
     assert reason.startswith(
         "Worked an average of 65.0 hours a week over 17 weeks between 5 Jan 2026 and 3 May 2026"
     )
+
+
+def test_weeks_of_overtime_alone_count_towards_the_hours(tmp_path: Path) -> None:
+    reason = signals(force(tmp_path), "sustained_hours")["E4"]
+    assert reason.startswith("Worked an average of 60.0 hours a week over 17 weeks")
 
 
 def test_a_normal_week_pattern_and_one_heavy_week_are_not_flagged(tmp_path: Path) -> None:

@@ -8,18 +8,21 @@ from probity.detectors.base import Detector, Params, Threshold, date_range_sql
 def _evidence(p: Params) -> str:
     weeks = int(p["window_weeks"])
     return f"""
-    WITH hours AS (
+    WITH rostered AS (
         SELECT person_key, date_trunc('week', duty_date) AS week,
-               sum(epoch(shift_end - shift_start)) / 3600.0 AS rostered, 0.0 AS overtime
+               sum(epoch(shift_end - shift_start)) / 3600.0 AS rostered
         FROM duty_intervals GROUP BY 1, 2
-        UNION ALL
-        SELECT r.person_key, date_trunc('week', o.work_date), 0.0, sum(coalesce(o.hours, 0))
+    ),
+    overtime AS (
+        SELECT r.person_key, date_trunc('week', o.work_date) AS week,
+               sum(coalesce(o.hours, 0)) AS overtime
         FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id GROUP BY 1, 2
     ),
-    weekly AS (
-        SELECT person_key, week, sum(rostered) AS rostered, sum(overtime) AS overtime,
-               sum(rostered) + sum(overtime) AS total
-        FROM hours GROUP BY 1, 2
+    weekly AS (  -- a week of overtime alone, or of rostered hours alone, counts too
+        SELECT person_key, week, coalesce(r.rostered, 0.0) AS rostered,
+               coalesce(o.overtime, 0.0) AS overtime,
+               coalesce(r.rostered, 0.0) + coalesce(o.overtime, 0.0) AS total
+        FROM rostered r FULL JOIN overtime o USING (person_key, week)
     ),
     rolling AS (  -- weeks not worked count as zero: the average is over the whole window
         SELECT *, sum(total) OVER w / {weeks} AS average, count(*) OVER w AS weeks_worked

@@ -159,6 +159,7 @@ def _build_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | No
     started = time.perf_counter()
     if spark is not None:
         spark.cache_view(shared.name, shared.sql)
+        spark.fetch_arrow(f"SELECT count(*) FROM {shared.name}")  # Spark caches on first use
     else:
         engine.execute(f"CREATE TEMP TABLE {shared.name} AS {shared.sql}")
     return round(time.perf_counter() - started, 3)

@@ -4,11 +4,12 @@ declared. Uses the identity links that tie record subjects to people's next of k
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params
+from probity.detectors.shared import has_flag
 
 
 def _evidence(p: Params) -> str:
     # A declaration covers the relative when it names their date of birth or their surname.
-    return """
+    return f"""
     SELECT l.person_key, 'record_subjects' AS source_table, s._source_file AS source_file,
            s._source_row AS source_row, CAST(NULL AS TIMESTAMP) AS occurred_at,
            'their ' || coalesce(l.relationship, 'relative') || ', record ' || s.subject_id
@@ -18,7 +19,7 @@ def _evidence(p: Params) -> str:
     FROM links l
     JOIN record_subjects s ON s.subject_id = l.record_id
     WHERE l.task = 'record_subject_relative'
-      AND list_contains(string_split(coalesce(s.flags, ''), ';'), 'ocg_nominal')
+      AND {has_flag("s.flags", "ocg_nominal")}
       AND NOT EXISTS (
           SELECT 1 FROM declarations d JOIN person_refs r ON r.ref = d.person_id
           WHERE r.person_key = l.person_key AND d.kind = 'notifiable_association'

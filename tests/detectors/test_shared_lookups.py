@@ -10,6 +10,7 @@ import pytest
 from probity.detectors.base import drop_shared, run_detector, warehouse_inputs
 from probity.detectors.lookup_purpose import lookups_of_flagged
 from probity.detectors.registry import detector
+from probity.publish.workspace import Workspace
 from probity.warehouse.engine import DuckDBEngine
 from tests.detectors.test_relatives_lookup import force
 from tests.warehouse import prepared
@@ -65,3 +66,15 @@ def test_only_watched_flags_have_their_lookups_kept() -> None:
     assert "flagged_lookups" in lookups_of_flagged("ocg_nominal")
     with pytest.raises(ValueError, match="vulnerable"):
         lookups_of_flagged("vulnerable")
+
+
+def test_the_run_report_gives_each_shared_lookup_its_build_time(small_run: Path) -> None:
+    w = Workspace(small_run)
+    report = w.read_report(w.require_current())
+    built = report["shared_lookups"]["seconds"]
+    assert set(built) == {"flagged_lookups", "tied_lookups"}
+    assert all(seconds >= 0 for seconds in built.values())
+    # The detectors that read them ran, with their own time apart from the build.
+    for name in (*READERS, "nominal_lookups", "high_profile_browsing"):
+        assert report["detectors"][name]["status"] == "ran"
+        assert report["detectors"][name]["seconds"] >= 0

@@ -23,7 +23,7 @@ CASES = {
     "string_agg, ties broken by value": "SELECT person_key, string_agg(tie, '; ' ORDER BY n > 0, tie) FROM t GROUP BY ALL ORDER BY 1",
     "string_agg ordered": "SELECT person_key, string_agg(tie, '; ' ORDER BY seen_at) FROM t GROUP BY ALL ORDER BY 1",
     "money": "SELECT format('{:,.2f}', CAST(1234567.891 AS DOUBLE)), format('{:,.2f}', CAST(5 AS DOUBLE))",
-    "poisson tail sum": "SELECT round(list_sum(list_transform(range(n), i -> exp(-2.0 + i * ln(2.0) - lgamma(i + 1)))), 9) FROM t ORDER BY n",
+    "poisson tail sum": "SELECT round(list_sum(list_transform(range(n), lambda i: exp(-2.0 + i * ln(2.0) - lgamma(i + 1)))), 9) FROM t ORDER BY n",
     "empty range": "SELECT coalesce(list_sum(list_transform(range(CAST(n AS BIGINT), CAST(n AS BIGINT)), i -> 1.0)), 0) FROM t ORDER BY n",
     "seconds between": "SELECT sum(epoch(TIMESTAMP '2026-01-02 06:30' - seen_at)) FROM t WHERE n = 3",
     "group by all": "SELECT person_key, count(*) AS k FROM t GROUP BY ALL ORDER BY 1",

@@ -35,7 +35,7 @@ def poisson_tail_sql(k: str, lam: str) -> str:
     term = f"exp(-({lam}) + i * ln({lam}) - lgamma(i + 1))"
     return (
         f"CASE WHEN ({k}) <= 0 THEN 1.0 WHEN ({lam}) <= 0 THEN 0.0 "
-        f"ELSE greatest(0.0, 1 - list_sum(list_transform(range({k}), i -> {term}))) END"
+        f"ELSE greatest(0.0, 1 - list_sum(list_transform(range({k}), lambda i: {term}))) END"
     )
 
 
@@ -49,7 +49,7 @@ def binomial_tail_sql(k: str, n: str, p: str, upper: bool) -> str:
     )
     return (
         f"CASE WHEN ({p}) <= 0 OR ({p}) >= 1 THEN NULL "
-        f"ELSE least(1.0, list_sum(list_transform({terms}, i -> {term}))) END"
+        f"ELSE least(1.0, list_sum(list_transform({terms}, lambda i: {term}))) END"
     )
 
 

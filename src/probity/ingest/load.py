@@ -135,7 +135,7 @@ def load_table(
     select += [q(e) for e in extras]
     checks = [chk for c in spec.columns for chk in row_checks(c, raw_types.get(c.name))]
     reasons = (
-        f"list_filter([{', '.join(checks)}]::VARCHAR[], x -> x IS NOT NULL)"
+        f"list_filter([{', '.join(checks)}]::VARCHAR[], lambda x: x IS NOT NULL)"
         if checks
         else "[]::VARCHAR[]"
     )
@@ -152,7 +152,7 @@ def load_table(
     if dup:
         later.insert(0, dup)
     all_reasons = (
-        f"list_concat(_row_reasons, list_filter([{', '.join(later)}]::VARCHAR[], x -> x IS NOT NULL))"
+        f"list_concat(_row_reasons, list_filter([{', '.join(later)}]::VARCHAR[], lambda x: x IS NOT NULL))"
         if later
         else "_row_reasons"
     )

@@ -75,7 +75,7 @@ def row_checks(column: Column, raw_type: str | None) -> list[str]:
     if column.vocabulary:
         allowed = ", ".join(lit(v) for v in column.vocabulary)
         if column.type == "list":
-            bad = f"len(list_filter(string_split({c}, ';'), x -> trim(x) NOT IN ({allowed}))) > 0"
+            bad = f"len(list_filter(string_split({c}, ';'), lambda x: trim(x) NOT IN ({allowed}))) > 0"
         else:
             bad = f"({value}) NOT IN ({allowed})"
         checks.append(

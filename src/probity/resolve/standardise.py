@@ -48,7 +48,7 @@ def name_tokens(col: str) -> str:
     """The words of a name as recorded, without ranks and titles, as a SQL list."""
     tokens = f"string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')"
     ranks = ", ".join(f"'{r}'" for r in RANKS)
-    return f"list_filter({tokens}, x -> upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
+    return f"list_filter({tokens}, lambda x: upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
 
 
 def recorded_forename(tokens: str) -> str:

@@ -56,6 +56,9 @@ class DuckDBEngine:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        # Lambdas are written `lambda x: …`: the `x -> …` form is refused from DuckDB 2.0 on,
+        # so it is refused here too rather than found on upgrading.
+        self.con.execute("SET lambda_syntax = 'DISABLE_SINGLE_ARROW'")
         # Where DuckDB spills beyond its memory limit: a folder beside the database.
         self.spill_folder: Path | None = None
         if not read_only:

@@ -162,6 +162,25 @@ def test_bad_row_is_quarantined_with_its_reason(
     assert (row, recorded) == (len(rows) + 1, reason)
 
 
+def test_quarantined_row_keeps_every_reason_and_the_record_as_read(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path)
+    bad = {**shift("E9999999", "2026-03-04"), "duty_type": "holiday"}
+    rows = [shift("E1000001", "2026-03-02"), bad, shift("241187", "2026-03-03", "late")]
+    write_csv(folder, "roster", rows)
+    result, engine = load(folder)
+    assert_accounted(result)
+    assert engine.fetch("SELECT _source_row FROM roster ORDER BY 1") == [(1,), (3,)]
+    assert "_quarantined" not in {c for c, _ in engine.columns("roster")}
+    [(row, reason, reasons, record)] = engine.fetch(
+        "SELECT source_row, reason, reasons, record FROM quarantine WHERE table_name = 'roster'"
+    )
+    assert (row, reason) == (2, "unknown value in duty_type")
+    assert reasons == (
+        "unknown value in duty_type; dangling reference: person_id not in people.person_id"
+    )
+    assert '"person_id":"E9999999"' in record and '"duty_type":"holiday"' in record
+
+
 def test_malformed_csv_record_is_quarantined_and_later_rows_keep_their_row_numbers(
     tmp_path: Path,
 ) -> None:

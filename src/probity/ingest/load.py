@@ -134,14 +134,13 @@ def load_table(
     select = [f"{typed(c, raw_types.get(c.name))} AS {q(c.name)}" for c in spec.columns]
     select += [q(e) for e in extras]
     checks = [chk for c in spec.columns for chk in row_checks(c, raw_types.get(c.name))]
-    reasons = (
-        f"list_filter([{', '.join(checks)}]::VARCHAR[], lambda x: x IS NOT NULL)"
-        if checks
-        else "[]::VARCHAR[]"
-    )
+    # `_row_problem` (the first reason, or NULL) is all the load needs to know; the list of
+    # every reason and the record as read are only built for quarantined rows, in a second
+    # pass over them alone.
     engine.execute(
         f"""CREATE OR REPLACE TEMP VIEW _checked AS SELECT {", ".join(select)}, _source_row,
-            {reasons} AS _row_reasons, to_json(_raw)::VARCHAR AS _record FROM _raw"""
+            {_first_reason(checks)} AS _row_problem, {_reason_list(checks)} AS _row_reasons,
+            to_json(_raw)::VARCHAR AS _record FROM _raw"""
     )
     later = [
         ReferenceCheck(r, parent_keys(r)).expression()
@@ -151,27 +150,29 @@ def load_table(
     dup = duplicate_check(spec, prior=q(spec.name) if kept else None, kept=kept)
     if dup:
         later.insert(0, dup)
-    all_reasons = (
-        f"list_concat(_row_reasons, list_filter([{', '.join(later)}]::VARCHAR[], lambda x: x IS NOT NULL))"
-        if later
-        else "_row_reasons"
-    )
     engine.execute(
-        # A view, evaluated once for the loaded rows and once for the quarantined ones:
-        # scanning twice costs less than writing a full intermediate copy.
-        f"CREATE OR REPLACE TEMP VIEW _final AS SELECT * EXCLUDE (_row_reasons), {all_reasons} AS _reasons FROM _checked"
+        f"""CREATE OR REPLACE TEMP VIEW _final AS SELECT * EXCLUDE (_row_problem, _row_reasons),
+            coalesce(_row_problem, {_first_reason(later)}) AS _problem,
+            list_concat(_row_reasons, {_reason_list(later)}) AS _reasons FROM _checked"""
     )
     keep = ", ".join([q(c) for c in spec.column_names] + [q(e) for e in extras])
-    rows = f"""SELECT {keep}, {lit(source.path.name)} AS _source_file, _source_row
-               FROM _final WHERE len(_reasons) = 0"""
+    rows = f"""SELECT {keep}, {lit(source.path.name)} AS _source_file, _source_row,
+               _problem IS NOT NULL AS _quarantined FROM _final"""
+    table = q(spec.name)
     if kept:  # in record order, as a full load would have written them
-        engine.execute(f"INSERT INTO {q(spec.name)} BY NAME {rows} ORDER BY _source_row")
+        engine.execute(f"ALTER TABLE {table} ADD COLUMN _quarantined BOOLEAN")
+        engine.execute(f"INSERT INTO {table} BY NAME {rows} ORDER BY _source_row")
     else:
-        engine.execute(f"CREATE OR REPLACE TABLE {q(spec.name)} AS {rows}")
-    engine.execute(
-        f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)}, _source_row,
-            _reasons[1], array_to_string(_reasons, '; '), _record FROM _final WHERE len(_reasons) > 0"""
-    )
+        engine.execute(f"CREATE OR REPLACE TABLE {table} AS {rows}")
+    if engine.fetch(f"SELECT count(*) FROM {table} WHERE _quarantined")[0][0]:
+        # The checks give the same answers again, now for the quarantined rows alone.
+        engine.execute(
+            f"""INSERT INTO quarantine SELECT {lit(spec.name)}, {lit(source.path.name)},
+                _source_row, _reasons[1], array_to_string(_reasons, '; '), _record FROM _final
+                WHERE _source_row IN (SELECT _source_row FROM {table} WHERE _quarantined)"""
+        )
+        engine.execute(f"DELETE FROM {table} WHERE _quarantined")
+    engine.execute(f"ALTER TABLE {table} DROP COLUMN _quarantined")  # a change of catalogue only
     counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
     counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {q(spec.name)}")[0][0])
     for reason, n in engine.fetch(
@@ -187,6 +188,18 @@ def load_table(
     for temp in ("_raw_table", "_rejects"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
+
+
+def _first_reason(checks: list[str]) -> str:
+    """SQL: the first of `checks` (each a reason or NULL) that gives a reason, else NULL."""
+    return f"coalesce({', '.join(checks)})" if checks else "CAST(NULL AS VARCHAR)"
+
+
+def _reason_list(checks: list[str]) -> str:
+    """SQL: every reason `checks` give, in order."""
+    if not checks:
+        return "[]::VARCHAR[]"
+    return f"list_filter([{', '.join(checks)}]::VARCHAR[], lambda x: x IS NOT NULL)"
 
 
 def _empty_table(engine: Engine, name: str) -> None:

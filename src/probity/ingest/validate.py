@@ -114,10 +114,10 @@ def duplicate_check(spec: TableSpec, prior: str | None = None, kept: int = 0) ->
     key = ", ".join(q(k) for k in spec.key)
     reason = lit(f"duplicate key ({', '.join(spec.key)})")
     repeated = (
-        f"row_number() OVER (PARTITION BY len(_row_reasons) = 0, {key} ORDER BY _source_row) > 1"
+        f"row_number() OVER (PARTITION BY _row_problem IS NULL, {key} ORDER BY _source_row) > 1"
     )
     if prior:
         same = " AND ".join(f"p.{q(k)} = _checked.{q(k)}" for k in spec.key)
         # Only the kept records: the checks run again after the new ones are inserted.
         repeated = f"({repeated} OR EXISTS (SELECT 1 FROM {prior} p WHERE p._source_row <= {int(kept)} AND {same}))"
-    return f"CASE WHEN len(_row_reasons) = 0 AND {repeated} THEN {reason} END"
+    return f"CASE WHEN _row_problem IS NULL AND {repeated} THEN {reason} END"

@@ -24,7 +24,7 @@ CASES = {
     "string_agg ordered": "SELECT person_key, string_agg(tie, '; ' ORDER BY seen_at) FROM t GROUP BY ALL ORDER BY 1",
     "money": "SELECT format('{:,.2f}', CAST(1234567.891 AS DOUBLE)), format('{:,.2f}', CAST(5 AS DOUBLE))",
     "poisson tail sum": "SELECT round(list_sum(list_transform(range(n), lambda i: exp(-2.0 + i * ln(2.0) - lgamma(i + 1)))), 9) FROM t ORDER BY n",
-    "empty range": "SELECT coalesce(list_sum(list_transform(range(CAST(n AS BIGINT), CAST(n AS BIGINT)), i -> 1.0)), 0) FROM t ORDER BY n",
+    "empty range": "SELECT coalesce(list_sum(list_transform(range(CAST(n AS BIGINT), CAST(n AS BIGINT)), lambda i: 1.0)), 0) FROM t ORDER BY n",
     "seconds between": "SELECT sum(epoch(TIMESTAMP '2026-01-02 06:30' - seen_at)) FROM t WHERE n = 3",
     "group by all": "SELECT person_key, count(*) AS k FROM t GROUP BY ALL ORDER BY 1",
     "materialized cte": "WITH x AS MATERIALIZED (SELECT person_key FROM t) SELECT count(*) FROM x",

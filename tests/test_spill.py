@@ -33,6 +33,20 @@ def test_a_sort_larger_than_memory_is_seen_spilling(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_what_the_folder_already_held_is_not_a_later_stage_s_spill(tmp_path: Path) -> None:
+    folder = tmp_path / "spill"
+    folder.mkdir()
+    watch = SpillWatch(folder)
+    try:
+        (folder / "left.tmp").write_bytes(b"\0" * 32768)  # a file DuckDB keeps between queries
+        assert watch.lap() == 32768  # the stage that wrote it
+        assert watch.lap() == 0  # the next stage, which found it there
+        (folder / "more.tmp").write_bytes(b"\0" * 4096)
+        assert watch.lap() == 4096
+    finally:
+        watch.stop()
+
+
 def test_the_run_report_gives_each_stage_s_spill_and_the_limit(small_run: Path) -> None:
     w = Workspace(small_run)
     report = w.read_report(w.require_current())

@@ -2,8 +2,10 @@
 temporary folder, and the run report says so, stage by stage.
 
 A background thread samples the folder's size (five times a second); the report gives each
-stage's peak. A spill shorter than a sample can go unseen; the ones that matter for a run's
-time and disk (a sort or join of hundreds of millions of rows) last seconds or minutes.
+stage's peak above what the folder held when the stage began (DuckDB may keep a small file
+there between queries, which is no stage's spill). A spill shorter than a sample can go
+unseen; the ones that matter for a run's time and disk (a sort or join of hundreds of millions
+of rows) last seconds or minutes.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class SpillWatch:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.peak = 0
+        self._baseline = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -43,11 +46,13 @@ class SpillWatch:
                 self.peak = max(self.peak, size)
 
     def lap(self) -> int:
-        """The largest the folder was since the last lap (bytes), counting now."""
+        """How far the folder grew (bytes, at its largest, counting now) over its size at the
+        last lap."""
         size = folder_bytes(self.folder)
         with self._lock:
             peak, self.peak = max(self.peak, size), 0
-        return peak
+            grown, self._baseline = max(0, peak - self._baseline), size
+        return grown
 
     def stop(self) -> None:
         self._stop.set()

@@ -74,7 +74,8 @@ class DuckDBEngine:
         return self.con.execute(sql, params or []).fetchall()
 
     def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        result = self.con.execute(sql, params or []).to_arrow_table()
+        # Through a relation: Arrow from an executed (DB-API) result costs an extra copy.
+        result = self.con.sql(sql, params=params or None).to_arrow_table()
         assert isinstance(result, pa.Table)
         return result
 

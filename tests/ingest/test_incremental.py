@@ -159,3 +159,17 @@ def test_cli_run_says_what_it_reused_and_full_reads_everything(
     report = json.loads(probity("report", "--workspace", ws, "--format", "json").stdout)
     assert report["ingest"]["previous_run"] is None
     assert set(report["ingest"]["tables"].values()) == {"read in full"}
+
+
+def test_a_run_loaded_by_another_duckdb_release_is_not_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Casting and date parsing are DuckDB's: another release may quarantine other rows."""
+    from probity.ingest.incremental import ingest_signature, previous_ingest
+
+    report = {"status": "succeeded", "run_id": "r1", "inputs": {}, "tables": {}}
+    report["ingest_signature"] = ingest_signature()
+    assert previous_ingest(report) is not None
+    monkeypatch.setattr(duckdb, "__version__", "0.0.1")
+    assert ingest_signature() != report["ingest_signature"]
+    assert previous_ingest(report) is None

@@ -25,12 +25,15 @@ from probity.warehouse.engine import Engine
 
 
 def ingest_signature() -> str:
-    """Changes when the contract or the code that validates and loads rows changes: a run
-    made by other rules cannot be reused."""
+    """Changes when the contract, the code that validates and loads rows, or the DuckDB
+    release that casts and parses their values changes: a run made by other rules cannot be
+    reused."""
+    import duckdb
+
     from probity.ingest import load, validate
 
     text = repr(TABLES) + inspect.getsource(load) + inspect.getsource(validate)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256((text + duckdb.__version__).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,9 @@ def _print_report(report: dict[str, Any]) -> None:
             f"{c['linked']:,}",
             f"{c.get('uncertain', 0):,}",
             f"{c['unlinked']:,}",
-            c.get("trained") or c.get("reason", ""),
+            "as in the last run"
+            if c.get("status") == "reused"
+            else c.get("trained") or c.get("reason", ""),
         )
     out.print(ids)
     dets = Table("detector", "concern", "status", "signals", "note", title="Detectors")

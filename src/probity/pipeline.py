@@ -48,6 +48,7 @@ from probity.ranking.priority import build_queue
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
+from probity.resolve.reuse import PREVIOUS, LastRun, keep_previous
 from probity.warehouse.engine import DuckDBEngine
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
 from probity.warehouse.spill import SpillWatch
@@ -142,6 +143,14 @@ def run_pipeline(
             if spark_settings is not None:
                 spark = SparkEngine(spark_settings)
                 on_spark = OnSpark(spark, run_dir / "spark-linkage")
+            last = None
+            if previous is not None:
+                unchanged = {n for n, plan in result.plans.items() if plan.mode == "unchanged"}
+                last = LastRun(
+                    previous.run_id,
+                    ws.read_report(previous.run_id).get("identities", {}),
+                    frozenset(unchanged),
+                )
             report["identities"] = resolve(
                 engine,
                 policy.linkage,
@@ -149,6 +158,7 @@ def run_pipeline(
                 set(result.absent_tables),
                 progress=lambda task: progress("resolve", task),
                 on_spark=on_spark,
+                last=last,
             )
             shutil.rmtree(run_dir / "spark-linkage", ignore_errors=True)
             stage_done("resolve")
@@ -300,7 +310,8 @@ def _open_warehouse(
         return DuckDBEngine(target, memory_limit=memory_limit), None
     copy_warehouse(ws.warehouse(last), target)
     engine = DuckDBEngine(target, memory_limit=memory_limit)
-    return engine, resume(engine, previous)
+    keep_previous(engine)  # the last run's links, for tasks whose inputs did not change
+    return engine, resume(engine, previous, also_keep=PREVIOUS.values())
 
 
 def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:

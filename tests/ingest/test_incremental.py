@@ -135,6 +135,7 @@ def test_rerun_of_unchanged_exports_reads_nothing_again(
 ) -> None:
     _, today = days
     first = run_pipeline(today, tmp_path / "ws")
+    links_then = _links(tmp_path / "ws")
     second = run_pipeline(today, tmp_path / "ws")
     dangling = {
         name
@@ -145,6 +146,53 @@ def test_rerun_of_unchanged_exports_reads_nothing_again(
     assert {n for n, plan in second["ingest"]["tables"].items() if plan != "unchanged"} == dangling
     assert second["tables"] == first["tables"]
     assert _snapshot(tmp_path / "ws")["signals"]
+    # No linkage task reads the audit log: every one keeps the first run's links.
+    assert {t["status"] for t in second["identities"].values()} == {"reused"}
+    assert _links(tmp_path / "ws") == links_then
+
+
+def test_daily_run_keeps_the_links_of_tasks_whose_inputs_did_not_change(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Only event tables grow: the tasks reading none of them keep yesterday's links, the one
+    that reads the roster and attendance links again, and the result is a full run's."""
+    yesterday, today = days
+    grown = tmp_path / "grown"
+    shutil.copytree(yesterday, grown)
+    for name in GROWING_PARQUET:
+        shutil.copy(today / f"{name}.parquet", grown / f"{name}.parquet")
+    for name in GROWING_CSV:
+        shutil.copy(today / f"{name}.csv", grown / f"{name}.csv")
+    full = run_pipeline(grown, tmp_path / "full", incremental=False)
+    (tmp_path / "daily").mkdir()  # the same pseudonym key, so that ties rank alike
+    shutil.copy(tmp_path / "full" / KEY_FILE, tmp_path / "daily" / KEY_FILE)
+    run_pipeline(yesterday, tmp_path / "daily")
+    daily = run_pipeline(grown, tmp_path / "daily")
+
+    status = {name: t["status"] for name, t in daily["identities"].items()}
+    assert status.pop("complaint_subject") == "ran"  # reads the roster, which grew
+    assert set(status.values()) == {"reused"}
+    for name, t in daily["identities"].items():
+        assert {k: v for k, v in t.items() if k not in ("status", "seconds", "reason")} == {
+            k: v for k, v in full["identities"][name].items() if k not in ("status", "seconds")
+        }, name
+    assert _links(tmp_path / "daily") == _links(tmp_path / "full")
+    a, b = _snapshot(tmp_path / "daily"), _snapshot(tmp_path / "full")
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def _links(workspace: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The current run's links and review candidates, in a fixed order."""
+    ws = Workspace(workspace)
+    con = duckdb.connect(str(ws.warehouse(ws.require_current())), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("links", "link_candidates")
+        }
+    finally:
+        con.close()
 
 
 def test_cli_run_says_what_it_reused_and_full_reads_everything(
@@ -155,6 +203,7 @@ def test_cli_run_says_what_it_reused_and_full_reads_everything(
     probity("run", today, "--workspace", ws)
     again = probity("run", today, "--workspace", ws)
     assert "unchanged" in again.stdout and "taken from run" in again.stdout
+    assert "as in the last run" in again.stdout  # linkage tasks whose tables did not change
     probity("run", today, "--workspace", ws, "--full")
     report = json.loads(probity("report", "--workspace", ws, "--format", "json").stdout)
     assert report["ingest"]["previous_run"] is None

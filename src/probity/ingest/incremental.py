@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -147,11 +148,14 @@ def previous_ingest(report: dict[str, Any]) -> PreviousIngest | None:
     return PreviousIngest(str(report["run_id"]), inputs, report.get("tables") or {})
 
 
-def resume(engine: Engine, previous: PreviousIngest) -> PreviousIngest:
+def resume(
+    engine: Engine, previous: PreviousIngest, also_keep: Collection[str] = ()
+) -> PreviousIngest:
     """Prepare a copy of the last good run's warehouse for this run: drop everything but the
-    source tables and the quarantine, so every later stage builds its tables afresh as in a
-    full run, and note which tables had records quarantined for a dangling reference."""
-    keep = {t.name for t in TABLES} | {"quarantine"}
+    source tables, the quarantine and `also_keep` (what a later stage may take over), so
+    every later stage builds its tables afresh as in a full run, and note which tables had
+    records quarantined for a dangling reference."""
+    keep = {t.name for t in TABLES} | {"quarantine"} | set(also_keep)
     for name, kind in engine.fetch(
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'"
     ):

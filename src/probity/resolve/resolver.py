@@ -1,8 +1,10 @@
 """The resolve stage: deterministic rules, then a Splink model per task, then the clerical
-judgements people have made, and counts per task for the run report."""
+judgements people have made, and counts per task for the run report. A daily run takes a
+task's links from the last run when nothing the task depends on changed (`reuse`)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,7 @@ import pyarrow as pa
 from probity.policy import LinkagePolicy
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import CANDIDATES_DDL, OnSpark, TaskOutcome, run_task
+from probity.resolve.reuse import LastRun, drop_previous, reusable, take_previous, task_signature
 from probity.resolve.rules import LINKS_DDL, RULES, person_refs
 from probity.resolve.tasks import LinkageTask, all_tasks
 from probity.warehouse.engine import Engine
@@ -32,23 +35,35 @@ def resolve(
     absent_tables: frozenset[str] | set[str] = frozenset(),
     progress: Callable[[str], None] = lambda _: None,
     on_spark: OnSpark | None = None,
+    last: LastRun | None = None,
 ) -> dict[str, Any]:
-    """Every linkage task; with `on_spark`, Splink runs on Spark rather than in `engine`."""
+    """Every linkage task; with `on_spark`, Splink runs on Spark rather than in `engine`.
+    With `last`, tasks whose inputs and signature are as then keep that run's links."""
     policy = policy or LinkagePolicy()
     if judgements is None:
         judgements = JudgementStore.empty_table()
+    signatures = {
+        t.name: task_signature(t, policy, judgements, "spark" if on_spark else engine.name)
+        for t in all_tasks()
+    }
+    reused = {t.name for t in all_tasks() if reusable(engine, t, signatures[t.name], last)}
     person_refs(engine)
     engine.execute(LINKS_DDL)
     engine.execute("DROP TABLE IF EXISTS link_candidates")
     engine.execute(CANDIDATES_DDL)
     engine.register("link_judgements", judgements)
-    for rule in RULES:
-        rule(engine)
+    for task_name, rule in RULES:
+        if task_name not in reused:
+            rule(engine)
     report: dict[str, Any] = {}
     for task in all_tasks():
         progress(task.name)
         missing = [t for t in task.inputs if t in absent_tables]
-        if missing:
+        if task.name in reused and last is not None:
+            started = time.perf_counter()
+            outcome = take_previous(engine, task, last)
+            outcome.seconds = time.perf_counter() - started
+        elif missing:
             outcome = TaskOutcome(
                 task.name, "skipped", reason=f"input not provided: {', '.join(missing)}"
             )
@@ -63,7 +78,8 @@ def resolve(
                 judged=judgements.num_rows > 0,
                 on_spark=on_spark,
             )
-        report[task.name] = _counts(engine, task, outcome)
+        report[task.name] = {**_counts(engine, task, outcome), "signature": signatures[task.name]}
+    drop_previous(engine)
     return report
 
 

@@ -240,12 +240,13 @@ def company_officers_declared(engine: Engine) -> None:
     )
 
 
-RULES: tuple[Callable[[Engine], None], ...] = (
-    system_accounts,
-    legacy_logins,
-    complaint_subjects,
-    complaint_subjects_in_recorded_unit,
-    relatives_on_record,
-    company_officers,
-    company_officers_declared,
+# In the order they run, each with the task whose links it writes.
+RULES: tuple[tuple[str, Callable[[Engine], None]], ...] = (
+    ("system_account", system_accounts),
+    ("system_account", legacy_logins),
+    ("complaint_subject", complaint_subjects),
+    ("complaint_subject", complaint_subjects_in_recorded_unit),
+    ("record_subject_relative", relatives_on_record),
+    ("company_officer", company_officers),
+    ("company_officer", company_officers_declared),
 )

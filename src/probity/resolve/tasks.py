@@ -115,6 +115,9 @@ class LinkageTask:
     # Rules whose matches are near-certain, for estimating how often two records match.
     deterministic: tuple[str, ...]
     inputs: tuple[str, ...]
+    # Every source table the task's rules and model read (a test holds it complete), so a
+    # run knows when the task's links from the last run still stand.
+    reads: tuple[str, ...]
     one_person_per_record: bool = True
     # True where every record names someone in the workforce (a complaint's subject, a login),
     # so two random records match with probability 1 / people. Otherwise it is estimated
@@ -182,6 +185,16 @@ def complaint_subject() -> LinkageTask:
         training=("l.surname = r.surname", "l.warrant = r.warrant"),
         deterministic=("l.warrant = r.warrant AND l.surname = r.surname",),
         inputs=("complaints",),
+        reads=(
+            "complaints",
+            "people",
+            "postings",
+            "units",
+            "roster",
+            "incident_attendance",
+            "stop_search",
+            "use_of_force",
+        ),
         every_record_is_someone=True,
         # A complaint names someone; what stands against a link is usually a misheard
         # warrant number, so a lower bar keeps recall without admitting namesakes (the
@@ -241,6 +254,7 @@ FROM people p LEFT JOIN (
         ),
         deterministic=("l.surname = r.surname AND l.forename = r.forename",),
         inputs=("system_accounts",),
+        reads=("system_accounts", "people"),
         every_record_is_someone=True,
     )
 
@@ -300,6 +314,7 @@ def company_officer() -> LinkageTask:
             "l.surname = r.surname AND l.forename = r.forename AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.postcode = r.postcode",
         ),
         inputs=("company_officers",),
+        reads=("company_officers", "people", "declarations"),
         same_record_sql=SAME_REGISTER_OFFICER,
     )
 
@@ -365,6 +380,7 @@ def record_subject_relative() -> LinkageTask:
         training=PERSON_TRAINING,
         deterministic=("l.surname = r.surname AND l.dob = r.dob AND l.forename = r.forename",),
         inputs=("record_subjects", "next_of_kin"),
+        reads=("record_subjects", "next_of_kin", "people"),
         # One police record can be the sister of two officers.
         one_person_per_record=False,
     )
@@ -386,6 +402,7 @@ def record_subject_person() -> LinkageTask:
         training=PERSON_TRAINING,
         deterministic=("l.surname = r.surname AND l.dob = r.dob AND l.forename = r.forename",),
         inputs=("record_subjects",),
+        reads=("record_subjects", "people"),
     )
 
 

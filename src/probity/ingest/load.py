@@ -119,8 +119,9 @@ def load_table(
     """Load the table, or with `kept` > 0 only its records after the first `kept` (which are
     already in the warehouse and stay as they are)."""
     spec = source.spec
+    table = q(spec.name)
     if kept:
-        engine.execute(f"DELETE FROM {q(spec.name)} WHERE _source_row > {kept}")
+        engine.execute(f"DELETE FROM {table} WHERE _source_row > {kept}")
         engine.execute(
             f"DELETE FROM quarantine WHERE table_name = {lit(spec.name)} AND source_row > {kept}"
         )
@@ -147,7 +148,7 @@ def load_table(
         for r in spec.references
         if r.table in loaded and raw_types.get(r.column) is not None
     ]
-    dup = duplicate_check(spec, prior=q(spec.name) if kept else None, kept=kept)
+    dup = duplicate_check(spec, prior=table if kept else None, kept=kept)
     if dup:
         later.insert(0, dup)
     engine.execute(
@@ -158,7 +159,6 @@ def load_table(
     keep = ", ".join([q(c) for c in spec.column_names] + [q(e) for e in extras])
     rows = f"""SELECT {keep}, {lit(source.path.name)} AS _source_file, _source_row,
                _problem IS NOT NULL AS _quarantined FROM _final"""
-    table = q(spec.name)
     if kept:  # in record order, as a full load would have written them
         engine.execute(f"ALTER TABLE {table} ADD COLUMN _quarantined BOOLEAN")
         engine.execute(f"INSERT INTO {table} BY NAME {rows} ORDER BY _source_row")
@@ -174,7 +174,7 @@ def load_table(
         engine.execute(f"DELETE FROM {table} WHERE _quarantined")
     engine.execute(f"ALTER TABLE {table} DROP COLUMN _quarantined")  # a change of catalogue only
     counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
-    counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {q(spec.name)}")[0][0])
+    counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {table}")[0][0])
     for reason, n in engine.fetch(
         "SELECT reason, count(*) FROM quarantine WHERE table_name = ? GROUP BY reason ORDER BY 2 DESC",
         [spec.name],

@@ -58,8 +58,8 @@ def day_before(today: Path, yesterday: Path, days_in_exports: int) -> None:
             target.write_bytes(b"".join(lines[:-n]))
 
 
-def _cut_parquet(path: Path, target: Path, days_in_exports: int) -> int:
-    """The file without its last day's share of rows, written with the same row groups."""
+def _cut_parquet(path: Path, target: Path, days_in_exports: int) -> None:
+    """Write the file without its last day's share of rows, with the same row groups."""
     source = pq.ParquetFile(path)
     n = max(1, source.metadata.num_rows // days_in_exports)
     groups = source.metadata.num_row_groups
@@ -72,15 +72,10 @@ def _cut_parquet(path: Path, target: Path, days_in_exports: int) -> int:
                 break
             writer.write_table(table.slice(0, take))
             remaining -= take
-    return n
 
 
 def main() -> None:
-    parser = force_arguments(__doc__)
-    parser.add_argument(
-        "--reuse", action="store_true", help="use yesterday's exports already beside today's"
-    )
-    args = parser.parse_args()
+    args = force_arguments(__doc__).parse_args()
 
     force = args.dir / f"force-{args.people}x{args.years}"
     today = force / "exports"

@@ -78,12 +78,12 @@ def force_arguments(description: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=Path("benchmarks/out"))
+    parser.add_argument("--reuse", action="store_true", help="reuse exports already in --dir")
     return parser
 
 
 def main() -> None:
     parser = force_arguments(__doc__)
-    parser.add_argument("--reuse", action="store_true", help="reuse exports already in --dir")
     parser.add_argument("--memory-limit", help="DuckDB's memory cap for the run, e.g. 8GB")
     args = parser.parse_args()
 

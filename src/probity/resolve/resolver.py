@@ -4,7 +4,6 @@ task's links from the last run when nothing the task depends on changed (`reuse`
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -60,9 +59,7 @@ def resolve(
         progress(task.name)
         missing = [t for t in task.inputs if t in absent_tables]
         if task.name in reused and last is not None:
-            started = time.perf_counter()
             outcome = take_previous(engine, task, last)
-            outcome.seconds = time.perf_counter() - started
         elif missing:
             outcome = TaskOutcome(
                 task.name, "skipped", reason=f"input not provided: {', '.join(missing)}"

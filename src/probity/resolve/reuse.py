@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ def reusable(engine: Engine, task: LinkageTask, signature: str, last: LastRun | 
 
 def take_previous(engine: Engine, task: LinkageTask, last: LastRun) -> TaskOutcome:
     """The task's links and review candidates as the last run left them."""
+    started = time.perf_counter()
     for table, previous in PREVIOUS.items():
         engine.execute(f"INSERT INTO {table} SELECT * FROM {previous} WHERE task = ?", [task.name])
     before = last.identities[task.name]
@@ -80,6 +82,7 @@ def take_previous(engine: Engine, task: LinkageTask, last: LastRun) -> TaskOutco
         "reused",
         trained=before.get("trained", "none"),
         splink_backend=before.get("splink_backend"),
+        seconds=time.perf_counter() - started,
         reason=f"inputs unchanged: links taken from run {last.run_id}",
     )
 

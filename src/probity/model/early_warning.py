@@ -152,11 +152,13 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
             f"the data covers {months_between(start, end)}",
         }
     cutoffs = schedule.labelled_cutoffs()
+    # One pass over the person-month grid for the training cutoffs and the scoring one.
+    features = features_at(engine, kinds, [*cutoffs, end])
     frame = labelled(
-        features_at(engine, kinds, cutoffs),
+        _at(features, features["cutoff"] != end),
         labels_at(engine, cutoffs, settings.horizon_months),
     )
-    scoring = features_at(engine, kinds, [end])
+    scoring = _at(features, features["cutoff"] == end)
     columns = [
         c
         for c in [*CATEGORICAL, *STATIC, *feature_names(kinds)]
@@ -219,6 +221,15 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
             for i in np.argsort(-importance)[:10]
         ],
     }
+
+
+def _at(features: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
+    """Some of the rows, each category column holding only the values those rows have, so a
+    frame is what reading its cutoffs alone would give (LightGBM codes categories in order)."""
+    part = features[rows].reset_index(drop=True)
+    for c in CATEGORICAL:
+        part[c] = part[c].cat.remove_unused_categories()
+    return part
 
 
 def _scores(

@@ -16,6 +16,7 @@ import pandas as pd
 from probity.casework.feedback import REVIEW_HISTORY, findings_sql
 from probity.contract.tables import SUBSTANTIATED_OUTCOMES
 from probity.model.events import SUBSTANTIATED
+from probity.model.temporal import add_months
 from probity.warehouse.engine import Engine
 
 WINDOWS = (1, 3, 12, 60)
@@ -70,14 +71,23 @@ def date_trunc_month(d: date) -> date:
 
 
 def features_at(engine: Engine, kinds: list[str], cutoffs: list[date]) -> pd.DataFrame:
-    """One row per person serving at each cutoff: person_key, cutoff, static and windowed features."""
-    start = history_start(engine)
+    """One row per person serving at each cutoff: person_key, cutoff, static and windowed features.
+    A window of w months before cutoff T counts the months T-w to T-1; the cutoff's own month
+    is the future."""
+    # Months before the longest window of the earliest cutoff change no feature.
+    start = max(history_start(engine) or min(cutoffs), add_months(min(cutoffs), -max(WINDOWS)))
     last = max(cutoffs)
     pivot = ", ".join(
         f"coalesce(sum(e.n) FILTER (WHERE e.kind = '{k}'), 0) AS \"{k}\"" for k in kinds
     )
+    # A window's count is the difference of two running totals: one running sum per kind and
+    # cheap look-backs, rather than a windowed sum per kind and window.
+    running = ", ".join(
+        f'sum("{k}") OVER (PARTITION BY person_key ORDER BY month ROWS UNBOUNDED PRECEDING) AS "{k}"'
+        for k in kinds
+    )
     windows = ", ".join(
-        f'sum("{k}") OVER (PARTITION BY person_key ORDER BY month ROWS BETWEEN {w} PRECEDING AND 1 PRECEDING) AS "{k}_{w}m"'
+        f'lag("{k}", 1, 0) OVER w - lag("{k}", {w + 1}, 0) OVER w AS "{k}_{w}m"'
         for k in kinds
         for w in WINDOWS
     )
@@ -91,7 +101,11 @@ def features_at(engine: Engine, kinds: list[str], cutoffs: list[date]) -> pd.Dat
         LEFT JOIN person_month_events e ON e.person_key = d.person_key AND e.month = m.month
         GROUP BY d.person_key, m.month
     ),
-    windowed AS (SELECT person_key, month, {windows} FROM grid)
+    running AS (SELECT person_key, month, {running} FROM grid),
+    windowed AS (
+        SELECT person_key, month, {windows} FROM running
+        WINDOW w AS (PARTITION BY person_key ORDER BY month)
+    )
     SELECT w.person_key, w.month AS cutoff, d.staff_type, d.rank, d.unit_kind,
            date_diff('month', d.start_date, w.month) / 12.0 AS tenure_years,
            (SELECT count(*) FROM conduct_cases k JOIN person_refs r ON r.ref = k.person_id

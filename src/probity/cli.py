@@ -315,6 +315,18 @@ def _print_report(report: dict[str, Any]) -> None:
             name, d.get("concern", ""), d["status"], str(d["signals"]), d.get("reason", "")
         )
     out.print(dets)
+    model = report.get("model") or {}
+    if model.get("status") == "ran":
+        trained = (
+            f"as trained in run {model['taken_from']}, on the same examples"
+            if model.get("taken_from")
+            else "trained in this run"
+        )
+        out.print(
+            f"early-warning model: {model['scored']:,} scored, {model['signals']} signals ({trained})"
+        )
+    elif model:
+        out.print(f"early-warning model: {model['status']} ({model.get('reason', '')})")
     for purpose, n in report.get("queue", {}).items():
         out.print(f"queue {purpose}: {n} people")
     spilled = {

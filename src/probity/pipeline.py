@@ -41,6 +41,7 @@ from probity.ingest.incremental import (
     resume,
 )
 from probity.ingest.load import ingest
+from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
 from probity.publish.workspace import Workspace
@@ -144,13 +145,11 @@ def run_pipeline(
                 spark = SparkEngine(spark_settings)
                 on_spark = OnSpark(spark, run_dir / "spark-linkage")
             last = None
+            # What the last run resolved and learnt, for what a daily run can take over.
+            before = ws.read_report(previous.run_id) if previous is not None else {}
             if previous is not None:
                 unchanged = {n for n, plan in result.plans.items() if plan.mode == "unchanged"}
-                last = LastRun(
-                    previous.run_id,
-                    ws.read_report(previous.run_id).get("identities", {}),
-                    frozenset(unchanged),
-                )
+                last = LastRun(previous.run_id, before.get("identities", {}), frozenset(unchanged))
             report["identities"] = resolve(
                 engine,
                 policy.linkage,
@@ -216,11 +215,15 @@ def run_pipeline(
             report["review"] = {"decisions": load_review_history(engine, reviewed)}
 
             progress("model", "")
+            last_model = None
+            if previous is not None:
+                last_model = model_reuse.LastModel(previous.run_id, before.get("model", {}))
             report["model"] = (
-                run_model(engine, policy.model.settings(), absent)
+                run_model(engine, policy.model.settings(), absent, last_model)
                 if policy.model.enabled
                 else {"status": "skipped", "reason": "disabled by policy"}
             )
+            model_reuse.drop_previous(engine)
             stage_done("model")
 
             progress("rank", "")
@@ -311,7 +314,9 @@ def _open_warehouse(
     copy_warehouse(ws.warehouse(last), target)
     engine = DuckDBEngine(target, memory_limit=memory_limit)
     keep_previous(engine)  # the last run's links, for tasks whose inputs did not change
-    return engine, resume(engine, previous, also_keep=PREVIOUS.values())
+    model_reuse.set_aside(engine)  # and its model, should it have learnt from the same examples
+    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values()]
+    return engine, resume(engine, previous, also_keep=kept)
 
 
 def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:

@@ -34,6 +34,7 @@ from probity.model.features import (
     labelled,
     labels_at,
 )
+from probity.model.reuse import LastModel, model_signature, take_previous
 from probity.model.temporal import Schedule, add_months, months_between
 from probity.warehouse.engine import Engine
 
@@ -128,9 +129,16 @@ def _fold_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     }
 
 
-def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) -> dict[str, Any]:
+def run_model(
+    engine: Engine,
+    settings: ModelSettings,
+    absent_tables: set[str],
+    last: LastModel | None = None,
+) -> dict[str, Any]:
     """Build features, validate, train, score; write `model_scores`, `model_backtest` and
-    signals. Returns the report section (status 'ran' or 'skipped' with a reason)."""
+    signals. Returns the report section (status 'ran' or 'skipped' with a reason). With `last`
+    (a daily run), a model trained on exactly these inputs is taken from the last run
+    (`model/reuse.py`); the section then says which run trained it (`taken_from`)."""
     if "conduct_cases" in absent_tables:
         return {"status": "skipped", "reason": "input not provided: conduct_cases"}
     kinds = build_person_month_events(engine, absent_tables)
@@ -170,6 +178,11 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
             "reason": f"fewer than {MIN_POSITIVES} substantiated outcomes to learn from",
         }
 
+    signature = model_signature(frame, scoring, columns, settings, end)
+    taken = take_previous(engine, signature, last)
+    if taken is not None:
+        return taken
+
     fold_reports, oof = [], []
     for fold in folds:
         train = frame[frame["cutoff"].isin(fold.train_cutoffs)]
@@ -206,6 +219,7 @@ def run_model(engine: Engine, settings: ModelSettings, absent_tables: set[str]) 
     base_rate = float(frame["label"].mean())
     return {
         "status": "ran",
+        "signature": signature,
         "label": f"a substantiated conduct outcome in the {settings.horizon_months} months after the cutoff",
         "horizon_months": settings.horizon_months,
         "scored_at": end.isoformat(),

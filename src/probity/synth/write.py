@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -16,6 +18,22 @@ from probity.synth.tables import ForceTables
 Format = Literal["auto", "csv", "parquet"]
 # Tables that run to tens or hundreds of millions of rows go to Parquet in the default layout.
 LARGE = ("roster", "building_access", "access_log")
+# A force's systems add records as things happen and export them in that order, so a new day's
+# records come at the end of each file: the column that dates each table's records. An
+# incident's attendance and subjects are recorded with it.
+RECORDED = {
+    "roster": "duty_date",
+    "absences": "start_date",
+    "overtime_claims": "submitted_date",
+    "expense_claims": "claim_date",
+    "building_access": "event_time",
+    "access_log": "event_time",
+    "incidents": "opened_time",
+    "stop_search": "event_time",
+    "use_of_force": "event_time",
+}
+WITH_INCIDENT = ("incident_attendance", "incident_subjects")
+ROW_GROUP = 1 << 20  # rows in each Parquet row group of a large table
 
 
 def default_truth_dir(exports: Path) -> Path:
@@ -79,11 +97,67 @@ def write_force(
             return ".parquet" if name in LARGE else ".csv"
         return f".{fmt}"
 
-    for name, t in force.tables.items():
+    for name, t in in_recorded_order(force.tables).items():
         write_table(t, exports / f"{name}{suffix(name)}")
         counts[name] = t.num_rows
     for name, stream in force.streams.items():
-        counts[name] = write_stream(stream(), exports / f"{name}{suffix(name)}")
+        path = exports / f"{name}{suffix(name)}"
+        if name not in RECORDED:
+            counts[name] = write_stream(stream(), path)
+            continue
+        # Generated person by person: sorted on disk, as it may not fit in memory.
+        unsorted = exports / f".{name}.unsorted.parquet"
+        if not write_stream(stream(), unsorted):
+            counts[name] = 0
+            continue
+        try:
+            counts[name] = write_stream(_sorted(unsorted, RECORDED[name], exports), path)
+        finally:
+            unsorted.unlink()
     for name, t in force.truth.items():
         pacsv.write_csv(_for_csv(t), truth / f"{name}.csv")
     return counts
+
+
+def in_recorded_order(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Each table that grows by the day sorted by the time its records were made (a stable
+    sort, records with no time last); attendance and subjects in their incident's order."""
+    out = dict(tables)
+    for name, column in RECORDED.items():
+        if name in out:
+            out[name] = out[name].sort_by([(column, "ascending")])
+    if "incidents" in out:
+        refs = out["incidents"]["incident_ref"]
+        for name in WITH_INCIDENT:
+            if name in out:
+                position = pc.index_in(out[name]["incident_ref"], value_set=refs)
+                out[name] = out[name].take(pc.sort_indices(position))
+    return out
+
+
+def _sorted(unsorted: Path, column: str, scratch: Path) -> Iterator[pa.RecordBatch]:
+    """The Parquet file's rows in `column` order (ties in file order), in row groups of
+    ROW_GROUP rows, sorted by DuckDB (spilling to `scratch` beyond memory)."""
+    spill = scratch / ".sort-spill"
+    con = duckdb.connect(config={"temp_directory": str(spill)})
+    try:
+        reader = con.sql(
+            f"""SELECT * EXCLUDE (file_row_number)
+                FROM read_parquet('{unsorted}', file_row_number = true)
+                ORDER BY "{column}", file_row_number"""
+        ).to_arrow_reader()
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            while rows >= ROW_GROUP:
+                table = pa.Table.from_batches(pending)
+                yield from table.slice(0, ROW_GROUP).combine_chunks().to_batches()
+                rest = table.slice(ROW_GROUP)
+                pending, rows = rest.to_batches(), rest.num_rows
+        if rows:
+            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)

@@ -1,13 +1,15 @@
 """Benchmark: one new day of exports, run incrementally, against a full run of the day before.
 
-    uv run python -m benchmarks.incremental --people 45000 --years 3
+    uv run python -m benchmarks.incremental --people 45000 --years 3 [--days-back 14]
 
-Uses the exports `benchmarks/pipeline.py` wrote (or writes them). "Yesterday" is today's exports
-with one day's share of records taken off the end of every table that grows by the day (the
-last Parquet row group is cut short, so the plan must read that group again); every other file
-is the same. The script runs yesterday in full, then today, and prints what each table's plan
-was and the time and peak memory of each stage of today's run. With `--reuse`, yesterday's
-exports already written beside today's are used again rather than cut afresh.
+Uses the exports `benchmarks/pipeline.py` wrote (or writes them). The tables that grow by the day
+hold their records in the order they were made (`probity.synth.write.RECORDED`), as a force's
+own exports do. "Today" is the exports as written, or with `--days-back N` the exports as they
+stood N days before their last day; "yesterday" is today less the records made on its last day,
+which come at the end of each file (a Parquet file keeps its row groups, the last cut short).
+The script runs yesterday in full, then today, and prints what each table's plan was and the
+time and peak memory of each stage of today's run. With `--reuse`, cut exports already written
+are used again.
 """
 
 from __future__ import annotations
@@ -15,86 +17,100 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 from benchmarks.pipeline import GIB, PeakMemory, force_arguments, machine
 from probity.pipeline import run_pipeline
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.tables import force_tables
-from probity.synth.write import default_truth_dir, write_force
-
-# Tables a force's systems add records to every day.
-DAILY = (
-    "roster",
-    "absences",
-    "overtime_claims",
-    "expense_claims",
-    "building_access",
-    "access_log",
-    "incidents",
-    "incident_attendance",
-    "incident_subjects",
-    "stop_search",
-    "use_of_force",
-)
+from probity.synth.write import RECORDED, WITH_INCIDENT, default_truth_dir, write_force
 
 
-def day_before(today: Path, yesterday: Path, days_in_exports: int) -> None:
-    """Write `yesterday`: today's exports less one day's share of each growing table."""
-    shutil.rmtree(yesterday, ignore_errors=True)
-    yesterday.mkdir(parents=True)
-    for path in sorted(today.iterdir()):
-        target = yesterday / path.name
-        if path.stem not in DAILY:
-            os.link(path, target)
-        elif path.suffix == ".parquet":
-            _cut_parquet(path, target, days_in_exports)
-        else:  # synthetic CSVs hold no line breaks inside fields: a line is a record
-            with path.open("rb") as f:
-                lines = f.readlines()
-            n = max(1, (len(lines) - 1) // days_in_exports)
-            target.write_bytes(b"".join(lines[:-n]))
+def last_day(exports: Path) -> date:
+    """The exports' last day: the last rostered one."""
+    rows = duckdb.sql(f"SELECT max(duty_date) FROM '{_file(exports, 'roster')}'").fetchall()
+    day: date = rows[0][0]
+    return day
 
 
-def _cut_parquet(path: Path, target: Path, days_in_exports: int) -> None:
-    """Write the file without its last day's share of rows, with the same row groups."""
-    source = pq.ParquetFile(path)
-    n = max(1, source.metadata.num_rows // days_in_exports)
-    groups = source.metadata.num_row_groups
-    with pq.ParquetWriter(target, source.schema_arrow, compression="zstd") as writer:
-        remaining = source.metadata.num_rows - n
-        for i in range(groups):
-            table = source.read_row_group(i)
-            take = min(table.num_rows, remaining)
-            if take <= 0:
-                break
-            writer.write_table(table.slice(0, take))
-            remaining -= take
+def exports_until(source: Path, target: Path, day: date) -> None:
+    """Write `target`: `source` as it stood at the end of `day`, every record made later (each
+    at the end of its file) left out; every other file linked as it is."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in sorted(source.iterdir()):
+        name = path.stem
+        if name in RECORDED or name in WITH_INCIDENT:
+            _keep_first(path, target / path.name, _made_by(source, name, day))
+        else:
+            os.link(path, target / path.name)
+
+
+def _file(folder: Path, table: str) -> Path:
+    return next(p for p in folder.iterdir() if p.stem == table)
+
+
+def _made_by(folder: Path, table: str, day: date) -> int:
+    """How many of the table's records were made by the end of `day` (its leading records)."""
+    if table in WITH_INCIDENT:
+        sql = f"""SELECT count(*) FROM '{_file(folder, table)}' WHERE incident_ref IN (
+                    SELECT incident_ref FROM '{_file(folder, "incidents")}'
+                    WHERE CAST(opened_time AS DATE) <= DATE '{day}')"""
+    else:
+        sql = f"""SELECT count(*) FROM '{_file(folder, table)}'
+                  WHERE CAST("{RECORDED[table]}" AS DATE) <= DATE '{day}'"""
+    n: int = duckdb.sql(sql).fetchall()[0][0]
+    return n
+
+
+def _keep_first(path: Path, target: Path, n: int) -> None:
+    if path.suffix == ".parquet":
+        source = pq.ParquetFile(path)
+        with pq.ParquetWriter(target, source.schema_arrow, compression="zstd") as writer:
+            remaining = n
+            for i in range(source.metadata.num_row_groups):
+                if remaining <= 0:
+                    break
+                table = source.read_row_group(i)
+                writer.write_table(table.slice(0, min(table.num_rows, remaining)))
+                remaining -= table.num_rows
+    else:  # synthetic CSVs hold no line breaks inside fields: a line is a record
+        with path.open("rb") as f:
+            lines = f.readlines()
+        target.write_bytes(b"".join(lines[: n + 1]))
 
 
 def main() -> None:
-    args = force_arguments(__doc__).parse_args()
+    parser = force_arguments(__doc__)
+    parser.add_argument(
+        "--days-back", type=int, default=0, help="today is this many days before the last"
+    )
+    args = parser.parse_args()
 
     force = args.dir / f"force-{args.people}x{args.years}"
-    today = force / "exports"
-    if not today.exists():
+    exports = force / "exports"
+    if not exports.exists():
         world = build_force(SynthSpec(args.people, args.years, args.seed))
-        write_force(force_tables(world), today, default_truth_dir(today))
+        write_force(force_tables(world), exports, default_truth_dir(exports))
         del world
-    yesterday = force / "yesterday"
+    day = last_day(exports) - timedelta(days=args.days_back)
     workspace = args.dir / f"ws-{args.people}x{args.years}-daily"
     shutil.rmtree(workspace, ignore_errors=True)
     print(f"machine: {machine()}")
-    print(f"force: {args.people:,} people × {args.years} years")
+    print(f"force: {args.people:,} people × {args.years} years; today is {day}")
 
-    if args.reuse and yesterday.exists():
-        print(f"yesterday's exports: those already in {yesterday}")
-    else:
+    today = exports if args.days_back == 0 else force / f"until-{day}"
+    yesterday = force / f"until-{day - timedelta(days=1)}"
+    for folder, until in ((today, day), (yesterday, day - timedelta(days=1))):
+        if folder == exports or (args.reuse and folder.exists()):
+            continue
         started = time.perf_counter()
-        day_before(today, yesterday, args.years * 365)
-        print(f"yesterday's exports written in {time.perf_counter() - started:.1f} s")
+        exports_until(exports, folder, until)
+        print(f"exports as at the end of {until} written in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
     before = run_pipeline(yesterday, workspace)
@@ -121,6 +137,10 @@ def main() -> None:
     for name, plan in report["ingest"]["tables"].items():
         new = report["inputs"][name]["records"] - before["inputs"][name]["records"]
         print(f"{name:<22}{new:>12,}  {plan}")
+    reused = [n for n, t in report["identities"].items() if t.get("status") == "reused"]
+    print(f"\nlinkage tasks taken from yesterday: {', '.join(reused) or 'none'}")
+    model = report.get("model", {})
+    print(f"model: {'as trained yesterday' if model.get('taken_from') else model.get('status')}")
     print(f"\ntoday, incremental run\n{'stage':<14}{'seconds':>10}{'peak GiB':>10}")
     for stage, s in report["stages"].items():
         print(f"{stage:<14}{s['seconds']:>10.1f}{marks.get(stage, float('nan')):>10.2f}")

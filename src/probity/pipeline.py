@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from probity.casework.feedback import held_back, load_review_history
 from probity.casework.store import CaseStore
+from probity.detectors import carry
 from probity.detectors.base import (
     EVIDENCE_DDL,
     SIGNALS_DDL,
@@ -29,7 +30,7 @@ from probity.detectors.base import (
     run_detector,
     warehouse_inputs,
 )
-from probity.detectors.registry import all_detectors
+from probity.detectors.registry import all_detectors, day_local_detectors
 from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
@@ -177,6 +178,13 @@ def run_pipeline(
                 report["spark"] = hand_over(
                     engine, spark, warehouse_inputs(wanted, params), run_dir / "spark-input"
                 )
+            last_detection = None
+            if previous is not None:
+                last_detection = carry.LastDetection(
+                    previous.run_id,
+                    before.get("detectors", {}),
+                    {n: (p.mode, p.kept) for n, p in result.plans.items()},
+                )
             for d in all_detectors():
                 progress("detect", d.name)
                 started = time.perf_counter()
@@ -188,7 +196,7 @@ def run_pipeline(
                     }
                     continue
                 outcome = run_detector(
-                    engine, d, d.params(policy.thresholds(d.name)), absent, spark
+                    engine, d, d.params(policy.thresholds(d.name)), absent, spark, last_detection
                 )
                 shared.update(outcome.built)
                 detectors[d.name] = {
@@ -202,7 +210,12 @@ def run_pipeline(
                 }
                 if outcome.reason:
                     detectors[d.name]["reason"] = outcome.reason
+                if outcome.signature:
+                    detectors[d.name]["signature"] = outcome.signature
+                if outcome.carried:
+                    detectors[d.name]["carried"] = outcome.carried
             drop_shared(engine, spark)
+            carry.drop_previous(engine, day_local_detectors())
             report["detectors"] = detectors
             report["shared_lookups"] = {"seconds": shared}
             if spark is not None:
@@ -315,7 +328,9 @@ def _open_warehouse(
     engine = DuckDBEngine(target, memory_limit=memory_limit)
     keep_previous(engine)  # the last run's links, for tasks whose inputs did not change
     model_reuse.set_aside(engine)  # and its model, should it have learnt from the same examples
-    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values()]
+    # and the evidence of detectors that find it day by day, for days no new record touches
+    carried = carry.set_aside(engine, day_local_detectors())
+    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried]
     return engine, resume(engine, previous, also_keep=kept)
 
 

@@ -12,10 +12,12 @@ import csv
 import io
 import json
 import shutil
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -222,3 +224,81 @@ def test_a_run_loaded_by_another_duckdb_release_is_not_reused(
     monkeypatch.setattr(duckdb, "__version__", "0.0.1")
     assert ingest_signature() != report["ingest_signature"]
     assert previous_ingest(report) is None
+
+
+def _grown(yesterday: Path, today: Path, folder: Path) -> Path:
+    """Yesterday's exports with today's event tables: only records at their ends are new."""
+    shutil.copytree(yesterday, folder)
+    for name in GROWING_PARQUET:
+        shutil.copy(today / f"{name}.parquet", folder / f"{name}.parquet")
+    for name in GROWING_CSV:
+        shutil.copy(today / f"{name}.csv", folder / f"{name}.csv")
+    return folder
+
+
+def _table(workspace: Path, sql: str) -> list[tuple[Any, ...]]:
+    ws = Workspace(workspace)
+    con = duckdb.connect(str(ws.warehouse(ws.require_current())), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_daily_run_carries_evidence_of_days_no_new_record_touches(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A look-up made weeks ago arrives today, on a day yesterday's run found a silent shift:
+    the evidence of every day before it is carried over, that shift is no longer silent, and
+    the result is a full run's."""
+    yesterday, today = days
+    (tmp_path / "daily").mkdir()
+    run_pipeline(yesterday, tmp_path / "daily")
+    kept = "day_evidence__rostered_no_activity"
+    silent = _table(
+        tmp_path / "daily",
+        f"""SELECT e.person_key, CAST(e.occurred_at AS DATE) AS day, min(a.account_id)
+            FROM {kept} e JOIN account_person a USING (person_key)
+            GROUP BY ALL ORDER BY day LIMIT 1 OFFSET 10""",
+    )
+    person, day, account = silent[0]
+
+    grown = _grown(yesterday, today, tmp_path / "grown")
+    log = pq.read_table(grown / "access_log.parquet")
+    late = log.slice(0, 1).to_pylist()[0]
+    late.update(account_id=account, event_time=datetime.combine(day, time(12)))
+    log = pa.concat_tables([log, pa.Table.from_pylist([late], schema=log.schema)])
+    pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
+
+    shutil.copy(tmp_path / "daily" / KEY_FILE, tmp_path / KEY_FILE)
+    daily = run_pipeline(grown, tmp_path / "daily")
+    (tmp_path / "full").mkdir()
+    shutil.copy(tmp_path / KEY_FILE, tmp_path / "full" / KEY_FILE)
+    run_pipeline(grown, tmp_path / "full", incremental=False)
+
+    carried = daily["detectors"]["rostered_no_activity"]["carried"]
+    assert carried.startswith("evidence before ") and "kept from run" in carried
+    since = date.fromisoformat(carried.removeprefix("evidence before ")[:10])
+    assert day - timedelta(days=1) == since  # the late look-up's day, less the night before
+    whole = f"SELECT * FROM {kept} ORDER BY ALL"
+    assert _table(tmp_path / "daily", whole) == _table(tmp_path / "full", whole)
+    assert (person, day) not in {
+        (p, d)
+        for p, d in _table(
+            tmp_path / "daily", f"SELECT person_key, CAST(occurred_at AS DATE) FROM {kept}"
+        )
+    }
+    a, b = _snapshot(tmp_path / "daily"), _snapshot(tmp_path / "full")
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_evidence_is_found_in_full_when_who_is_who_changed(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Today one system account is gone: whose look-ups are whose changed for every day."""
+    yesterday, today = days
+    run_pipeline(yesterday, tmp_path / "ws")
+    daily = run_pipeline(today, tmp_path / "ws")
+    carried = daily["detectors"]["rostered_no_activity"]["carried"]
+    assert carried.startswith("found in full: ")

@@ -10,8 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
+from probity.detectors.carry import (
+    DayLocal,
+    LastDetection,
+    Params,
+    carried_evidence,
+    carry_since,
+    kept_evidence,
+    signature,
+)
 from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehouse_tables
 from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
@@ -30,7 +40,6 @@ CONCERNS = (
     "welfare",
     "team_culture",
 )
-Params = Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class Detector:
     evidence_sql: Callable[[Params], str]
     # Over `_evidence`: person_key, strength, reason, period_start, period_end.
     signal_sql: Callable[[Params], str]
+    # Evidence found day by day, which a daily run can carry over for earlier days.
+    day_local: DayLocal | None = None
 
     def __post_init__(self) -> None:
         if self.concern not in CONCERNS:
@@ -88,6 +99,9 @@ class DetectorOutcome:
     reason: str | None = None
     # Shared look-ups this detector was the first to read, with the seconds building them took.
     built: dict[str, float] = field(default_factory=dict)
+    # A day-local detector's signature, and what of its evidence came from the last run.
+    signature: str | None = None
+    carried: str | None = None
 
 
 def run_detector(
@@ -96,9 +110,12 @@ def run_detector(
     params: Params,
     absent_tables: set[str],
     spark: SparkEngine | None = None,
+    last: LastDetection | None = None,
 ) -> DetectorOutcome:
     """Run one detector into the `signals` and `evidence` tables of `engine`; with `spark`, the
-    detector's own queries run there, over the tables `warehouse_inputs` handed it."""
+    detector's own queries run there, over the tables `warehouse_inputs` handed it. With `last`
+    (a daily run on DuckDB), a day-local detector carries its evidence for earlier days over
+    from the last run when that is exact (`carry.py`)."""
     missing = [t for t in detector.inputs if t in absent_tables]
     if missing:
         return DetectorOutcome(
@@ -121,8 +138,30 @@ def run_detector(
         for shared in shared_read(detector.evidence_sql(params), detector.signal_sql(params))
         if not _has_shared(engine, shared, spark)
     }
+    sign, carried = None, None
     if spark is None:
-        engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {detector.evidence_sql(params)}")
+        evidence = detector.evidence_sql(params)
+        local = detector.day_local
+        if local is not None:
+            sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
+            since, why = (
+                carry_since(engine, detector.name, local, sign, last) if last else (None, "")
+            )
+            if since is not None:
+                assert last is not None
+                evidence = carried_evidence(detector.name, local, params, since)
+                carried = (
+                    f"all evidence kept from run {last.run_id}"
+                    if since == date.max
+                    else f"evidence before {since.isoformat()} kept from run {last.run_id}"
+                )
+            elif why:
+                carried = f"found in full: {why}"
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {evidence}")
+        if local is not None:  # the whole evidence, for the next run to carry over
+            engine.execute(
+                f"CREATE OR REPLACE TABLE {kept_evidence(detector.name)} AS FROM _evidence"
+            )
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
     else:
         _compute_on_spark(spark, engine, detector, params)
@@ -142,7 +181,9 @@ def run_detector(
     n = int(engine.fetch("SELECT count(*) FROM _signals")[0][0])
     engine.execute("DROP TABLE _evidence")
     engine.execute("DROP TABLE _signals")
-    return DetectorOutcome(detector.name, "ran", signals=n, built=built)
+    return DetectorOutcome(
+        detector.name, "ran", signals=n, built=built, signature=sign, carried=carried
+    )
 
 
 def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> bool:

@@ -10,8 +10,9 @@ import pkgutil
 
 import probity.detectors as package
 from probity.detectors.base import Detector
+from probity.detectors.carry import DayLocal
 
-_FRAMEWORK = {"base", "registry", "catalogue", "peers", "lookup_purpose"}
+_FRAMEWORK = {"base", "carry", "registry", "catalogue", "peers", "lookup_purpose"}
 
 
 def all_detectors() -> list[Detector]:
@@ -34,3 +35,8 @@ def detector(name: str) -> Detector:
         if d.name == name:
             return d
     raise KeyError(name)
+
+
+def day_local_detectors() -> list[tuple[str, DayLocal]]:
+    """The detectors that find evidence day by day (`carry.py`), with how."""
+    return [(d.name, d.day_local) for d in all_detectors() if d.day_local is not None]

@@ -8,15 +8,24 @@ only shifts with no badge swipe are looked for in the access log.
 
 from __future__ import annotations
 
+from datetime import date
+
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.carry import DayLocal
 from probity.detectors.peers import binomial_tail_sql
 
 # Shifts worked at the person's own base. Training and court days are away from it by design.
 AT_BASE = ("early", "late", "night", "day")
 
 
-def _evidence(p: Params) -> str:
+def _evidence(p: Params, since: date | None = None) -> str:
+    """Silent shifts; with `since`, those on or after that day only (a shift's day and the
+    morning after decide it, so nothing earlier is read)."""
     duties = ", ".join(f"'{d}'" for d in AT_BASE)
+    day = f"DATE '{since.isoformat()}'" if since else None
+    swipes = f"WHERE b.event_time >= {day}" if day else ""
+    shifts = f"AND s.duty_date >= {day}" if day else ""
+    lookups = f"(FROM access_log WHERE event_time >= {day})" if day else "access_log"
     return f"""
     WITH unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
         -- (an anti join needs no distinct days: de-duplicating tens of millions of swipes first
@@ -25,8 +34,9 @@ def _evidence(p: Params) -> str:
         ANTI JOIN (
             SELECT r.person_key, CAST(b.event_time AS DATE) AS day
             FROM building_access b JOIN person_refs r ON r.ref = b.person_id
+            {swipes}
         ) b ON b.person_key = s.person_key AND b.day = s.duty_date
-        WHERE s.duty_type IN ({duties})
+        WHERE s.duty_type IN ({duties}) {shifts}
     ),
     candidate_days AS (  -- the shift's day, and for a night shift the morning after
         SELECT person_key, duty_date, duty_date AS day FROM unbadged
@@ -45,7 +55,8 @@ def _evidence(p: Params) -> str:
     active AS (  -- a semi join: any one look-up on the day will do
         SELECT c.person_key, c.duty_date
         FROM (SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)) c
-        SEMI JOIN access_log l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
+        SEMI JOIN {lookups} l
+          ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
         UNION
         SELECT c.person_key, c.duty_date FROM candidate_days c JOIN events e USING (person_key, day)
     ),
@@ -126,4 +137,20 @@ DETECTOR = Detector(
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    # A shift's evidence reads its own day's records and the morning after's (a night shift).
+    day_local=DayLocal(
+        evidence_since=_evidence,
+        dated={
+            "roster": "duty_date",
+            "building_access": "CAST(event_time AS DATE)",
+            "access_log": "CAST(event_time AS DATE)",
+            "incident_attendance": "CAST(arrived_time AS DATE)",
+            "incidents": "CAST(opened_time AS DATE)",
+            "stop_search": "CAST(event_time AS DATE)",
+            "use_of_force": "CAST(event_time AS DATE)",
+        },
+        after=1,
+        fixed=("person_refs", "account_person"),
+        through=("duty_intervals",),
+    ),
 )

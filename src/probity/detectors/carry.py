@@ -1,0 +1,163 @@
+"""Daily runs: carrying a detector's evidence for earlier days over from the last run.
+
+Some detectors find evidence day by day: whether a rostered shift left any trace depends on the
+records of that day and the morning after, and on nothing older or newer. For such a detector
+(`DayLocal`), a daily run keeps the last run's evidence for every day before the earliest day a
+new record could change, finds evidence again from that day on, and draws signals from the whole
+of it as a full run does. Evidence is carried over only when that is exact:
+
+- the detector's queries, thresholds and declaration, and the DuckDB release, give the
+  signature the last run recorded;
+- every dated table it reads was unchanged or only appended to at ingest (its new records are
+  those after the kept ones), and every new record has a day;
+- every `fixed` table (who is who, whose accounts are whose) is as the last run left it.
+
+Otherwise the detector runs in full, as it always does on Spark. Each run keeps the whole
+evidence of such detectors (`day_evidence__<detector>`) for the next run to carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+from probity.warehouse.engine import Engine
+
+Params = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class DayLocal:
+    """How a detector's evidence depends on days: the evidence dated on or after a day
+    (`evidence_since`, the same rows the full query gives for those days), the source tables
+    whose records are dated (table -> SQL of a record's day, over the table's own columns), how
+    many days after its own a day's evidence reads, the tables that must be unchanged, and the
+    derived tables built record by record from those (`through`)."""
+
+    evidence_since: Callable[[Params, date], str]
+    dated: Mapping[str, str]
+    after: int = 0
+    fixed: tuple[str, ...] = ()
+    through: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LastDetection:
+    """What a daily run knows of the last run: its id, its report's `detectors`, and how this
+    run's ingest planned each table (mode and records kept)."""
+
+    run_id: str
+    detectors: Mapping[str, Any]
+    plans: Mapping[str, tuple[str, int]]
+
+
+def kept_evidence(detector: str) -> str:
+    return f"day_evidence__{detector}"
+
+
+def previous(table: str) -> str:
+    return f"previous_{table}"
+
+
+def signature(
+    name: str, local: DayLocal, params: Params, evidence_sql: str, signal_sql: str
+) -> str:
+    """Changes with anything besides the records that could change the detector's evidence."""
+    text = json.dumps(
+        {
+            "detector": name,
+            "evidence": evidence_sql,
+            "since": local.evidence_since(params, date(2000, 1, 1)),
+            "signals": signal_sql,
+            "dated": dict(local.dated),
+            "after": local.after,
+            "fixed": list(local.fixed),
+            "through": list(local.through),
+            "duckdb": duckdb.__version__,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def set_aside(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
+    """In a copy of the last run's warehouse: keep each day-local detector's evidence and the
+    fixed tables as that run left them; returns the tables kept, for `resume`."""
+    kept = []
+    for table in _carried_tables(day_local):
+        engine.execute(f"DROP TABLE IF EXISTS {previous(table)}")
+        if engine.table_exists(table):
+            engine.execute(f"ALTER TABLE {table} RENAME TO {previous(table)}")
+        kept.append(previous(table))
+    return kept
+
+
+def drop_previous(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> None:
+    for table in _carried_tables(day_local):
+        engine.execute(f"DROP TABLE IF EXISTS {previous(table)}")
+
+
+def _carried_tables(day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
+    """Each detector's kept evidence, then every table some detector needs unchanged."""
+    found = list(day_local)
+    fixed = sorted({t for _, local in found for t in local.fixed})
+    return [kept_evidence(name) for name, _ in found] + fixed
+
+
+def carry_since(
+    engine: Engine, name: str, local: DayLocal, sign: str, last: LastDetection
+) -> tuple[date | None, str]:
+    """The first day whose evidence must be found again (`date.max` when no record is new),
+    or None with the reason the detector runs in full."""
+    before = last.detectors.get(name, {})
+    if before.get("status") != "ran" or before.get("signature") != sign:
+        return None, "its queries or thresholds changed since the last run"
+    if not engine.table_exists(previous(kept_evidence(name))):
+        return None, "the last run kept no evidence of it"
+    for table in local.fixed:
+        if not _same(engine, table, previous(table)):
+            return None, f"{table} changed"
+    days: list[date] = []
+    for table, day in local.dated.items():
+        mode, kept = last.plans.get(table, ("full", 0))
+        if mode == "full":
+            return None, f"{table} was read in full"
+        if mode == "unchanged":
+            continue
+        undated, first = engine.fetch(
+            f"""SELECT count(*) FILTER (WHERE ({day}) IS NULL), min({day})
+                FROM "{table}" WHERE _source_row > {int(kept)}"""
+        )[0]
+        if undated:
+            return None, f"a new record of {table} has no day"
+        if first is not None:
+            days.append(first)
+    if not days:
+        return date.max, ""
+    return min(days) - timedelta(days=local.after), ""
+
+
+def _same(engine: Engine, table: str, other: str) -> bool:
+    """Whether two tables hold the same rows, as many times each."""
+    if not (engine.table_exists(table) and engine.table_exists(other)):
+        return False
+    differ = engine.fetch(
+        f"""SELECT count(*) FROM ((FROM "{table}" EXCEPT ALL FROM "{other}")
+                                  UNION ALL (FROM "{other}" EXCEPT ALL FROM "{table}"))"""
+    )
+    return int(differ[0][0]) == 0
+
+
+def carried_evidence(name: str, local: DayLocal, params: Params, since: date) -> str:
+    """SQL: the last run's evidence before `since`, and evidence found again from it on."""
+    earlier = f"SELECT * FROM {previous(kept_evidence(name))}"
+    if since == date.max:
+        return earlier
+    return f"""{earlier} WHERE CAST(occurred_at AS DATE) < DATE '{since.isoformat()}'
+               UNION ALL BY NAME ({local.evidence_since(params, since)})"""

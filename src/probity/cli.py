@@ -311,9 +311,8 @@ def _print_report(report: dict[str, Any]) -> None:
     out.print(ids)
     dets = Table("detector", "concern", "status", "signals", "note", title="Detectors")
     for name, d in report.get("detectors", {}).items():
-        dets.add_row(
-            name, d.get("concern", ""), d["status"], str(d["signals"]), d.get("reason", "")
-        )
+        note = d.get("reason") or d.get("carried", "")
+        dets.add_row(name, d.get("concern", ""), d["status"], str(d["signals"]), note)
     out.print(dets)
     model = report.get("model") or {}
     if model.get("status") == "ran":

@@ -206,6 +206,8 @@ def test_cli_run_says_what_it_reused_and_full_reads_everything(
     again = probity("run", today, "--workspace", ws)
     assert "unchanged" in again.stdout and "taken from run" in again.stdout
     assert "as in the last run" in again.stdout  # linkage tasks whose tables did not change
+    # The audit log was read in full (its dangling look-ups), so no evidence is carried over.
+    assert "found in full: access_log was read in full" in again.stdout
     probity("run", today, "--workspace", ws, "--full")
     report = json.loads(probity("report", "--workspace", ws, "--format", "json").stdout)
     assert report["ingest"]["previous_run"] is None

@@ -18,6 +18,16 @@ def markdown() -> str:
             "",
             f"- **Concern:** `{d.concern}`, for the **{d.purpose.replace('_', ' ')}** purpose",
             f"- **Inputs:** {', '.join(f'`{t}`' for t in d.inputs)} (skipped, with a reason, when absent)",
+        ]
+        if d.day_local is not None:
+            after = d.day_local.after
+            lines.append(
+                "- **Daily runs:** evidence is found day by day (a day's evidence reads records "
+                f"up to {after} day{'s' if after != 1 else ''} after it), so a daily run finds it "
+                "again only from the earliest day a new record reaches and carries the days "
+                "before over from the last run ([operations](operations.md#daily-runs-are-incremental))"
+            )
+        lines += [
             "",
             f"**Looks for.** {d.looks_for}",
             "",

@@ -31,6 +31,7 @@ from probity.detectors.base import (
     warehouse_inputs,
 )
 from probity.detectors.registry import all_detectors, day_local_detectors
+from probity.detectors.shared import SHARED
 from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
@@ -169,8 +170,6 @@ def run_pipeline(
 
             engine.execute(SIGNALS_DDL)
             engine.execute(EVIDENCE_DDL)
-            detectors: dict[str, Any] = {}
-            shared: dict[str, float] = {}  # look-ups several detectors read: built once
             absent = set(result.absent_tables)
             if spark is not None:
                 wanted = [d for d in all_detectors() if policy.enabled(d.name)]
@@ -184,40 +183,11 @@ def run_pipeline(
                     previous.run_id,
                     before.get("detectors", {}),
                     {n: (p.mode, p.kept) for n, p in result.plans.items()},
+                    before.get("shared_lookups", {}),
                 )
-            for d in all_detectors():
-                progress("detect", d.name)
-                started = time.perf_counter()
-                if not policy.enabled(d.name):
-                    detectors[d.name] = {
-                        "status": "skipped",
-                        "reason": "disabled by policy",
-                        "signals": 0,
-                    }
-                    continue
-                outcome = run_detector(
-                    engine, d, d.params(policy.thresholds(d.name)), absent, spark, last_detection
-                )
-                shared.update(outcome.built)
-                detectors[d.name] = {
-                    "status": outcome.status,
-                    "signals": outcome.signals,
-                    "concern": d.concern,
-                    "purpose": d.purpose,
-                    "seconds": round(
-                        time.perf_counter() - started - sum(outcome.built.values()), 3
-                    ),
-                }
-                if outcome.reason:
-                    detectors[d.name]["reason"] = outcome.reason
-                if outcome.signature:
-                    detectors[d.name]["signature"] = outcome.signature
-                if outcome.carried:
-                    detectors[d.name]["carried"] = outcome.carried
-            drop_shared(engine, spark)
-            carry.drop_previous(engine, day_local_detectors())
-            report["detectors"] = detectors
-            report["shared_lookups"] = {"seconds": shared}
+            report["detectors"], report["shared_lookups"] = _detect(
+                engine, policy, absent, spark, last_detection, progress
+            )
             if spark is not None:
                 spark.close()
                 spark = None
@@ -299,6 +269,49 @@ def run_pipeline(
             if isinstance(e, Exception):
                 raise RunFailed(run_id, report["error"]) from e
             raise
+
+
+def _detect(
+    engine: DuckDBEngine,
+    policy: Policy,
+    absent: set[str],
+    spark: SparkEngine | None,
+    last: carry.LastDetection | None,
+    progress: Progress,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run every detector the policy enables; the report's `detectors` and `shared_lookups`."""
+    detectors: dict[str, Any] = {}
+    seconds: dict[str, float] = {}  # look-ups several detectors read: built once
+    notes: dict[str, str] = {}
+    for d in all_detectors():
+        progress("detect", d.name)
+        started = time.perf_counter()
+        if not policy.enabled(d.name):
+            detectors[d.name] = {"status": "skipped", "reason": "disabled by policy", "signals": 0}
+            continue
+        outcome = run_detector(engine, d, d.params(policy.thresholds(d.name)), absent, spark, last)
+        seconds.update(outcome.built)
+        notes.update({name: note for name, note in outcome.built_notes.items() if note})
+        detectors[d.name] = {
+            "status": outcome.status,
+            "signals": outcome.signals,
+            "concern": d.concern,
+            "purpose": d.purpose,
+            "seconds": round(time.perf_counter() - started - sum(outcome.built.values()), 3),
+        }
+        if outcome.reason:
+            detectors[d.name]["reason"] = outcome.reason
+        if outcome.signature:
+            detectors[d.name]["signature"] = outcome.signature
+        if outcome.carried:
+            detectors[d.name]["carried"] = outcome.carried
+    drop_shared(engine, spark)
+    carry.drop_previous(engine, day_local_detectors())
+    shared: dict[str, Any] = {"seconds": seconds}
+    if spark is None:  # kept in the warehouse for the next run, which may carry them over
+        shared["signatures"] = {s.name: carry.lookups_signature(s) for s in SHARED}
+        shared["carried"] = notes
+    return detectors, shared
 
 
 # DuckDB would take 80% of the machine's memory. A run also holds Arrow buffers and Python, and

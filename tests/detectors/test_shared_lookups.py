@@ -1,5 +1,6 @@
-"""Look-ups several detectors read are found once per run, read by each, and dropped when
-detection ends; sharing them changes no detector's result."""
+"""Look-ups several detectors read are found once per run, read by each, and no longer read
+when detection ends (their tables stay for the next run); sharing them changes no detector's
+result."""
 
 from __future__ import annotations
 
@@ -23,9 +24,8 @@ def _signals(engine: DuckDBEngine) -> list[tuple[object, ...]]:
 
 
 def _temporary(engine: DuckDBEngine) -> set[str]:
-    return {
-        str(r[0]) for r in engine.fetch("SELECT table_name FROM duckdb_tables() WHERE temporary")
-    }
+    """What detectors read: the temporary views over the shared look-ups' tables."""
+    return {str(r[0]) for r in engine.fetch("SELECT view_name FROM duckdb_views() WHERE temporary")}
 
 
 def test_tied_lookups_are_built_by_the_first_reader_only_and_dropped_after(tmp_path: Path) -> None:

@@ -284,6 +284,13 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert day - timedelta(days=1) == since  # the late look-up's day, less the night before
     whole = f"SELECT * FROM {kept} ORDER BY ALL"
     assert _table(tmp_path / "daily", whole) == _table(tmp_path / "full", whole)
+    # Look-ups of flagged records: the last run's for the records it kept, found among the new.
+    carried_lookups = daily["shared_lookups"]["carried"]
+    assert carried_lookups["flagged_lookups"].startswith("look-ups in audit-log records 1–")
+    assert carried_lookups["tied_lookups"].startswith("found in full: ")  # new incidents
+    for name in ("flagged_lookups", "tied_lookups"):
+        rows = f"SELECT * FROM kept_lookups__{name} ORDER BY ALL"
+        assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows), name
     assert (person, day) not in {
         (p, d)
         for p, d in _table(

@@ -18,8 +18,11 @@ from probity.detectors.carry import (
     LastDetection,
     Params,
     carried_evidence,
+    carried_lookups,
+    carry_lookups,
     carry_since,
     kept_evidence,
+    kept_lookups,
     signature,
 )
 from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehouse_tables
@@ -99,6 +102,8 @@ class DetectorOutcome:
     reason: str | None = None
     # Shared look-ups this detector was the first to read, with the seconds building them took.
     built: dict[str, float] = field(default_factory=dict)
+    # For each of those, what was kept from the last run, or why it was built in full.
+    built_notes: dict[str, str] = field(default_factory=dict)
     # A day-local detector's signature, and what of its evidence came from the last run.
     signature: str | None = None
     carried: str | None = None
@@ -133,11 +138,11 @@ def run_detector(
                 reason=f"too few peers: the largest peer group has {max(largest - 1, 0)} others "
                 f"for each member; comparisons need {int(params['min_peers'])}",
             )
-    built = {
-        shared.name: _build_shared(engine, shared, spark)
-        for shared in shared_read(detector.evidence_sql(params), detector.signal_sql(params))
-        if not _has_shared(engine, shared, spark)
-    }
+    built: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    for shared in shared_read(detector.evidence_sql(params), detector.signal_sql(params)):
+        if not _has_shared(engine, shared, spark):
+            built[shared.name], notes[shared.name] = _build_shared(engine, shared, spark, last)
     sign, carried = None, None
     if spark is None:
         evidence = detector.evidence_sql(params)
@@ -182,7 +187,13 @@ def run_detector(
     engine.execute("DROP TABLE _evidence")
     engine.execute("DROP TABLE _signals")
     return DetectorOutcome(
-        detector.name, "ran", signals=n, built=built, signature=sign, carried=carried
+        detector.name,
+        "ran",
+        signals=n,
+        built=built,
+        built_notes=notes,
+        signature=sign,
+        carried=carried,
     )
 
 
@@ -191,27 +202,43 @@ def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None
         return spark.has_view(shared.name)
     return bool(
         engine.fetch(
-            "SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [shared.name]
+            "SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = ?", [shared.name]
         )
     )
 
 
-def _build_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> float:
+def _build_shared(
+    engine: Engine, shared: SharedLookups, spark: SparkEngine | None, last: LastDetection | None
+) -> tuple[float, str]:
+    """Build a shared look-up; the seconds it took, and what was kept from the last run (or
+    why nothing was). On DuckDB it is a table kept for the next run, read through a view."""
     started = time.perf_counter()
+    note = ""
     if spark is not None:
         spark.cache_view(shared.name, shared.sql)
         spark.fetch_arrow(f"SELECT count(*) FROM {shared.name}")  # Spark caches on first use
     else:
-        engine.execute(f"CREATE TEMP TABLE {shared.name} AS {shared.sql}")
-    return round(time.perf_counter() - started, 3)
+        query = shared.sql
+        if last is not None:
+            kept, why = carry_lookups(engine, shared, last)
+            if kept:
+                query = carried_lookups(shared, kept)
+                note = f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}"
+            else:
+                note = f"found in full: {why}"
+        table = kept_lookups(shared.name)
+        engine.execute(f"CREATE OR REPLACE TABLE {table} AS {query}")
+        engine.execute(f"CREATE TEMP VIEW {shared.name} AS FROM {table}")
+    return round(time.perf_counter() - started, 3), note
 
 
 def drop_shared(engine: Engine, spark: SparkEngine | None = None) -> None:
-    """Drop the shared look-ups built in this run (when detection ends)."""
+    """Stop reading the shared look-ups built in this run (when detection ends); DuckDB keeps
+    their tables for the next run."""
     for shared in SHARED:
         if spark is not None and spark.has_view(shared.name):
             spark.drop_view(shared.name)
-        engine.execute(f"DROP TABLE IF EXISTS temp.{shared.name}")
+        engine.execute(f"DROP VIEW IF EXISTS temp.{shared.name}")
 
 
 def _compute_on_spark(

@@ -21,13 +21,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import duckdb
 
+from probity.contract import TABLES
+from probity.detectors.shared import SHARED, SharedLookups
+from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
+
+SOURCE_TABLES = frozenset(t.name for t in TABLES)
 
 Params = Mapping[str, float]
 
@@ -49,16 +54,21 @@ class DayLocal:
 
 @dataclass(frozen=True)
 class LastDetection:
-    """What a daily run knows of the last run: its id, its report's `detectors`, and how this
-    run's ingest planned each table (mode and records kept)."""
+    """What a daily run knows of the last run: its id, its report's `detectors` and
+    `shared_lookups`, and how this run's ingest planned each table (mode and records kept)."""
 
     run_id: str
     detectors: Mapping[str, Any]
     plans: Mapping[str, tuple[str, int]]
+    shared: Mapping[str, Any] = field(default_factory=dict)
 
 
 def kept_evidence(detector: str) -> str:
     return f"day_evidence__{detector}"
+
+
+def kept_lookups(shared: str) -> str:
+    return f"kept_lookups__{shared}"
 
 
 def previous(table: str) -> str:
@@ -104,10 +114,17 @@ def drop_previous(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> 
 
 
 def _carried_tables(day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
-    """Each detector's kept evidence, then every table some detector needs unchanged."""
+    """Each detector's kept evidence and each shared look-up's rows, then every derived table
+    they need unchanged (`links` is set aside by identity resolution, for its own use)."""
     found = list(day_local)
-    fixed = sorted({t for _, local in found for t in local.fixed})
-    return [kept_evidence(name) for name, _ in found] + fixed
+    fixed = {t for _, local in found for t in local.fixed}
+    for shared in SHARED:
+        fixed |= _read_besides_log(shared) - SOURCE_TABLES - {"links"}
+    return (
+        [kept_evidence(name) for name, _ in found]
+        + [kept_lookups(s.name) for s in SHARED]
+        + sorted(fixed)
+    )
 
 
 def carry_since(
@@ -161,3 +178,43 @@ def carried_evidence(name: str, local: DayLocal, params: Params, since: date) ->
         return earlier
     return f"""{earlier} WHERE CAST(occurred_at AS DATE) < DATE '{since.isoformat()}'
                UNION ALL BY NAME ({local.evidence_since(params, since)})"""
+
+
+def lookups_signature(shared: SharedLookups) -> str:
+    return hashlib.sha256((shared.template + duckdb.__version__).encode()).hexdigest()
+
+
+def _read_besides_log(shared: SharedLookups) -> set[str]:
+    return tables_read(shared.sql) - {"access_log"}
+
+
+def carry_lookups(engine: Engine, shared: SharedLookups, last: LastDetection) -> tuple[int, str]:
+    """How many leading audit-log records (by `_source_row`) the last run's look-ups can be
+    kept for, with 0 and the reason when they must be found again in full: the query is the
+    same, the log kept those records as they were, and every other table it reads is as the
+    last run left it (a source table unchanged at ingest, a derived one equal to its copy)."""
+    signatures = last.shared.get("signatures", {})
+    if signatures.get(shared.name) != lookups_signature(shared):
+        return 0, "its query changed since the last run"
+    if not engine.table_exists(previous(kept_lookups(shared.name))):
+        return 0, "the last run kept no look-ups"
+    mode, kept = last.plans.get("access_log", ("full", 0))
+    if mode == "full":
+        return 0, "access_log was read in full"
+    for table in sorted(_read_besides_log(shared)):
+        if table in SOURCE_TABLES:
+            if last.plans.get(table, ("full", 0))[0] != "unchanged":
+                return 0, f"{table} changed"
+        elif not engine.table_exists(previous(table)):
+            return 0, f"{table} was not kept from the last run"
+        elif not _same(engine, table, previous(table)):
+            return 0, f"{table} changed"
+    return int(kept), ""
+
+
+def carried_lookups(shared: SharedLookups, kept: int) -> str:
+    """SQL: the last run's look-ups among the first `kept` audit-log records, and look-ups
+    found among the records after them."""
+    return f"""SELECT * FROM {previous(kept_lookups(shared.name))} WHERE _source_row <= {kept}
+               UNION ALL BY NAME
+               ({shared.over(f"(FROM access_log WHERE _source_row > {kept})")})"""

@@ -12,9 +12,11 @@ detector does. So the look-ups detectors share are found once per run:
   their home postcode, or a vulnerable victim they met on duty (with the incident). Read by
   `relatives_lookup`, `acquaintance_lookups` and `victim_lookups_after_closure`.
 
-Each is built the first time a detector reads it in a run (a temporary table in DuckDB, a
-cached view in Spark) and dropped when detection ends. Neither depends on any detector's
-thresholds, so sharing them changes no result.
+Each is built the first time a detector reads it in a run (a table in DuckDB, read through a
+temporary view dropped when detection ends; a cached view in Spark). Neither depends on any
+detector's thresholds, so sharing them changes no result. Each is found row by row of the audit
+log (joins, no totals over it), so a daily run can keep the last run's rows for the records it
+kept and find look-ups only among the new ones (`carry.py`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,16 @@ WATCHED_FLAGS = ("ocg_nominal", "high_profile")
 @dataclass(frozen=True)
 class SharedLookups:
     name: str
-    sql: str
+    template: str  # the query, with `{log}` where it reads the audit log
+
+    @property
+    def sql(self) -> str:
+        return self.over("access_log")
+
+    def over(self, log: str) -> str:
+        """The query over `log` (a table or subquery of audit-log records) in place of the
+        whole audit log."""
+        return self.template.replace("{log}", log)
 
 
 def has_flag(flags: str, flag: str) -> str:
@@ -41,7 +52,7 @@ def has_flag(flags: str, flag: str) -> str:
 _FLAGGED = f"""
     SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
            l.linked_reference, s.flags
-    FROM access_log l
+    FROM {{log}} l
     JOIN account_person ap ON ap.account_id = l.account_id
     JOIN record_subjects s ON s.subject_id = l.subject_id
     WHERE l.subject_kind = 'person'
@@ -81,7 +92,7 @@ _TIED = f"""
     by_account AS (SELECT ap.account_id, t.* FROM ties t JOIN account_person ap USING (person_key))
     SELECT t.person_key, t.tie, t.relationship, t.incident_ref, t.closed_time,
            l._source_file, l._source_row, l.event_time, l.action, l.subject_id, l.linked_reference
-    FROM access_log l
+    FROM {{log}} l
     JOIN by_account t ON t.account_id = l.account_id AND t.subject_id = l.subject_id
     WHERE l.subject_kind = 'person'"""
 

@@ -11,8 +11,11 @@ ABSENCES = ("sickness", "annual_leave", "special_leave", "parental", "suspension
 
 def _evidence(p: Params) -> str:
     # A day with a rostered shift is a day worked, whatever an absence record not yet closed
-    # says, and a night shift (or work running over) reaches into the next day. The absent days are turned into (account, day) pairs first so that the access log
-    # is probed once, without mapping every row of it to a person.
+    # says, and a night shift (or work running over) reaches into the next day. The absent
+    # days are turned into (account, day) pairs first so that the access log is probed once,
+    # without mapping every row of it to a person. Materialised, so that the optimiser cannot
+    # join the log to the absent days on the day alone (every look-up against everyone absent
+    # that day), as it did at Met scale on a warehouse loaded incrementally.
     kinds = ", ".join(f"'{k}'" for k in ABSENCES)
     return f"""
     WITH absent AS (
@@ -23,7 +26,7 @@ def _evidence(p: Params) -> str:
         WHERE a.absence_type IN ({kinds})
         GROUP BY 1, 2
     ),
-    accounts_absent AS (
+    accounts_absent AS MATERIALIZED (
         SELECT ap.account_id, a.* FROM absent a JOIN account_person ap USING (person_key)
     ),
     raw AS MATERIALIZED (

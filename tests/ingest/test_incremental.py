@@ -159,12 +159,7 @@ def test_daily_run_keeps_the_links_of_tasks_whose_inputs_did_not_change(
     """Only event tables grow: the tasks reading none of them keep yesterday's links, the one
     that reads the roster and attendance links again, and the result is a full run's."""
     yesterday, today = days
-    grown = tmp_path / "grown"
-    shutil.copytree(yesterday, grown)
-    for name in GROWING_PARQUET:
-        shutil.copy(today / f"{name}.parquet", grown / f"{name}.parquet")
-    for name in GROWING_CSV:
-        shutil.copy(today / f"{name}.csv", grown / f"{name}.csv")
+    grown = _grown(yesterday, today, tmp_path / "grown")
     full = run_pipeline(grown, tmp_path / "full", incremental=False)
     (tmp_path / "daily").mkdir()  # the same pseudonym key, so that ties rank alike
     shutil.copy(tmp_path / "full" / KEY_FILE, tmp_path / "daily" / KEY_FILE)
@@ -186,15 +181,10 @@ def test_daily_run_keeps_the_links_of_tasks_whose_inputs_did_not_change(
 
 def _links(workspace: Path) -> dict[str, list[tuple[Any, ...]]]:
     """The current run's links and review candidates, in a fixed order."""
-    ws = Workspace(workspace)
-    con = duckdb.connect(str(ws.warehouse(ws.require_current())), read_only=True)
-    try:
-        return {
-            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-            for t in ("links", "link_candidates")
-        }
-    finally:
-        con.close()
+    return {
+        t: _table(workspace, f"SELECT * FROM {t} ORDER BY ALL")
+        for t in ("links", "link_candidates")
+    }
 
 
 def test_cli_run_says_what_it_reused_and_full_reads_everything(

@@ -145,25 +145,9 @@ def run_detector(
             built[shared.name], notes[shared.name] = _build_shared(engine, shared, spark, last)
     sign, carried = None, None
     if spark is None:
-        evidence = detector.evidence_sql(params)
-        local = detector.day_local
-        if local is not None:
-            sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
-            since, why = (
-                carry_since(engine, detector.name, local, sign, last) if last else (None, "")
-            )
-            if since is not None:
-                assert last is not None
-                evidence = carried_evidence(detector.name, local, params, since)
-                carried = (
-                    f"all evidence kept from run {last.run_id}"
-                    if since == date.max
-                    else f"evidence before {since.isoformat()} kept from run {last.run_id}"
-                )
-            elif why:
-                carried = f"found in full: {why}"
+        evidence, sign, carried = _evidence_query(engine, detector, params, last)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {evidence}")
-        if local is not None:  # the whole evidence, for the next run to carry over
+        if detector.day_local is not None:  # the whole evidence, for the next run to carry
             engine.execute(
                 f"CREATE OR REPLACE TABLE {kept_evidence(detector.name)} AS FROM _evidence"
             )
@@ -195,6 +179,28 @@ def run_detector(
         signature=sign,
         carried=carried,
     )
+
+
+def _evidence_query(
+    engine: Engine, detector: Detector, params: Params, last: LastDetection | None
+) -> tuple[str, str | None, str | None]:
+    """The query for the detector's evidence on DuckDB; for a day-local detector also its
+    signature, and what of its evidence is kept from the last run (or why none is)."""
+    evidence = detector.evidence_sql(params)
+    local = detector.day_local
+    if local is None:
+        return evidence, None, None
+    sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
+    if last is None:
+        return evidence, sign, None
+    since, why = carry_since(engine, detector.name, local, sign, last)
+    if since is None:
+        return evidence, sign, f"found in full: {why}"
+    if since == date.max:
+        kept = f"all evidence kept from run {last.run_id}"
+    else:
+        kept = f"evidence before {since.isoformat()} kept from run {last.run_id}"
+    return carried_evidence(detector.name, local, params, since), sign, kept
 
 
 def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> bool:

@@ -14,6 +14,11 @@ of it as a full run does. Evidence is carried over only when that is exact:
 
 Otherwise the detector runs in full, as it always does on Spark. Each run keeps the whole
 evidence of such detectors (`day_evidence__<detector>`) for the next run to carry.
+
+The look-ups several detectors share (`shared.py`) are found record by record of the audit log,
+so they are carried over by record rather than by day (`kept_lookups__<name>`): the last run's
+for the audit-log records this run kept, and look-ups found among the new records, when the
+query and every other table it reads are as they were.
 """
 
 from __future__ import annotations
@@ -97,8 +102,9 @@ def signature(
 
 
 def set_aside(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
-    """In a copy of the last run's warehouse: keep each day-local detector's evidence and the
-    fixed tables as that run left them; returns the tables kept, for `resume`."""
+    """In a copy of the last run's warehouse: keep each day-local detector's evidence, each
+    shared look-up and the tables they need unchanged as that run left them; returns the
+    tables kept, for `resume`."""
     kept = []
     for table in _carried_tables(day_local):
         engine.execute(f"DROP TABLE IF EXISTS {previous(table)}")
@@ -133,10 +139,10 @@ def carry_since(
     """The first day whose evidence must be found again (`date.max` when no record is new),
     or None with the reason the detector runs in full."""
     before = last.detectors.get(name, {})
-    if before.get("status") != "ran" or before.get("signature") != sign:
-        return None, "its queries or thresholds changed since the last run"
     if not engine.table_exists(previous(kept_evidence(name))):
         return None, "the last run kept no evidence of it"
+    if before.get("status") != "ran" or before.get("signature") != sign:
+        return None, "its queries or thresholds changed since the last run"
     for table in local.fixed:
         if not _same(engine, table, previous(table)):
             return None, f"{table} changed"

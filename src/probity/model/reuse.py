@@ -25,7 +25,6 @@ import sklearn
 from probity.detectors.base import EVIDENCE_DDL, SIGNALS_DDL
 from probity.warehouse.engine import Engine
 
-DETECTOR = "early_warning_model"
 # The last run's results, set aside in the copied warehouse until the model stage.
 PREVIOUS = {
     "model_scores": "previous_model_scores",
@@ -77,6 +76,8 @@ def set_aside(engine: Engine) -> None:
         return
     for table in ("model_scores", "model_backtest"):
         engine.execute(f"ALTER TABLE {table} RENAME TO {PREVIOUS[table]}")
+    from probity.model.early_warning import DETECTOR  # which imports this module
+
     engine.execute(
         f"CREATE TABLE {PREVIOUS['model_signals']} AS SELECT * FROM signals WHERE detector = ?",
         [DETECTOR],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -52,7 +51,7 @@ from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
 from probity.resolve.reuse import PREVIOUS, LastRun, keep_previous
-from probity.warehouse.engine import DuckDBEngine
+from probity.warehouse.engine import DuckDBEngine, memory_share
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
 from probity.warehouse.spill import SpillWatch
 from probity.warehouse.views import build_views
@@ -322,8 +321,7 @@ DEFAULT_MEMORY_SHARE = 0.4
 
 def default_memory_limit() -> str:
     """DuckDB's memory limit when none is given: a share of this machine's memory."""
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{int(total * DEFAULT_MEMORY_SHARE) // 2**20}MiB"
+    return memory_share(DEFAULT_MEMORY_SHARE)
 
 
 def _open_warehouse(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from probity.synth.tables import ForceTables
+from probity.warehouse.engine import memory_share
 
 Format = Literal["auto", "csv", "parquet"]
 # Tables that run to tens or hundreds of millions of rows go to Parquet in the default layout.
@@ -142,10 +142,7 @@ def _sorted(unsorted: Path, column: str, scratch: Path) -> Iterator[pa.RecordBat
     spill = scratch / ".sort-spill"
     # The generated force is still in memory beside the sort: DuckDB gets a quarter of the
     # machine and spills beyond it, rather than its default of 80%.
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4
-    con = duckdb.connect(
-        config={"temp_directory": str(spill), "memory_limit": f"{memory // 2**20}MiB"}
-    )
+    con = duckdb.connect(config={"temp_directory": str(spill), "memory_limit": memory_share(0.25)})
     try:
         reader = con.sql(
             f"""SELECT * EXCLUDE (file_row_number)

@@ -7,11 +7,18 @@ same verbs.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
+
+
+def memory_share(share: float) -> str:
+    """A DuckDB memory limit of `share` of this machine's memory, e.g. '9619MiB'."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * share) // 2**20}MiB"
 
 
 class Engine(Protocol):

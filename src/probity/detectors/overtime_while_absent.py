@@ -7,16 +7,26 @@ from probity.detectors.base import Detector, Params, Threshold, date_range_sql
 
 def _evidence(p: Params) -> str:
     # Claims are matched to absences first (few match), so the roster is checked for those
-    # claims only, not for every absence on record.
+    # claims only, not for every absence on record. Both steps are written so that DuckDB
+    # builds its hash tables from the handful of claims: grouping after the join (not every
+    # absence before it) and probing the roster with them (where NOT EXISTS built a table of
+    # every rostered shift).
     return """
-    WITH claimed AS (
+    WITH on_absent_days AS MATERIALIZED (
         SELECT r.person_key, o._source_file, o._source_row, o.claim_id, o.hours, o.amount_gbp,
-               o.reason_code, o.work_date, min(a.absence_type) AS absence_type
+               o.reason_code, o.work_date, a.absence_type
         FROM overtime_claims o
         JOIN person_refs r ON r.ref = o.person_id
         JOIN absence_days a ON a.person_key = r.person_key AND a.day = o.work_date
         WHERE a.absence_type IN ('sickness', 'annual_leave')
-        GROUP BY ALL
+    ),
+    claimed AS MATERIALIZED (
+        SELECT * EXCLUDE (absence_type), min(absence_type) AS absence_type
+        FROM on_absent_days GROUP BY ALL
+    ),
+    rostered AS (  -- a day with a rostered shift was worked, whatever an open absence says
+        SELECT d.person_key, d.duty_date AS work_date FROM duty_intervals d
+        SEMI JOIN claimed c ON c.person_key = d.person_key AND c.work_date = d.duty_date
     )
     SELECT c.person_key, 'overtime_claims' AS source_table, c._source_file AS source_file,
            c._source_row AS source_row, CAST(c.work_date AS TIMESTAMP) AS occurred_at,
@@ -24,10 +34,7 @@ def _evidence(p: Params) -> str:
              coalesce(c.reason_code, 'overtime') || ' on ' || strftime(c.work_date, '%-d %b %Y') ||
              ', a day recorded as ' || replace(c.absence_type, '_', ' ') AS detail,
            coalesce(c.hours, 0) AS hours, coalesce(c.amount_gbp, 0) AS amount
-    FROM claimed c
-    -- a day with a rostered shift was worked, whatever an open absence says
-    WHERE NOT EXISTS (SELECT 1 FROM duty_intervals d
-                      WHERE d.person_key = c.person_key AND d.duty_date = c.work_date)
+    FROM claimed c ANTI JOIN rostered USING (person_key, work_date)
     """
 
 

@@ -52,15 +52,22 @@ def _evidence(p: Params, since: date | None = None) -> str:
         UNION ALL
         SELECT r.person_key, CAST(u.event_time AS DATE) FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id
     ),
-    active AS (  -- a semi join: any one look-up on the day will do
-        SELECT c.person_key, c.duty_date
-        FROM (SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)) c
-        SEMI JOIN {lookups} l
-          ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
-        UNION
-        SELECT c.person_key, c.duty_date FROM candidate_days c JOIN events e USING (person_key, day)
+    on_duty_events AS MATERIALIZED (  -- an incident, stop or use of force on the day
+        SELECT DISTINCT c.person_key, c.duty_date FROM candidate_days c JOIN events e USING (person_key, day)
     ),
-    silent AS (SELECT u.* FROM unbadged u ANTI JOIN active USING (person_key, duty_date))
+    unexplained AS MATERIALIZED (  -- the audit log, the largest table, is probed for the rest only
+        SELECT ap.account_id, c.* FROM candidate_days c JOIN account_person ap USING (person_key)
+        ANTI JOIN on_duty_events USING (person_key, duty_date)
+    ),
+    online AS (  -- a semi join: any one look-up on the day will do
+        SELECT c.person_key, c.duty_date FROM unexplained c
+        SEMI JOIN {lookups} l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
+    ),
+    silent AS (
+        SELECT u.* FROM unbadged u
+        ANTI JOIN on_duty_events USING (person_key, duty_date)
+        ANTI JOIN online USING (person_key, duty_date)
+    )
     SELECT person_key, 'roster' AS source_table, NULL AS source_file, NULL AS source_row,
            CAST(duty_date AS TIMESTAMP) AS occurred_at,
            duty_type || ' shift on ' || strftime(duty_date, '%a %-d %b %Y')

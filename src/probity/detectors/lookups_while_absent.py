@@ -29,8 +29,9 @@ def _evidence(p: Params) -> str:
     accounts_absent AS MATERIALIZED (
         SELECT ap.account_id, a.* FROM absent a JOIN account_person ap USING (person_key)
     ),
-    raw AS MATERIALIZED (  -- only the columns the match needs: the log is read narrow
-        SELECT a.person_key, a.day, a.absence, a.suspended, l._source_row, l.event_time
+    raw AS MATERIALIZED (
+        SELECT a.person_key, a.day, a.absence, a.suspended, l._source_file, l._source_row,
+               l.event_time, l.action, l.system, l.subject_kind, l.subject_id, l.linked_reference
         FROM access_log l
         JOIN accounts_absent a ON a.account_id = l.account_id AND a.day = CAST(l.event_time AS DATE)
     ),
@@ -39,11 +40,8 @@ def _evidence(p: Params) -> str:
         JOIN duty_intervals d ON d.person_key = r.person_key AND d.duty_date = r.day - 1
         WHERE r.event_time <= d.shift_end + INTERVAL {int(p["overrun_hours"])} HOUR
     ),
-    kept AS MATERIALIZED (SELECT * FROM raw WHERE _source_row NOT IN (SELECT _source_row FROM night_before)),
-    hits AS MATERIALIZED (  -- and the rest of each look-up fetched for those left
-        SELECT k.*, l._source_file, l.action, l.system, l.subject_kind, l.subject_id,
-               l.linked_reference
-        FROM kept k JOIN access_log l USING (_source_row)
+    hits AS MATERIALIZED (
+        SELECT * FROM raw WHERE _source_row NOT IN (SELECT _source_row FROM night_before)
     ),
     purposeful AS ({purposeful("hits")})
     SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,

@@ -21,8 +21,11 @@ def _evidence(p: Params) -> str:
         WHERE a.absence_type IN ('sickness', 'annual_leave')
     ),
     claimed AS MATERIALIZED (
-        SELECT * EXCLUDE (absence_type), min(absence_type) AS absence_type
-        FROM on_absent_days GROUP BY ALL
+        SELECT person_key, _source_file, _source_row, claim_id, hours, amount_gbp, reason_code,
+               work_date, min(absence_type) AS absence_type
+        FROM on_absent_days
+        GROUP BY person_key, _source_file, _source_row, claim_id, hours, amount_gbp, reason_code,
+                 work_date
     ),
     rostered AS (  -- a day with a rostered shift was worked, whatever an open absence says
         SELECT d.person_key, d.duty_date AS work_date FROM duty_intervals d

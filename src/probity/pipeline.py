@@ -51,6 +51,7 @@ from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
 from probity.resolve.reuse import PREVIOUS, LastRun, keep_previous
+from probity.resolve.reuse import drop_previous as drop_previous_links
 from probity.warehouse.engine import DuckDBEngine, memory_share
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
 from probity.warehouse.spill import SpillWatch
@@ -306,6 +307,7 @@ def _detect(
             detectors[d.name]["carried"] = outcome.carried
     drop_shared(engine, spark)
     carry.drop_previous(engine, day_local_detectors())
+    drop_previous_links(engine)  # kept past resolve: the shared look-ups compare ties with them
     shared: dict[str, Any] = {"seconds": seconds}
     if spark is None:  # kept in the warehouse for the next run, which may carry them over
         shared["signatures"] = {s.name: carry.lookups_signature(s) for s in SHARED}

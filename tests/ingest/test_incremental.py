@@ -274,19 +274,63 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert day - timedelta(days=1) == since  # the late look-up's day, less the night before
     whole = f"SELECT * FROM {kept} ORDER BY ALL"
     assert _table(tmp_path / "daily", whole) == _table(tmp_path / "full", whole)
-    # Look-ups of flagged records: the last run's for the records it kept, found among the new.
+    # New incidents are new ties (a victim met on duty), to older look-ups too.
     carried_lookups = daily["shared_lookups"]["carried"]
-    assert carried_lookups["flagged_lookups"].startswith("look-ups in audit-log records 1–")
-    assert carried_lookups["tied_lookups"].startswith("found in full: ")  # new incidents
-    for name in ("flagged_lookups", "tied_lookups"):
-        rows = f"SELECT * FROM kept_lookups__{name} ORDER BY ALL"
-        assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows), name
+    assert carried_lookups["watched_lookups"].startswith("found in full: ")
+    rows = "SELECT * FROM kept_lookups__watched_lookups ORDER BY ALL"
+    assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows)
     assert (person, day) not in {
         (p, d)
         for p, d in _table(
             tmp_path / "daily", f"SELECT person_key, CAST(occurred_at AS DATE) FROM {kept}"
         )
     }
+    a, b = _snapshot(tmp_path / "daily"), _snapshot(tmp_path / "full")
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_daily_run_keeps_the_shared_lookups_of_the_records_it_kept(tmp_path: Path) -> None:
+    """Only the audit log grew, by a look-up of a flagged record and one of someone tied to
+    the person: the last run's shared look-ups are kept for its records, the new ones are found
+    among the new records, and the result is a full run's."""
+    yesterday = tmp_path / "yesterday"  # whole, so that no other table is read again
+    write_force(force_tables(build_force(SynthSpec(300, 1, 23))), yesterday, tmp_path / "truth")
+    log = pq.read_table(yesterday / "access_log.parquet")
+    pq.write_table(log, yesterday / "access_log.parquet", row_group_size=ROW_GROUP)
+    (tmp_path / "daily").mkdir()
+    run_pipeline(yesterday, tmp_path / "daily")
+    shared = "kept_lookups__watched_lookups"
+    watched = _table(
+        tmp_path / "daily",
+        f"SELECT kind, min(_source_row) FROM {shared} GROUP BY kind ORDER BY kind",
+    )
+    assert [kind for kind, _ in watched] == ["flagged", "tied"]
+
+    grown = tmp_path / "grown"
+    shutil.copytree(yesterday, grown)
+    again = log.take([row - 1 for _, row in watched])  # made again, later the same day
+    log = pa.concat_tables([log, again])
+    pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
+
+    shutil.copy(tmp_path / "daily" / KEY_FILE, tmp_path / KEY_FILE)
+    daily = run_pipeline(grown, tmp_path / "daily")
+    (tmp_path / "full").mkdir()
+    shutil.copy(tmp_path / KEY_FILE, tmp_path / "full" / KEY_FILE)
+    run_pipeline(grown, tmp_path / "full", incremental=False)
+
+    note = daily["shared_lookups"]["carried"]["watched_lookups"]
+    assert note.startswith("look-ups in audit-log records 1–") and "kept from run" in note
+    rows = f"SELECT * FROM {shared} ORDER BY ALL"
+    found = _table(tmp_path / "full", rows)
+    assert _table(tmp_path / "daily", rows) == found
+    made_again = log.num_rows - again.num_rows
+    new = {
+        kind
+        for kind, row in _table(tmp_path / "full", f"SELECT kind, _source_row FROM {shared}")
+        if row > made_again
+    }
+    assert new == {"flagged", "tied"}
     a, b = _snapshot(tmp_path / "daily"), _snapshot(tmp_path / "full")
     for name in a:
         assert a[name] == b[name], name

@@ -223,6 +223,8 @@ def _build_shared(
     if spark is not None:
         spark.cache_view(shared.name, shared.sql)
         spark.fetch_arrow(f"SELECT count(*) FROM {shared.name}")  # Spark caches on first use
+        for view, sql in shared.views.items():
+            spark.cache_view(view, sql)
     else:
         query = shared.sql
         if last is not None:
@@ -235,6 +237,8 @@ def _build_shared(
         table = kept_lookups(shared.name)
         engine.execute(f"CREATE OR REPLACE TABLE {table} AS {query}")
         engine.execute(f"CREATE TEMP VIEW {shared.name} AS FROM {table}")
+        for view, sql in shared.views.items():
+            engine.execute(f"CREATE TEMP VIEW {view} AS {sql}")
     return round(time.perf_counter() - started, 3), note
 
 
@@ -242,9 +246,10 @@ def drop_shared(engine: Engine, spark: SparkEngine | None = None) -> None:
     """Stop reading the shared look-ups built in this run (when detection ends); DuckDB keeps
     their tables for the next run."""
     for shared in SHARED:
-        if spark is not None and spark.has_view(shared.name):
-            spark.drop_view(shared.name)
-        engine.execute(f"DROP VIEW IF EXISTS temp.{shared.name}")
+        for name in (*shared.views, shared.name):  # the views first: they read the table's
+            if spark is not None and spark.has_view(name):
+                spark.drop_view(name)
+            engine.execute(f"DROP VIEW IF EXISTS temp.{name}")
 
 
 def _compute_on_spark(

@@ -104,7 +104,15 @@ def signature(
 def set_aside(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
     """In a copy of the last run's warehouse: keep each day-local detector's evidence, each
     shared look-up and the tables they need unchanged as that run left them; returns the
-    tables kept, for `resume`."""
+    tables kept, for `resume`. Look-ups kept for names no longer shared (an earlier release's)
+    are dropped: nothing reads them again."""
+    current = {kept_lookups(s.name) for s in SHARED}
+    for (stale,) in engine.fetch(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND starts_with(table_name, ?)",
+        [kept_lookups("")],
+    ):
+        if stale not in current:
+            engine.execute(f'DROP TABLE "{stale}"')
     kept = []
     for table in _carried_tables(day_local):
         engine.execute(f"DROP TABLE IF EXISTS {previous(table)}")

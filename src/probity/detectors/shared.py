@@ -1,8 +1,9 @@
-"""Look-ups that several detectors read, each found in one pass over the audit log.
+"""Look-ups that several detectors read, found together in one pass over the audit log.
 
 The audit log of police systems is by far the largest table (hundreds of millions of rows at
 the scale of a large force), and one pass over it costs about as much as everything else a
-detector does. So the look-ups detectors share are found once per run:
+detector does. So the look-ups detectors share are found once per run, in one pass
+(`watched_lookups`), and read through two views:
 
 - `flagged_lookups`: look-ups of person records carrying a watched flag (an organised-crime
   nominal, a high-profile person), with the record's flags. Read by `nominal_lookups` and
@@ -12,16 +13,17 @@ detector does. So the look-ups detectors share are found once per run:
   their home postcode, or a vulnerable victim they met on duty (with the incident). Read by
   `relatives_lookup`, `acquaintance_lookups` and `victim_lookups_after_closure`.
 
-Each is built the first time a detector reads it in a run (a table in DuckDB, read through a
-temporary view dropped when detection ends; a cached view in Spark). Neither depends on any
-detector's thresholds, so sharing them changes no result. Each is found row by row of the audit
-log (joins, no totals over it), so a daily run can keep the last run's rows for the records it
-kept and find look-ups only among the new ones (`carry.py`).
+They are built the first time a detector reads either view in a run (a table in DuckDB, read
+through temporary views dropped when detection ends; cached views in Spark). Nothing in them
+depends on any detector's thresholds, so sharing them changes no result. They are found row by
+row of the audit log (joins, no totals over it), so a daily run can keep the last run's rows for
+the records it kept and find look-ups only among the new ones (`carry.py`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from probity.warehouse.dialect import tables_read
 
@@ -33,6 +35,8 @@ WATCHED_FLAGS = ("ocg_nominal", "high_profile")
 class SharedLookups:
     name: str
     template: str  # the query, with `{log}` where it reads the audit log
+    # What detectors read: view name -> query over the rows (`name`).
+    views: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:
@@ -48,15 +52,6 @@ def has_flag(flags: str, flag: str) -> str:
     """SQL: the ';'-separated `flags` include `flag`."""
     return f"list_contains(string_split(coalesce({flags}, ''), ';'), '{flag}')"
 
-
-_FLAGGED = f"""
-    SELECT ap.person_key, l._source_file, l._source_row, l.event_time, l.subject_id, l.action,
-           l.linked_reference, s.flags
-    FROM {{log}} l
-    JOIN account_person ap ON ap.account_id = l.account_id
-    JOIN record_subjects s ON s.subject_id = l.subject_id
-    WHERE l.subject_kind = 'person'
-      AND ({" OR ".join(has_flag("s.flags", f) for f in WATCHED_FLAGS)})"""
 
 _TIES = f"""
     SELECT DISTINCT r.person_key, s.subject_id, 'victim' AS tie,
@@ -85,31 +80,71 @@ _TIES = f"""
                         AND k.task IN ('record_subject_relative', 'record_subject_person'))"""
 
 # Ties are put on the person's accounts first, so the audit log is matched on its own columns
-# (account and subject) without mapping every row of it to a person.
-_TIED = f"""
+# (account and subject) without mapping every row of it to a person. Each look-up is matched
+# against the watched records and the ties in the same pass, then given a row per reason
+# (`kind`): its person's flagged look-up, and one per tie.
+_WATCHED = f"""
     WITH ties AS ({_TIES}
     ),
-    by_account AS (SELECT ap.account_id, t.* FROM ties t JOIN account_person ap USING (person_key))
-    SELECT t.person_key, t.tie, t.relationship, t.incident_ref, t.closed_time,
-           l._source_file, l._source_row, l.event_time, l.action, l.subject_id, l.linked_reference
-    FROM {{log}} l
-    JOIN by_account t ON t.account_id = l.account_id AND t.subject_id = l.subject_id
-    WHERE l.subject_kind = 'person'"""
+    by_account AS (SELECT ap.account_id, t.* FROM ties t JOIN account_person ap USING (person_key)),
+    tied_pairs AS (SELECT DISTINCT account_id, subject_id FROM by_account),
+    watched_records AS (
+        SELECT subject_id, flags FROM record_subjects s
+        WHERE {" OR ".join(has_flag("s.flags", f) for f in WATCHED_FLAGS)}
+    ),
+    watched AS MATERIALIZED (
+        SELECT l.account_id, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
+               l.linked_reference, w.flags, t.account_id IS NOT NULL AS tied
+        FROM {{log}} l
+        LEFT JOIN watched_records w ON w.subject_id = l.subject_id
+        LEFT JOIN tied_pairs t ON t.account_id = l.account_id AND t.subject_id = l.subject_id
+        WHERE l.subject_kind = 'person' AND (w.subject_id IS NOT NULL OR t.account_id IS NOT NULL)
+    )
+    SELECT 'flagged' AS kind, ap.person_key, w._source_file, w._source_row, w.event_time,
+           w.action, w.subject_id, w.linked_reference, w.flags, CAST(NULL AS VARCHAR) AS tie,
+           CAST(NULL AS VARCHAR) AS relationship, CAST(NULL AS VARCHAR) AS incident_ref,
+           CAST(NULL AS TIMESTAMP) AS closed_time
+    FROM watched w JOIN account_person ap ON ap.account_id = w.account_id
+    WHERE w.flags IS NOT NULL
+    UNION ALL
+    SELECT 'tied', t.person_key, w._source_file, w._source_row, w.event_time, w.action,
+           w.subject_id, w.linked_reference, NULL, t.tie, t.relationship, t.incident_ref,
+           t.closed_time
+    FROM watched w JOIN by_account t ON t.account_id = w.account_id AND t.subject_id = w.subject_id
+    WHERE w.tied"""
 
-SHARED = (SharedLookups("flagged_lookups", _FLAGGED), SharedLookups("tied_lookups", _TIED))
-_BY_NAME = {s.name: s for s in SHARED}
+SHARED = (
+    SharedLookups(
+        "watched_lookups",
+        _WATCHED,
+        views={
+            "flagged_lookups": """
+                SELECT person_key, _source_file, _source_row, event_time, subject_id, action,
+                       linked_reference, flags
+                FROM watched_lookups WHERE kind = 'flagged'""",
+            "tied_lookups": """
+                SELECT person_key, tie, relationship, incident_ref, closed_time, _source_file,
+                       _source_row, event_time, action, subject_id, linked_reference
+                FROM watched_lookups WHERE kind = 'tied'""",
+        },
+    ),
+)
+_BY_NAME = {name: s for s in SHARED for name in (s.name, *s.views)}
 
 
 def shared_read(*statements: str) -> list[SharedLookups]:
     """The shared look-ups a detector's statements read."""
     read = set().union(*(tables_read(sql) for sql in statements))
-    return [_BY_NAME[name] for name in sorted(read & _BY_NAME.keys())]
+    found = {_BY_NAME[name].name: _BY_NAME[name] for name in sorted(read & _BY_NAME.keys())}
+    return list(found.values())
 
 
 def warehouse_tables(tables: set[str]) -> set[str]:
-    """`tables` with each shared look-up replaced by the warehouse tables it is built from."""
+    """`tables` with each shared look-up (or a view of it) replaced by the warehouse tables it
+    is built from."""
     found = set(tables)
     for shared in SHARED:
-        if shared.name in found:
-            found = (found - {shared.name}) | tables_read(shared.sql)
+        names = {shared.name, *shared.views}
+        if found & names:
+            found = (found - names) | tables_read(shared.sql)
     return found

@@ -12,7 +12,7 @@ import pyarrow as pa
 from probity.policy import LinkagePolicy
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import CANDIDATES_DDL, OnSpark, TaskOutcome, run_task
-from probity.resolve.reuse import LastRun, drop_previous, reusable, take_previous, task_signature
+from probity.resolve.reuse import LastRun, reusable, take_previous, task_signature
 from probity.resolve.rules import LINKS_DDL, RULES, person_refs
 from probity.resolve.tasks import LinkageTask, all_tasks
 from probity.warehouse.engine import Engine
@@ -76,7 +76,7 @@ def resolve(
                 on_spark=on_spark,
             )
         report[task.name] = {**_counts(engine, task, outcome), "signature": signatures[task.name]}
-    drop_previous(engine)
+    # The last run's links are kept until detection ends, which compares them with these.
     return report
 
 

@@ -42,6 +42,7 @@ from probity.ingest.incremental import (
     resume,
 )
 from probity.ingest.load import ingest
+from probity.model import log_months
 from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
@@ -200,13 +201,19 @@ def run_pipeline(
             progress("model", "")
             last_model = None
             if previous is not None:
-                last_model = model_reuse.LastModel(previous.run_id, before.get("model", {}))
+                log_plan = result.plans.get("access_log")
+                last_model = model_reuse.LastModel(
+                    previous.run_id,
+                    before.get("model", {}),
+                    (log_plan.mode, log_plan.kept) if log_plan else None,
+                )
             report["model"] = (
                 run_model(engine, policy.model.settings(), absent, last_model)
                 if policy.model.enabled
                 else {"status": "skipped", "reason": "disabled by policy"}
             )
             model_reuse.drop_previous(engine)
+            log_months.drop_previous(engine)
             stage_done("model")
 
             progress("rank", "")
@@ -341,9 +348,12 @@ def _open_warehouse(
     engine = DuckDBEngine(target, memory_limit=memory_limit)
     keep_previous(engine)  # the last run's links, for tasks whose inputs did not change
     model_reuse.set_aside(engine)  # and its model, should it have learnt from the same examples
+    # and the audit log's monthly counts, for months no new record falls in (before `carry`
+    # sets whose accounts are whose aside under its own name)
+    counts = log_months.set_aside(engine)
     # and the evidence of detectors that find it day by day, for days no new record touches
     carried = carry.set_aside(engine, day_local_detectors())
-    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried]
+    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried, *counts]
     return engine, resume(engine, previous, also_keep=kept)
 
 

@@ -274,6 +274,12 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert day - timedelta(days=1) == since  # the late look-up's day, less the night before
     whole = f"SELECT * FROM {kept} ORDER BY ALL"
     assert _table(tmp_path / "daily", whole) == _table(tmp_path / "full", whole)
+    # The audit log's monthly counts for the model: kept for months before the late look-up's.
+    counted = daily["model"]["log_months"]["counted"]
+    assert counted.startswith(f"months before {day.replace(day=1).isoformat()} kept from run ")
+    for table in ("log_months", "person_month_events"):
+        rows = f"SELECT * FROM {table} ORDER BY ALL"
+        assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows), table
     # New incidents are new ties (a victim met on duty), to older look-ups too.
     carried_lookups = daily["shared_lookups"]["carried"]
     assert carried_lookups["watched_lookups"].startswith("found in full: ")
@@ -345,3 +351,4 @@ def test_evidence_is_found_in_full_when_who_is_who_changed(
     daily = run_pipeline(today, tmp_path / "ws")
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("found in full: ")
+    assert daily["model"]["log_months"]["counted"].startswith("counted in full: ")

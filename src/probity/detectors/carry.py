@@ -152,7 +152,7 @@ def carry_since(
     if before.get("status") != "ran" or before.get("signature") != sign:
         return None, "its queries or thresholds changed since the last run"
     for table in local.fixed:
-        if not _same(engine, table, previous(table)):
+        if not same_rows(engine, table, previous(table)):
             return None, f"{table} changed"
     days: list[date] = []
     for table, day in local.dated.items():
@@ -174,7 +174,7 @@ def carry_since(
     return min(days) - timedelta(days=local.after), ""
 
 
-def _same(engine: Engine, table: str, other: str) -> bool:
+def same_rows(engine: Engine, table: str, other: str) -> bool:
     """Whether two tables hold the same rows, as many times each."""
     if not (engine.table_exists(table) and engine.table_exists(other)):
         return False
@@ -221,7 +221,7 @@ def carry_lookups(engine: Engine, shared: SharedLookups, last: LastDetection) ->
                 return 0, f"{table} changed"
         elif not engine.table_exists(previous(table)):
             return 0, f"{table} was not kept from the last run"
-        elif not _same(engine, table, previous(table)):
+        elif not same_rows(engine, table, previous(table)):
             return 0, f"{table} changed"
     return int(kept), ""
 

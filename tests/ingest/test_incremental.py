@@ -237,6 +237,16 @@ def _table(workspace: Path, sql: str) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def _daily_and_full(exports: Path, tmp_path: Path) -> dict[str, Any]:
+    """Run `exports` daily in `tmp_path/daily` (after its earlier run) and in full in
+    `tmp_path/full` with the same pseudonym key; returns the daily run's report."""
+    daily = run_pipeline(exports, tmp_path / "daily")
+    (tmp_path / "full").mkdir()
+    shutil.copy(tmp_path / "daily" / KEY_FILE, tmp_path / "full" / KEY_FILE)
+    run_pipeline(exports, tmp_path / "full", incremental=False)
+    return daily
+
+
 def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     days: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -262,11 +272,7 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     log = pa.concat_tables([log, pa.Table.from_pylist([late], schema=log.schema)])
     pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
 
-    shutil.copy(tmp_path / "daily" / KEY_FILE, tmp_path / KEY_FILE)
-    daily = run_pipeline(grown, tmp_path / "daily")
-    (tmp_path / "full").mkdir()
-    shutil.copy(tmp_path / KEY_FILE, tmp_path / "full" / KEY_FILE)
-    run_pipeline(grown, tmp_path / "full", incremental=False)
+    daily = _daily_and_full(grown, tmp_path)
 
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("evidence before ") and "kept from run" in carried
@@ -319,11 +325,7 @@ def test_daily_run_keeps_the_shared_lookups_of_the_records_it_kept(tmp_path: Pat
     log = pa.concat_tables([log, again])
     pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
 
-    shutil.copy(tmp_path / "daily" / KEY_FILE, tmp_path / KEY_FILE)
-    daily = run_pipeline(grown, tmp_path / "daily")
-    (tmp_path / "full").mkdir()
-    shutil.copy(tmp_path / KEY_FILE, tmp_path / "full" / KEY_FILE)
-    run_pipeline(grown, tmp_path / "full", incremental=False)
+    daily = _daily_and_full(grown, tmp_path)
 
     note = daily["shared_lookups"]["carried"]["watched_lookups"]
     assert note.startswith("look-ups in audit-log records 1–") and "kept from run" in note

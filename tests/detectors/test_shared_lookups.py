@@ -13,6 +13,7 @@ from probity.detectors.lookup_purpose import lookups_of_flagged
 from probity.detectors.registry import detector
 from probity.detectors.shared import _TIES, SHARED, WATCHED_FLAGS, has_flag
 from probity.publish.workspace import Workspace
+from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import DuckDBEngine
 from tests.detectors.test_relatives_lookup import force
 from tests.warehouse import prepared
@@ -116,3 +117,11 @@ def test_one_pass_finds_what_each_view_would_find_alone(small_run: Path) -> None
     assert flagged and tied
     assert flagged == engine.fetch(flagged_alone)
     assert tied == engine.fetch(tied_alone)
+
+
+def test_the_tables_that_decide_a_match_are_declared() -> None:
+    """A daily run keeps a record's look-ups while the tables that decide whether it matches,
+    besides the keys, are unchanged: the pass must read no table it does not declare."""
+    for shared in SHARED:
+        read = tables_read(shared.over("access_log", "the_keys"))
+        assert read - {"access_log", "the_keys"} == set(shared.fixed), shared.name

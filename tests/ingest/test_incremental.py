@@ -264,6 +264,11 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
             GROUP BY ALL ORDER BY day LIMIT 1 OFFSET 10""",
     )
     person, day, account = silent[0]
+    looked = "SELECT * FROM kept_lookups__watched_lookups ORDER BY ALL"
+    why = (
+        "SELECT _source_row, kind, person_key, tie, incident_ref FROM kept_lookups__watched_lookups"
+    )
+    looked_before = _table(tmp_path / "daily", why)
 
     grown = _grown(yesterday, today, tmp_path / "grown")
     log = pq.read_table(grown / "access_log.parquet")
@@ -286,11 +291,16 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     for table in ("log_months", "person_month_events"):
         rows = f"SELECT * FROM {table} ORDER BY ALL"
         assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows), table
-    # New incidents are new ties (a victim met on duty), to older look-ups too.
-    carried_lookups = daily["shared_lookups"]["carried"]
-    assert carried_lookups["watched_lookups"].startswith("found in full: ")
-    rows = "SELECT * FROM kept_lookups__watched_lookups ORDER BY ALL"
-    assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows)
+    # New incidents are new ties (a victim met on duty), to older look-ups too: the records
+    # kept are looked through again for the added ties only.
+    note = daily["shared_lookups"]["carried"]["watched_lookups"]
+    assert note.startswith("look-ups in audit-log records 1–") and " added keys" in note
+    kept_records = int(
+        note.removeprefix("look-ups in audit-log records 1–").split()[0].replace(",", "")
+    )
+    assert _table(tmp_path / "daily", looked) == _table(tmp_path / "full", looked)
+    newly_tied = set(_table(tmp_path / "full", why)) - set(looked_before)
+    assert any(row <= kept_records for row, *_ in newly_tied)
     assert (person, day) not in {
         (p, d)
         for p, d in _table(

@@ -14,14 +14,17 @@ from datetime import date
 from typing import Literal
 
 from probity.detectors.carry import (
+    ADDED_KEYS,
     DayLocal,
     LastDetection,
     Params,
+    added_keys,
     carried_evidence,
     carried_lookups,
     carry_lookups,
     carry_since,
     kept_evidence,
+    kept_keys,
     kept_lookups,
     signature,
 )
@@ -220,22 +223,30 @@ def _build_shared(
     why nothing was). On DuckDB it is a table kept for the next run, read through a view."""
     started = time.perf_counter()
     note = ""
-    if spark is not None:
+    if spark is not None:  # in one view: Spark plans the pass over a cached view of the keys
+        # with the keys' whole plan in it, and ran out of memory writing it out
         spark.cache_view(shared.name, shared.sql)
         spark.fetch_arrow(f"SELECT count(*) FROM {shared.name}")  # Spark caches on first use
         for view, sql in shared.views.items():
             spark.cache_view(view, sql)
     else:
-        query = shared.sql
+        keys = kept_keys(shared.name)
+        engine.execute(f"CREATE OR REPLACE TABLE {keys} AS {shared.keys}")
+        query = shared.over("access_log", keys)
         if last is not None:
             kept, why = carry_lookups(engine, shared, last)
             if kept:
+                added = added_keys(engine, shared)
                 query = carried_lookups(shared, kept)
-                note = f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}"
+                note = (
+                    f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}, "
+                    f"and looked for among them for {added:,} added keys"
+                )
             else:
                 note = f"found in full: {why}"
         table = kept_lookups(shared.name)
         engine.execute(f"CREATE OR REPLACE TABLE {table} AS {query}")
+        engine.execute(f"DROP TABLE IF EXISTS temp.{ADDED_KEYS}")
         engine.execute(f"CREATE TEMP VIEW {shared.name} AS FROM {table}")
         for view, sql in shared.views.items():
             engine.execute(f"CREATE TEMP VIEW {view} AS {sql}")

@@ -16,9 +16,11 @@ Otherwise the detector runs in full, as it always does on Spark. Each run keeps 
 evidence of such detectors (`day_evidence__<detector>`) for the next run to carry.
 
 The look-ups several detectors share (`shared.py`) are found record by record of the audit log,
-so they are carried over by record rather than by day (`kept_lookups__<name>`): the last run's
-for the audit-log records this run kept, and look-ups found among the new records, when the
-query and every other table it reads are as they were.
+by matching each record against keys (ties), so they are carried over by record rather than by
+day (`kept_lookups__<name>`, with the keys in `kept_keys__<name>`): the records this run kept
+that matched then, or match a key added since, are matched again (the tie may be gone, or
+another added), and the new records are matched in full; when the query and the tables that
+decide a match besides the keys are as they were.
 """
 
 from __future__ import annotations
@@ -33,8 +35,7 @@ from typing import Any
 import duckdb
 
 from probity.contract import TABLES
-from probity.detectors.shared import SHARED, SharedLookups
-from probity.warehouse.dialect import tables_read
+from probity.detectors.shared import LOG_COLUMNS, SHARED, SharedLookups
 from probity.warehouse.engine import Engine
 
 SOURCE_TABLES = frozenset(t.name for t in TABLES)
@@ -76,6 +77,10 @@ def kept_lookups(shared: str) -> str:
     return f"kept_lookups__{shared}"
 
 
+def kept_keys(shared: str) -> str:
+    return f"kept_keys__{shared}"
+
+
 def previous(table: str) -> str:
     return f"previous_{table}"
 
@@ -106,10 +111,11 @@ def set_aside(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> list
     shared look-up and the tables they need unchanged as that run left them; returns the
     tables kept, for `resume`. Look-ups kept for names no longer shared (an earlier release's)
     are dropped: nothing reads them again."""
-    current = {kept_lookups(s.name) for s in SHARED}
+    current = {kept(s.name) for s in SHARED for kept in (kept_lookups, kept_keys)}
     for (stale,) in engine.fetch(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND starts_with(table_name, ?)",
-        [kept_lookups("")],
+        """SELECT table_name FROM duckdb_tables()
+           WHERE NOT temporary AND (starts_with(table_name, ?) OR starts_with(table_name, ?))""",
+        [kept_lookups(""), kept_keys("")],
     ):
         if stale not in current:
             engine.execute(f'DROP TABLE "{stale}"')
@@ -128,15 +134,15 @@ def drop_previous(engine: Engine, day_local: Iterable[tuple[str, DayLocal]]) -> 
 
 
 def _carried_tables(day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
-    """Each detector's kept evidence and each shared look-up's rows, then every derived table
-    they need unchanged (`links` is set aside by identity resolution, for its own use)."""
+    """Each detector's kept evidence, each shared look-up's rows and keys, then every derived
+    table they need unchanged."""
     found = list(day_local)
     fixed = {t for _, local in found for t in local.fixed}
     for shared in SHARED:
-        fixed |= _read_besides_log(shared) - SOURCE_TABLES - {"links"}
+        fixed |= set(shared.fixed) - SOURCE_TABLES
     return (
         [kept_evidence(name) for name, _ in found]
-        + [kept_lookups(s.name) for s in SHARED]
+        + [kept(s.name) for s in SHARED for kept in (kept_lookups, kept_keys)]
         + sorted(fixed)
     )
 
@@ -195,40 +201,61 @@ def carried_evidence(name: str, local: DayLocal, params: Params, since: date) ->
 
 
 def lookups_signature(shared: SharedLookups) -> str:
-    return hashlib.sha256((shared.template + duckdb.__version__).encode()).hexdigest()
-
-
-def _read_besides_log(shared: SharedLookups) -> set[str]:
-    return tables_read(shared.sql) - {"access_log"}
+    text = json.dumps([shared.template, shared.keys, list(shared.fixed), duckdb.__version__])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def carry_lookups(engine: Engine, shared: SharedLookups, last: LastDetection) -> tuple[int, str]:
     """How many leading audit-log records (by `_source_row`) the last run's look-ups can be
     kept for, with 0 and the reason when they must be found again in full: the query is the
-    same, the log kept those records as they were, and every other table it reads is as the
-    last run left it (a source table unchanged at ingest, a derived one equal to its copy)."""
+    same, the log kept those records as they were, and every table besides the keys that
+    decides a match is as the last run left it (a source table unchanged at ingest, a derived
+    one equal to its copy)."""
     signatures = last.shared.get("signatures", {})
     if signatures.get(shared.name) != lookups_signature(shared):
         return 0, "its query changed since the last run"
-    if not engine.table_exists(previous(kept_lookups(shared.name))):
-        return 0, "the last run kept no look-ups"
+    for table in (kept_lookups(shared.name), kept_keys(shared.name)):
+        if not engine.table_exists(previous(table)):
+            return 0, f"the last run kept no {table}"
     mode, kept = last.plans.get("access_log", ("full", 0))
     if mode == "full":
         return 0, "access_log was read in full"
-    for table in sorted(_read_besides_log(shared)):
+    for table in shared.fixed:
         if table in SOURCE_TABLES:
             if last.plans.get(table, ("full", 0))[0] != "unchanged":
                 return 0, f"{table} changed"
-        elif not engine.table_exists(previous(table)):
-            return 0, f"{table} was not kept from the last run"
         elif not same_rows(engine, table, previous(table)):
             return 0, f"{table} changed"
     return int(kept), ""
 
 
+ADDED_KEYS = "_added_keys"
+
+
+def added_keys(engine: Engine, shared: SharedLookups) -> int:
+    """Put the keys this run has and the last did not in `ADDED_KEYS` (a temporary table);
+    how many there are."""
+    keys, before = kept_keys(shared.name), previous(kept_keys(shared.name))
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {ADDED_KEYS} AS
+            SELECT account_id, subject_id FROM {keys}
+            EXCEPT SELECT account_id, subject_id FROM {before}"""
+    )
+    return int(engine.fetch(f"SELECT count(*) FROM {ADDED_KEYS}")[0][0])
+
+
 def carried_lookups(shared: SharedLookups, kept: int) -> str:
-    """SQL: the last run's look-ups among the first `kept` audit-log records, and look-ups
-    found among the records after them."""
-    return f"""SELECT * FROM {previous(kept_lookups(shared.name))} WHERE _source_row <= {kept}
-               UNION ALL BY NAME
-               ({shared.over(f"(FROM access_log WHERE _source_row > {kept})")})"""
+    """SQL: the pass over the records that can match among the first `kept` audit-log records
+    (those that matched in the last run, and those matching an added key) and over every
+    record after them, against this run's keys."""
+    columns = ", ".join(LOG_COLUMNS)
+    matched_before = f"""
+        SELECT DISTINCT {columns} FROM {previous(kept_lookups(shared.name))}
+        WHERE _source_row <= {kept}"""
+    matching_added = f"""
+        SELECT {", ".join(f"l.{c}" for c in LOG_COLUMNS)} FROM access_log l
+        SEMI JOIN {ADDED_KEYS} k ON k.account_id = l.account_id AND k.subject_id = l.subject_id
+        WHERE l._source_row <= {kept}"""
+    new = f"SELECT {columns} FROM access_log WHERE _source_row > {kept}"
+    log = f"(({matched_before} UNION {matching_added}) UNION ALL ({new}))"
+    return shared.over(log, kept_keys(shared.name))

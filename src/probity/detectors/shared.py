@@ -16,8 +16,10 @@ detector does. So the look-ups detectors share are found once per run, in one pa
 They are built the first time a detector reads either view in a run (a table in DuckDB, read
 through temporary views dropped when detection ends; cached views in Spark). Nothing in them
 depends on any detector's thresholds, so sharing them changes no result. They are found row by
-row of the audit log (joins, no totals over it), so a daily run can keep the last run's rows for
-the records it kept and find look-ups only among the new ones (`carry.py`).
+row of the audit log (joins, no totals over it) against keys built first (each tie, put on the
+person's accounts), so a daily run can keep the last run's rows for the records it kept, look
+again among those records only for the keys it adds (new ties, from the day's incidents), and
+find look-ups among the new records (`carry.py`).
 """
 
 from __future__ import annotations
@@ -34,18 +36,42 @@ WATCHED_FLAGS = ("ocg_nominal", "high_profile")
 @dataclass(frozen=True)
 class SharedLookups:
     name: str
-    template: str  # the query, with `{log}` where it reads the audit log
+    # The pass, with `{log}` where it reads audit-log records (any relation with `LOG_COLUMNS`)
+    # and `{keys}` where it reads its keys.
+    template: str
+    # What look-ups are matched on besides watched records: rows with an `account_id` and a
+    # `subject_id`. Built before the pass and kept each run, so that the next run matches the
+    # records it kept against the keys it adds only.
+    keys: str
+    # The tables besides the keys and the log that decide which records match: while they are
+    # unchanged, a record kept from the last run matches now only if it did then or matches an
+    # added key.
+    fixed: tuple[str, ...]
     # What detectors read: view name -> query over the rows (`name`).
     views: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:
-        return self.over("access_log")
+        """The whole query, over the whole audit log."""
+        return self.over("access_log", f"({self.keys})")
 
-    def over(self, log: str) -> str:
-        """The query over `log` (a table or subquery of audit-log records) in place of the
-        whole audit log."""
-        return self.template.replace("{log}", log)
+    def over(self, log: str, keys: str) -> str:
+        """The pass over `log` (a table or subquery of audit-log records) in place of the whole
+        audit log, matching against `keys` (a table or subquery)."""
+        return self.template.replace("{log}", log).replace("{keys}", keys)
+
+
+# The audit-log columns the pass reads.
+LOG_COLUMNS = (
+    "account_id",
+    "_source_file",
+    "_source_row",
+    "event_time",
+    "action",
+    "subject_kind",
+    "subject_id",
+    "linked_reference",
+)
 
 
 def has_flag(flags: str, flag: str) -> str:
@@ -79,37 +105,38 @@ _TIES = f"""
                         AND k.person_key = h.person_key
                         AND k.task IN ('record_subject_relative', 'record_subject_person'))"""
 
-# Ties are put on the person's accounts first, so the audit log is matched on its own columns
-# (account and subject) without mapping every row of it to a person. Each look-up is matched
-# against the watched records and the ties in the same pass, then given a row per reason
-# (`kind`): its person's flagged look-up, and one per tie.
+# Ties are put on the person's accounts, so the audit log is matched on its own columns
+# (account and subject) without mapping every row of it to a person.
+_TIED_ACCOUNTS = f"""
+    SELECT ap.account_id, t.* FROM ({_TIES}) t JOIN account_person ap USING (person_key)"""
+
+# Each look-up is matched against the watched records and the ties in the same pass, then given
+# a row per reason (`kind`): its person's flagged look-up, and one per tie.
 _WATCHED = f"""
-    WITH ties AS ({_TIES}
-    ),
-    by_account AS (SELECT ap.account_id, t.* FROM ties t JOIN account_person ap USING (person_key)),
+    WITH by_account AS (SELECT * FROM {{keys}} AS k),
     tied_pairs AS (SELECT DISTINCT account_id, subject_id FROM by_account),
     watched_records AS (
         SELECT subject_id, flags FROM record_subjects s
         WHERE {" OR ".join(has_flag("s.flags", f) for f in WATCHED_FLAGS)}
     ),
     watched AS MATERIALIZED (
-        SELECT l.account_id, l._source_file, l._source_row, l.event_time, l.action, l.subject_id,
-               l.linked_reference, w.flags, t.account_id IS NOT NULL AS tied
+        SELECT {", ".join(f"l.{c}" for c in LOG_COLUMNS)}, w.flags,
+               t.account_id IS NOT NULL AS tied
         FROM {{log}} l
         LEFT JOIN watched_records w ON w.subject_id = l.subject_id
         LEFT JOIN tied_pairs t ON t.account_id = l.account_id AND t.subject_id = l.subject_id
         WHERE l.subject_kind = 'person' AND (w.subject_id IS NOT NULL OR t.account_id IS NOT NULL)
     )
-    SELECT 'flagged' AS kind, ap.person_key, w._source_file, w._source_row, w.event_time,
-           w.action, w.subject_id, w.linked_reference, w.flags, CAST(NULL AS VARCHAR) AS tie,
-           CAST(NULL AS VARCHAR) AS relationship, CAST(NULL AS VARCHAR) AS incident_ref,
-           CAST(NULL AS TIMESTAMP) AS closed_time
+    SELECT 'flagged' AS kind, ap.person_key, w.account_id, w._source_file, w._source_row,
+           w.event_time, w.action, w.subject_kind, w.subject_id, w.linked_reference, w.flags,
+           CAST(NULL AS VARCHAR) AS tie, CAST(NULL AS VARCHAR) AS relationship,
+           CAST(NULL AS VARCHAR) AS incident_ref, CAST(NULL AS TIMESTAMP) AS closed_time
     FROM watched w JOIN account_person ap ON ap.account_id = w.account_id
     WHERE w.flags IS NOT NULL
     UNION ALL
-    SELECT 'tied', t.person_key, w._source_file, w._source_row, w.event_time, w.action,
-           w.subject_id, w.linked_reference, NULL, t.tie, t.relationship, t.incident_ref,
-           t.closed_time
+    SELECT 'tied', t.person_key, w.account_id, w._source_file, w._source_row, w.event_time,
+           w.action, w.subject_kind, w.subject_id, w.linked_reference, NULL, t.tie,
+           t.relationship, t.incident_ref, t.closed_time
     FROM watched w JOIN by_account t ON t.account_id = w.account_id AND t.subject_id = w.subject_id
     WHERE w.tied"""
 
@@ -117,6 +144,9 @@ SHARED = (
     SharedLookups(
         "watched_lookups",
         _WATCHED,
+        keys=_TIED_ACCOUNTS,
+        # the watched records, and whose accounts are whose (a flagged look-up's person)
+        fixed=("record_subjects", "account_person"),
         views={
             "flagged_lookups": """
                 SELECT person_key, _source_file, _source_row, event_time, subject_id, action,

@@ -14,18 +14,18 @@ from datetime import date
 from typing import Literal
 
 from probity.detectors.carry import (
-    ADDED_KEYS,
     DayLocal,
     LastDetection,
     Params,
-    added_keys,
     carried_evidence,
     carried_lookups,
     carry_lookups,
     carry_since,
+    drop_added,
     kept_evidence,
     kept_keys,
     kept_lookups,
+    match_added_keys,
     signature,
 )
 from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehouse_tables
@@ -236,17 +236,17 @@ def _build_shared(
         if last is not None:
             kept, why = carry_lookups(engine, shared, last)
             if kept:
-                added = added_keys(engine, shared)
+                keys_added, records = match_added_keys(engine, shared, kept)
                 query = carried_lookups(shared, kept)
                 note = (
-                    f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}, "
-                    f"and looked for among them for {added:,} added keys"
+                    f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}; "
+                    f"{records:,} of those records match one of {keys_added:,} added keys"
                 )
             else:
                 note = f"found in full: {why}"
         table = kept_lookups(shared.name)
         engine.execute(f"CREATE OR REPLACE TABLE {table} AS {query}")
-        engine.execute(f"DROP TABLE IF EXISTS temp.{ADDED_KEYS}")
+        drop_added(engine)
         engine.execute(f"CREATE TEMP VIEW {shared.name} AS FROM {table}")
         for view, sql in shared.views.items():
             engine.execute(f"CREATE TEMP VIEW {view} AS {sql}")

@@ -229,33 +229,48 @@ def carry_lookups(engine: Engine, shared: SharedLookups, last: LastDetection) ->
     return int(kept), ""
 
 
-ADDED_KEYS = "_added_keys"
+ADDED_KEYS, ADDED_RECORDS = "_added_keys", "_added_records"
 
 
-def added_keys(engine: Engine, shared: SharedLookups) -> int:
-    """Put the keys this run has and the last did not in `ADDED_KEYS` (a temporary table);
-    how many there are."""
+def match_added_keys(engine: Engine, shared: SharedLookups, kept: int) -> tuple[int, int]:
+    """Put the keys this run has and the last did not in `ADDED_KEYS`, and the first `kept`
+    audit-log records that match one in `ADDED_RECORDS` (temporary tables); how many of each.
+    The records are matched on the few columns a match needs and fetched whole later: reading
+    every column of the log for a handful of records costs more than the pass it saves."""
     keys, before = kept_keys(shared.name), previous(kept_keys(shared.name))
     engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ADDED_KEYS} AS
             SELECT account_id, subject_id FROM {keys}
             EXCEPT SELECT account_id, subject_id FROM {before}"""
     )
-    return int(engine.fetch(f"SELECT count(*) FROM {ADDED_KEYS}")[0][0])
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {ADDED_RECORDS} AS
+            SELECT l._source_row FROM access_log l
+            SEMI JOIN {ADDED_KEYS} k ON k.account_id = l.account_id AND k.subject_id = l.subject_id
+            WHERE l._source_row <= {int(kept)}"""
+    )
+    counts = engine.fetch(
+        f"SELECT (SELECT count(*) FROM {ADDED_KEYS}), (SELECT count(*) FROM {ADDED_RECORDS})"
+    )
+    return int(counts[0][0]), int(counts[0][1])
+
+
+def drop_added(engine: Engine) -> None:
+    for table in (ADDED_KEYS, ADDED_RECORDS):
+        engine.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def carried_lookups(shared: SharedLookups, kept: int) -> str:
     """SQL: the pass over the records that can match among the first `kept` audit-log records
-    (those that matched in the last run, and those matching an added key) and over every
-    record after them, against this run's keys."""
+    (those that matched in the last run, and those matching an added key: `match_added_keys`)
+    and over every record after them, against this run's keys."""
     columns = ", ".join(LOG_COLUMNS)
     matched_before = f"""
         SELECT DISTINCT {columns} FROM {previous(kept_lookups(shared.name))}
         WHERE _source_row <= {kept}"""
     matching_added = f"""
         SELECT {", ".join(f"l.{c}" for c in LOG_COLUMNS)} FROM access_log l
-        SEMI JOIN {ADDED_KEYS} k ON k.account_id = l.account_id AND k.subject_id = l.subject_id
-        WHERE l._source_row <= {kept}"""
+        SEMI JOIN {ADDED_RECORDS} m ON m._source_row = l._source_row"""
     new = f"SELECT {columns} FROM access_log WHERE _source_row > {kept}"
     log = f"(({matched_before} UNION {matching_added}) UNION ALL ({new}))"
     return shared.over(log, kept_keys(shared.name))

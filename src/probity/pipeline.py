@@ -35,6 +35,7 @@ from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
 from probity.ingest.incremental import (
+    Fingerprints,
     PreviousIngest,
     copy_warehouse,
     ingest_signature,
@@ -42,6 +43,7 @@ from probity.ingest.incremental import (
     resume,
 )
 from probity.ingest.load import ingest
+from probity.ingest.sources import find_sources
 from probity.model import log_months
 from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
@@ -124,8 +126,8 @@ def run_pipeline(
 
         try:
             progress("ingest", "")
-            engine, previous = _open_warehouse(
-                ws, run_id, incremental, memory_limit or default_memory_limit()
+            engine, previous, fingerprints = _open_warehouse(
+                ws, run_id, source, incremental, memory_limit or default_memory_limit()
             )
             report["memory_limit"] = engine.fetch("SELECT current_setting('memory_limit')")[0][0]
             if engine.spill_folder is not None:
@@ -133,7 +135,11 @@ def run_pipeline(
             report["ingest_signature"] = ingest_signature()
             report["ingest"] = {"previous_run": previous.run_id if previous else None}
             result = ingest(
-                engine, source, progress=lambda table: progress("ingest", table), previous=previous
+                engine,
+                source,
+                progress=lambda table: progress("ingest", table),
+                previous=previous,
+                fingerprints=fingerprints,
             )
             report["tables"] = {name: _table_report(asdict(c)) for name, c in result.tables.items()}
             report["inputs"] = result.inputs()
@@ -334,16 +340,19 @@ def default_memory_limit() -> str:
 
 
 def _open_warehouse(
-    ws: Workspace, run_id: str, incremental: bool, memory_limit: str | None
-) -> tuple[DuckDBEngine, PreviousIngest | None]:
+    ws: Workspace, run_id: str, source: Path, incremental: bool, memory_limit: str | None
+) -> tuple[DuckDBEngine, PreviousIngest | None, Fingerprints]:
     """The new run's warehouse: a copy of the last good run's source tables when they can be
-    reused (every other table dropped, to be built again), else empty."""
+    reused (every other table dropped, to be built again), else empty; and the fingerprints of
+    the exports in `source`, taken meanwhile."""
     target = ws.warehouse(run_id)
     last = ws.current_run() if incremental else None
     report = ws.read_report(last) if last else None
     previous = previous_ingest(report) if report else None
     if last is None or previous is None or not ws.warehouse(last).exists():
-        return DuckDBEngine(target, memory_limit=memory_limit), None
+        fingerprints = Fingerprints(find_sources(source)[0], None)
+        return DuckDBEngine(target, memory_limit=memory_limit), None, fingerprints
+    fingerprints = Fingerprints(find_sources(source)[0], previous)
     copy_warehouse(ws.warehouse(last), target)
     engine = DuckDBEngine(target, memory_limit=memory_limit)
     keep_previous(engine)  # the last run's links, for tasks whose inputs did not change
@@ -354,7 +363,7 @@ def _open_warehouse(
     # and the evidence of detectors that find it day by day, for days no new record touches
     carried = carry.set_aside(engine, day_local_detectors())
     kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried, *counts]
-    return engine, resume(engine, previous, also_keep=kept)
+    return engine, resume(engine, previous, also_keep=kept), fingerprints
 
 
 def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) -> str:

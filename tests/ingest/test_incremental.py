@@ -23,6 +23,9 @@ import pytest
 
 from probity.contract import TABLES
 from probity.governance.pseudonyms import KEY_FILE
+from probity.ingest.fingerprint import fingerprint
+from probity.ingest.incremental import Fingerprints, previous_ingest
+from probity.ingest.sources import find_sources
 from probity.pipeline import run_pipeline
 from probity.publish.workspace import Workspace
 from probity.synth.force import SynthSpec, build_force
@@ -208,7 +211,7 @@ def test_a_run_loaded_by_another_duckdb_release_is_not_reused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Casting and date parsing are DuckDB's: another release may quarantine other rows."""
-    from probity.ingest.incremental import ingest_signature, previous_ingest
+    from probity.ingest.incremental import ingest_signature
 
     report = {"status": "succeeded", "run_id": "r1", "inputs": {}, "tables": {}}
     report["ingest_signature"] = ingest_signature()
@@ -364,3 +367,22 @@ def test_evidence_is_found_in_full_when_who_is_who_changed(
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("found in full: ")
     assert daily["model"]["log_months"]["counted"].startswith("counted in full: ")
+
+
+def test_fingerprints_taken_ahead_are_those_taken_when_planned(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A daily run takes the files' fingerprints in the background while it copies the last
+    warehouse: each is the one the planner would take itself, a grown CSV's digest of the old
+    file's bytes included."""
+    yesterday, today = days
+    run_pipeline(yesterday, tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    previous = previous_ingest(ws.read_report(ws.require_current()))
+    assert previous is not None
+    sources, _ = find_sources(today)
+    ahead = Fingerprints(sources, previous)
+    for source in sources:
+        size = int(previous.inputs[source.spec.name].get("size", 0))
+        assert ahead.of(source) == fingerprint(source.path, prefix=size), source.spec.name
+    assert any(ahead.of(s).get("prefix_sha256") for s in sources)  # a grown CSV compared

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -60,13 +61,48 @@ class TablePlan:
         return {"full": "read in full", "unchanged": "unchanged"}[self.mode]
 
 
+class Fingerprints:
+    """Each source file's fingerprint, taken in load order in a background thread, so that
+    reading the files overlaps other work: copying the last run's warehouse, loading the
+    tables before. A CSV file's is taken with the old file's size as the prefix to compare."""
+
+    def __init__(self, sources: Iterable[Source], previous: PreviousIngest | None) -> None:
+        old = previous.inputs if previous else {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint")
+        self._taken: dict[str, Future[dict[str, Any]]] = {
+            s.spec.name: self._pool.submit(
+                fp.fingerprint, s.path, int(old.get(s.spec.name, {}).get("size", 0))
+            )
+            for s in sources
+        }
+        self._pool.shutdown(wait=False)  # the thread ends when the last is taken
+
+    def of(self, source: Source) -> dict[str, Any]:
+        """The fingerprint of `source` (waiting for it); an error reading the file is raised
+        here."""
+        taken = self._taken.get(source.spec.name)
+        if taken is None:
+            raise KeyError(f"no fingerprint was taken of {source.path}")
+        return taken.result()
+
+    def cancel(self) -> None:
+        """Take no more (a run that failed need not read the rest of its files)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 class Planner:
     """Plans each table in load order, just before it is loaded, so that a table's plan can
     look at what happened to the tables it references."""
 
-    def __init__(self, engine: Engine, previous: PreviousIngest | None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        previous: PreviousIngest | None,
+        fingerprints: Fingerprints | None = None,
+    ) -> None:
         self.engine = engine
         self.previous = previous
+        self.fingerprints = fingerprints
         self.plans: dict[str, TablePlan] = {}
 
     def plan(self, source: Source) -> TablePlan:
@@ -88,7 +124,10 @@ class Planner:
         name = source.spec.name
         previous = self.previous
         old = previous.inputs.get(name) if previous else None
-        new = fp.fingerprint(source.path, prefix=int(old.get("size", 0)) if old else 0)
+        if self.fingerprints is not None:
+            new = dict(self.fingerprints.of(source))
+        else:
+            new = fp.fingerprint(source.path, prefix=int(old.get("size", 0)) if old else 0)
         kept = fp.records_kept(old, new) if old else None
         new.pop("prefix_sha256", None)  # compared once, not kept
         if previous is None or old is None or name in previous.dangling:

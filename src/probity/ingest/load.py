@@ -15,7 +15,7 @@ from pathlib import Path
 
 from probity.contract import TABLES
 from probity.ingest.errors import SourceFileError
-from probity.ingest.incremental import Planner, PreviousIngest, TablePlan
+from probity.ingest.incremental import Fingerprints, Planner, PreviousIngest, TablePlan
 from probity.ingest.sources import Source, check_csv, check_parquet, find_sources
 from probity.ingest.validate import (
     ReferenceCheck,
@@ -219,37 +219,44 @@ def ingest(
     folder: Path,
     progress: Callable[[str], None] = lambda _: None,
     previous: PreviousIngest | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> IngestResult:
     """Load every table of the exports folder. With `previous` (the warehouse holds that run's
-    source tables), a table is kept, extended or read again as its plan says."""
+    source tables), a table is kept, extended or read again as its plan says. `fingerprints`:
+    the files' fingerprints, when taking them started earlier (else each is taken as its table
+    is planned)."""
     sources, unknown = find_sources(folder)
     engine.execute(QUARANTINE_DDL)
     counts: dict[str, TableCounts] = {}
     plans: dict[str, TablePlan] = {}
     loaded: set[str] = set()
-    planner = Planner(engine, previous)
-    with tempfile.TemporaryDirectory(prefix="probity-ingest-") as scratch:
-        for source in sources:
-            name = source.spec.name
-            progress(name)
-            try:
-                header = check_source(source)
-                plan = plans[name] = planner.plan(source)
-                if plan.mode == "unchanged" and previous is not None:
-                    counts[name] = TableCounts(table=name, **previous.tables[name])
-                else:
-                    kept = plan.kept if plan.mode == "appended" else 0
-                    tail = (
-                        _csv_tail(source, int(previous.inputs[name]["size"]), Path(scratch))
-                        if kept and previous is not None and source.format == "csv"
-                        else None
-                    )
-                    counts[name] = load_table(engine, source, header, loaded, kept, tail)
-            except SourceFileError:
-                raise
-            except Exception as e:  # an engine error on a file we could not catch beforehand
-                raise SourceFileError(source.path, f"could not be read: {e}") from e
-            loaded.add(name)
+    planner = Planner(engine, previous, fingerprints)
+    try:
+        with tempfile.TemporaryDirectory(prefix="probity-ingest-") as scratch:
+            for source in sources:
+                name = source.spec.name
+                progress(name)
+                try:
+                    header = check_source(source)
+                    plan = plans[name] = planner.plan(source)
+                    if plan.mode == "unchanged" and previous is not None:
+                        counts[name] = TableCounts(table=name, **previous.tables[name])
+                    else:
+                        kept = plan.kept if plan.mode == "appended" else 0
+                        tail = (
+                            _csv_tail(source, int(previous.inputs[name]["size"]), Path(scratch))
+                            if kept and previous is not None and source.format == "csv"
+                            else None
+                        )
+                        counts[name] = load_table(engine, source, header, loaded, kept, tail)
+                except SourceFileError:
+                    raise
+                except Exception as e:  # an engine error on a file we could not catch beforehand
+                    raise SourceFileError(source.path, f"could not be read: {e}") from e
+                loaded.add(name)
+    finally:
+        if fingerprints is not None:
+            fingerprints.cancel()
     planner.forget()
     absent = [t.name for t in TABLES if t.name not in loaded]
     for name in absent:

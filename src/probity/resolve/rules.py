@@ -134,12 +134,19 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                 SELECT * FROM fits
                 QUALIFY exact OR NOT bool_or(exact) OVER (PARTITION BY complaint_id)
             ),
-            worked AS (  -- a shift covers its duty date and the date it ends on (nights)
-                SELECT DISTINCT r.person_key, s.day FROM roster d
-                JOIN person_refs r ON r.ref = d.person_id,
-                     LATERAL (SELECT unnest([d.duty_date, CAST(d.shift_end AS DATE)]) AS day) s
+            asked AS (  -- the namesakes' days, on each reference the roster may give them by
+                SELECT DISTINCT r.ref, r.person_key, b.incident_date AS day
+                FROM best b JOIN person_refs r ON r.person_key = b.person_id
+            ),
+            worked AS (  -- a shift covers its duty date and the date it ends on (nights); the
+                -- roster is matched on its own columns, not mapped to people row by row
+                SELECT a.person_key, a.day FROM roster d
+                JOIN asked a ON a.ref = d.person_id AND a.day = d.duty_date
                 WHERE d.shift_start IS NOT NULL
-                  AND (r.person_key, s.day) IN (SELECT person_id, incident_date FROM best)
+                UNION
+                SELECT a.person_key, a.day FROM roster d
+                JOIN asked a ON a.ref = d.person_id AND a.day = CAST(d.shift_end AS DATE)
+                WHERE d.shift_start IS NOT NULL
             ),
             contact AS (
                 SELECT DISTINCT r.person_key, e.day FROM (

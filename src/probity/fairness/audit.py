@@ -72,16 +72,19 @@ def wilson(flagged: int, n: int) -> tuple[float, float]:
 def bootstrap_ratios(
     codes: np.ndarray, flagged: np.ndarray, groups: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """(N_BOOT, groups) ratios of group rate to overall rate over resampled workforces."""
+    """(N_BOOT, groups) ratios of group rate to overall rate over resampled workforces.
+
+    Only each person's group and whether they were flagged matter, so a resample (everyone
+    drawn with replacement) is drawn as its counts of people per (group, flagged) cell: a
+    multinomial over the cells' shares, the same distribution at a fraction of the cost."""
     n = len(codes)
-    out = np.empty((N_BOOT, groups))
-    for b in range(N_BOOT):
-        pick = rng.integers(0, n, n)
-        sizes = np.bincount(codes[pick], minlength=groups)
-        hits = np.bincount(codes[pick], weights=flagged[pick], minlength=groups)
-        overall = flagged[pick].mean()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[b] = (hits / sizes) / overall if overall else np.nan
+    cells = np.bincount(codes * 2 + flagged, minlength=2 * groups)
+    draws = rng.multinomial(n, cells / n, size=N_BOOT).reshape(N_BOOT, groups, 2)
+    sizes, hits = draws.sum(axis=2), draws[:, :, 1]
+    overall = hits.sum(axis=1) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (hits / sizes) / overall[:, None]
+    out[overall == 0] = np.nan
     return out
 
 

@@ -48,6 +48,8 @@ def spark_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         "local[2]",
         "--spark-conf",
         "spark.sql.shuffle.partitions=4",
+        # Spark in local mode takes three to five minutes here, mostly per-query overhead.
+        timeout=1200,
     )
     return ws, result.stdout
 

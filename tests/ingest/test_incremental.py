@@ -288,6 +288,12 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert day - timedelta(days=1) == since  # the late look-up's day, less the night before
     whole = f"SELECT * FROM {kept} ORDER BY ALL"
     assert _table(tmp_path / "daily", whole) == _table(tmp_path / "full", whole)
+    # Look-ups on absent days: the rows before the late look-up's day are kept, and whether
+    # each had a purpose is decided again from all of them (today's incidents may give one).
+    absent = daily["detectors"]["lookups_while_absent"]["carried"]
+    assert absent == carried.replace(str(since), str(day))
+    rows = "SELECT * FROM day_evidence__lookups_while_absent ORDER BY ALL"
+    assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows)
     # The audit log's monthly counts for the model: kept for months before the late look-up's.
     counted = daily["model"]["log_months"]["counted"]
     assert counted.startswith(f"months before {day.replace(day=1).isoformat()} kept from run ")

@@ -149,11 +149,17 @@ def run_detector(
     sign, carried = None, None
     if spark is None:
         evidence, sign, carried = _evidence_query(engine, detector, params, last)
-        engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {evidence}")
-        if detector.day_local is not None:  # the whole evidence, for the next run to carry
-            engine.execute(
-                f"CREATE OR REPLACE TABLE {kept_evidence(detector.name)} AS FROM _evidence"
-            )
+        local, kept = detector.day_local, kept_evidence(detector.name)
+        if local is not None and local.finished is not None:
+            # The rows found day by day are kept for the next run; the evidence is finished
+            # from all of them.
+            engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {evidence}")
+            finished = local.finished.evidence(params, kept)
+            engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {finished}")
+        else:
+            engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {evidence}")
+            if local is not None:  # the whole evidence, for the next run to carry
+                engine.execute(f"CREATE OR REPLACE TABLE {kept} AS FROM _evidence")
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
     else:
         _compute_on_spark(spark, engine, detector, params)
@@ -194,6 +200,8 @@ def _evidence_query(
     if local is None:
         return evidence, None, None
     sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
+    if local.finished is not None:  # the rows found day by day, kept and carried
+        evidence = local.finished.rows(params)
     if last is None:
         return evidence, sign, None
     since, why = carry_since(engine, detector.name, local, sign, last)

@@ -44,6 +44,17 @@ Params = Mapping[str, float]
 
 
 @dataclass(frozen=True)
+class Finished:
+    """For a detector whose rows found day by day are not yet its evidence: its rows over all
+    days (`rows`), and its evidence from a table of them (`evidence`), which may read records
+    of any day. The rows are what is kept and carried; the evidence is finished from all of
+    them in every run."""
+
+    rows: Callable[[Params], str]
+    evidence: Callable[[Params, str], str]
+
+
+@dataclass(frozen=True)
 class DayLocal:
     """How a detector's evidence depends on days: the evidence dated on or after a day
     (`evidence_since`, the same rows the full query gives for those days), the source tables
@@ -56,6 +67,8 @@ class DayLocal:
     after: int = 0
     fixed: tuple[str, ...] = ()
     through: tuple[str, ...] = ()
+    # With `finished`, `evidence_since` gives the rows that are finished into evidence.
+    finished: Finished | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,11 @@ def signature(
             "after": local.after,
             "fixed": list(local.fixed),
             "through": list(local.through),
+            "finished": (
+                [local.finished.rows(params), local.finished.evidence(params, "rows")]
+                if local.finished
+                else None
+            ),
             "duckdb": duckdb.__version__,
         },
         sort_keys=True,

@@ -3,13 +3,18 @@ leave or suspended) and not rostered to work."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.carry import DayLocal, Finished
 from probity.detectors.lookup_purpose import purposeful
 
 ABSENCES = ("sickness", "annual_leave", "special_leave", "parental", "suspension")
 
 
-def _evidence(p: Params) -> str:
+def _rows(p: Params, since: date | None = None) -> str:
+    """Look-ups on days the person was absent and not at work, each with its day; with
+    `since`, those on or after that day only (a look-up's day and the day before decide it)."""
     # A day with a rostered shift is a day worked, whatever an absence record not yet closed
     # says, and a night shift (or work running over) reaches into the next day. The absent
     # days are turned into (account, day) pairs first so that the access log is probed once,
@@ -17,13 +22,16 @@ def _evidence(p: Params) -> str:
     # join the log to the absent days on the day alone (every look-up against everyone absent
     # that day), as it did at Met scale on a warehouse loaded incrementally.
     kinds = ", ".join(f"'{k}'" for k in ABSENCES)
+    day = f"DATE '{since.isoformat()}'" if since else None
+    absent_since = f"AND a.day >= {day}" if day else ""
+    log = f"(FROM access_log WHERE event_time >= {day})" if day else "access_log"
     return f"""
     WITH absent AS (
         SELECT a.person_key, a.day, replace(min(a.absence_type), '_', ' ') AS absence,
                bool_or(a.absence_type = 'suspension') AS suspended
         FROM absence_days a
         ANTI JOIN duty_intervals d ON d.person_key = a.person_key AND d.duty_date = a.day
-        WHERE a.absence_type IN ({kinds})
+        WHERE a.absence_type IN ({kinds}) {absent_since}
         GROUP BY 1, 2
     ),
     accounts_absent AS MATERIALIZED (
@@ -32,26 +40,36 @@ def _evidence(p: Params) -> str:
     raw AS MATERIALIZED (
         SELECT a.person_key, a.day, a.absence, a.suspended, l._source_file, l._source_row,
                l.event_time, l.action, l.system, l.subject_kind, l.subject_id, l.linked_reference
-        FROM access_log l
+        FROM {log} l
         JOIN accounts_absent a ON a.account_id = l.account_id AND a.day = CAST(l.event_time AS DATE)
     ),
     night_before AS (  -- the tail of the night before's shift, or work running over
         SELECT r._source_row FROM raw r
         JOIN duty_intervals d ON d.person_key = r.person_key AND d.duty_date = r.day - 1
         WHERE r.event_time <= d.shift_end + INTERVAL {int(p["overrun_hours"])} HOUR
-    ),
-    hits AS MATERIALIZED (
-        SELECT * FROM raw WHERE _source_row NOT IN (SELECT _source_row FROM night_before)
-    ),
-    purposeful AS ({purposeful("hits")})
+    )
+    SELECT *, event_time AS occurred_at FROM raw
+    WHERE _source_row NOT IN (SELECT _source_row FROM night_before)
+    """
+
+
+def _finish(p: Params, rows: str) -> str:
+    """The look-ups among `rows` that cite no incident of the person's: an incident may be
+    recorded on any day, so this is done afresh over every row, in every run."""
+    return f"""
+    WITH purposeful AS ({purposeful(rows)})
     SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
            h._source_row AS source_row, h.event_time AS occurred_at,
            h.action || ' of ' || coalesce(replace(h.subject_kind, '_', ' ') || ' ', '') || h.subject_id
              || ' in ' || coalesce(h.system, 'a police system') || ' on a day recorded as '
              || h.absence AS detail,
            h.day, h.suspended
-    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
+    FROM {rows} h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
     """
+
+
+def _evidence(p: Params) -> str:
+    return f"WITH hits AS MATERIALIZED ({_rows(p)}) SELECT * FROM ({_finish(p, 'hits')})"
 
 
 def _signals(p: Params) -> str:
@@ -95,4 +113,17 @@ DETECTOR = Detector(
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    # A look-up's row reads its own day's absences, shifts and look-ups, and the night before's
+    # shift; whether it had a purpose is decided afresh from all of them.
+    day_local=DayLocal(
+        evidence_since=_rows,
+        dated={
+            "access_log": "CAST(event_time AS DATE)",
+            "roster": "duty_date",
+            "absences": "start_date",
+        },
+        fixed=("person_refs", "account_person"),
+        through=("duty_intervals", "absence_days"),
+        finished=Finished(rows=_rows, evidence=_finish),
+    ),
 )

@@ -54,3 +54,9 @@ def test_an_unordered_string_agg_is_refused() -> None:
 
     with pytest.raises(ValueError, match="ORDER BY"):
         to_spark("SELECT string_agg(DISTINCT tie, ', ') FROM t")
+
+
+def test_local_mode_gives_the_driver_more_than_sparks_default_heap(spark: SparkEngine) -> None:
+    # Spark's own default is 1 GiB, in which the detectors' cached views and long plans stall.
+    heap = spark.session.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
+    assert heap > 3 * 2**30

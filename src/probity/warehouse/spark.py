@@ -23,6 +23,7 @@ from probity.warehouse.dialect import to_spark
 from probity.warehouse.engine import Engine
 
 MASTER_ENV = "PROBITY_SPARK_MASTER"
+LOCAL_DRIVER_MEMORY = "4g"  # a setting of the deployment's (`--spark-conf`) overrides it
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class SparkEngine:
         )
         if settings.master.startswith("local"):
             builder = builder.config("spark.sql.shuffle.partitions", "8")
+            # In local mode the driver does all the work; Spark's default heap of 1 GiB leaves
+            # it collecting garbage, or stalled, on cached views and long plans.
+            builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
         conf = dict(settings.conf)
         # Splink's string similarity functions (Jaro-Winkler, Damerau-Levenshtein) for the
         # resolve stage, beside any jars the deployment adds.

@@ -27,6 +27,11 @@ def markdown() -> str:
                 "again only from the earliest day a new record reaches and carries the days "
                 "before over from the last run ([operations](operations.md#daily-runs-are-incremental))"
             )
+            if d.day_local.finished is not None:
+                lines[-1] += (
+                    "; what is found day by day is finished into evidence afresh from all days "
+                    "in every run"
+                )
         lines += [
             "",
             f"**Looks for.** {d.looks_for}",

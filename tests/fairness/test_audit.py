@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from probity.fairness.audit import audit
+from probity.fairness.audit import DIMENSIONS, audit, group_counts
 from probity.ranking.priority import QUEUE_DDL
 from probity.warehouse.engine import DuckDBEngine
 
@@ -119,3 +121,29 @@ def test_a_model_calibrated_in_every_group_is_not_reported() -> None:
         if not g["suppressed"]:
             lo, hi = g["over_prediction_interval"]
             assert lo <= 1.25 and hi >= 0.8
+
+
+def test_each_groups_counts_are_those_of_its_members() -> None:
+    # Groups of one characteristic are summed from sex × ethnicity cells: each must still count
+    # exactly its own members, flagged or not, including a group with nobody flagged.
+    rng = np.random.default_rng(3)
+    n = 3000
+    people = pd.DataFrame(
+        {
+            "sex": rng.choice(["F", "M", "not recorded"], n, p=[0.45, 0.5, 0.05]),
+            "ethnicity": rng.choice([*ETHNICITIES, "Arab"], n),
+        }
+    )
+    people["sex_x_ethnicity"] = people["sex"] + " / " + people["ethnicity"]
+    flagged = (rng.random(n) < 0.1).astype(int)
+    flagged[people["ethnicity"].to_numpy() == "Arab"] = 0
+    counts = group_counts(people, flagged)
+    for dim in DIMENSIONS:
+        expected = {
+            str(g): (len(members), int(flagged[members.index].sum()))
+            for g, members in people.groupby(dim)
+        }
+        got = {str(g): (int(r["people"]), int(r["flagged"])) for g, r in counts[dim].iterrows()}
+        assert list(got) == sorted(expected)
+        assert got == expected, dim
+    assert counts["ethnicity"].loc["Arab", "flagged"] == 0

@@ -55,10 +55,12 @@ from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
 from probity.resolve.reuse import PREVIOUS, LastRun, keep_previous
 from probity.resolve.reuse import drop_previous as drop_previous_links
+from probity.warehouse import growth
 from probity.warehouse.engine import DuckDBEngine, memory_share
+from probity.warehouse.growth import LastBuild
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
 from probity.warehouse.spill import SpillWatch
-from probity.warehouse.views import build_views
+from probity.warehouse.views import GROWING, build_views
 
 Progress = Callable[[str, str], None]
 
@@ -172,7 +174,14 @@ def run_pipeline(
             stage_done("resolve")
 
             progress("warehouse", "")
-            report["derived"] = build_views(engine)
+            last_build = None
+            if previous is not None:
+                last_build = LastBuild(
+                    previous.run_id,
+                    before.get("warehouse", {}),
+                    {n: (p.mode, p.kept) for n, p in result.plans.items()},
+                )
+            report["derived"], report["warehouse"] = build_views(engine, last_build)
             stage_done("warehouse")
 
             engine.execute(SIGNALS_DDL)
@@ -362,7 +371,9 @@ def _open_warehouse(
     counts = log_months.set_aside(engine)
     # and the evidence of detectors that find it day by day, for days no new record touches
     carried = carry.set_aside(engine, day_local_detectors())
-    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried, *counts]
+    # and the derived tables a day's new records only add to
+    grown = growth.set_aside(engine, GROWING)
+    kept = [*PREVIOUS.values(), *model_reuse.PREVIOUS.values(), *carried, *counts, *grown]
     return engine, resume(engine, previous, also_keep=kept), fingerprints
 
 

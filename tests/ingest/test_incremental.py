@@ -123,6 +123,7 @@ def test_incremental_run_equals_full_run(days: tuple[Path, Path], tmp_path: Path
     assert "dangling reference" in " ".join(daily["tables"]["access_log"]["quarantine_reasons"])
 
     assert daily["tables"] == full["tables"]
+    assert daily["warehouse"]["grown"]["duty_intervals"].startswith("rows of roster records")
     reasons = daily["tables"]["expense_claims"]["quarantine_reasons"]
     assert reasons.get("duplicate key (claim_id)") == 1
     assert reasons.get("malformed CSV record") == 1
@@ -133,6 +134,40 @@ def test_incremental_run_equals_full_run(days: tuple[Path, Path], tmp_path: Path
     for name in a:
         assert a[name] == b[name], name
     assert len(a["signals"]) > 0 and len(a["quarantine"]) > 0
+    shifts = "SELECT * FROM duty_intervals ORDER BY ALL"
+    assert _table(tmp_path / "daily", shifts) == _table(tmp_path / "full", shifts)
+
+
+def test_shifts_are_found_again_in_full_when_a_warrant_number_changed(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A roster record may name a person by warrant number: when one changes, the shifts kept
+    from the last run may be someone else's, so the table is built again."""
+    yesterday, today = days
+    (tmp_path / "daily").mkdir()
+    run_pipeline(yesterday, tmp_path / "daily")
+    grown = _grown(yesterday, today, tmp_path / "grown")
+    people = _lines(grown / "people.csv")
+    header = next(csv.reader([people[0].decode()]))
+    column = header.index("warrant_number")
+    at = next(
+        i for i, line in enumerate(people[1:], 1) if next(csv.reader([line.decode()]))[column]
+    )
+    record = next(csv.reader([people[at].decode()]))
+    record[column] = "W" + record[column]
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(record)
+    people[at] = line.getvalue().encode()
+    (grown / "people.csv").write_bytes(b"".join(people))
+
+    daily = _daily_and_full(grown, tmp_path)
+    # (the roster names people, so ingest reads it again too; either reason builds it in full)
+    assert daily["warehouse"]["grown"]["duty_intervals"] in (
+        "built in full: roster was read in full",
+        "built in full: person_refs changed",
+    )
+    shifts = "SELECT * FROM duty_intervals ORDER BY ALL"
+    assert _table(tmp_path / "daily", shifts) == _table(tmp_path / "full", shifts)
 
 
 def test_rerun_of_unchanged_exports_reads_nothing_again(
@@ -294,6 +329,12 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert absent == carried.replace(str(since), str(day))
     rows = "SELECT * FROM day_evidence__lookups_while_absent ORDER BY ALL"
     assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows)
+    # Shifts worked: the last run's, less the rows of the roster records read again (from the
+    # group cut short), plus the rows of the records from there on.
+    grown_note = daily["warehouse"]["grown"]["duty_intervals"]
+    assert grown_note.startswith("rows of roster records after ") and "added to run" in grown_note
+    shifts = "SELECT * FROM duty_intervals ORDER BY ALL"
+    assert _table(tmp_path / "daily", shifts) == _table(tmp_path / "full", shifts)
     # The audit log's monthly counts for the model: kept for months before the late look-up's.
     counted = daily["model"]["log_months"]["counted"]
     assert counted.startswith(f"months before {day.replace(day=1).isoformat()} kept from run ")

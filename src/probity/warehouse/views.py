@@ -7,10 +7,28 @@ protected characteristics are read only by the fairness audit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from probity.contract.tables import WORKING_DUTY_TYPES
+from probity.warehouse import growth
 from probity.warehouse.engine import Engine
+from probity.warehouse.growth import Growing, LastBuild
 
 WORKING_DUTIES = "(" + ", ".join(f"'{d}'" for d in WORKING_DUTY_TYPES) + ")"
+
+
+def _duty_intervals(roster: str) -> str:
+    """One row per shift worked, from `roster` records (each row keeps its record's
+    `_source_row`, so a daily run can grow the table); night shifts run past midnight."""
+    return f"""SELECT r.person_key, d.duty_date, d.duty_type, d.shift_start, d.shift_end,
+                      d._source_row
+               FROM {roster} d JOIN person_refs r ON r.ref = d.person_id
+               WHERE d.duty_type IN {WORKING_DUTIES} AND d.shift_start IS NOT NULL
+                 AND d.shift_end IS NOT NULL"""
+
+
+# Derived tables a daily run grows from the last run's (`growth.py`).
+GROWING = {"duty_intervals": Growing("roster", _duty_intervals, fixed=("person_refs",))}
 
 DERIVED: tuple[tuple[str, str], ...] = (
     (
@@ -37,13 +55,7 @@ DERIVED: tuple[tuple[str, str], ...] = (
         "account_person",
         """SELECT record_id AS account_id, person_key FROM links WHERE task = 'system_account'""",
     ),
-    (
-        # One row per shift worked, from the roster; night shifts run past midnight.
-        "duty_intervals",
-        f"""SELECT r.person_key, d.duty_date, d.duty_type, d.shift_start, d.shift_end
-            FROM roster d JOIN person_refs r ON r.ref = d.person_id
-            WHERE d.duty_type IN {WORKING_DUTIES} AND d.shift_start IS NOT NULL AND d.shift_end IS NOT NULL""",
-    ),
+    ("duty_intervals", _duty_intervals("roster")),
     (
         # One row per person per day absent, from the roster and from absence records.
         "absence_days",
@@ -79,10 +91,17 @@ DERIVED: tuple[tuple[str, str], ...] = (
 )
 
 
-def build_views(engine: Engine) -> dict[str, int]:
-    """Materialise the derived tables in order; return their row counts."""
-    counts = {}
+def build_views(
+    engine: Engine, last: LastBuild | None = None
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Materialise the derived tables in order, growing the last run's where it can (`last`);
+    return their row counts, and what the next run needs and what was grown (the report's
+    `warehouse`)."""
+    counts, grown = {}, {}
     for name, sql in DERIVED:
-        engine.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
+        if name in GROWING:
+            grown[name] = growth.build(engine, name, GROWING[name], last)
+        else:
+            engine.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
         counts[name] = int(engine.fetch(f'SELECT count(*) FROM "{name}"')[0][0])
-    return counts
+    return counts, {**growth.record(engine, GROWING), "grown": grown}

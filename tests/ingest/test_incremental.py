@@ -314,9 +314,27 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     late.update(account_id=account, event_time=datetime.combine(day, time(12)))
     log = pa.concat_tables([log, pa.Table.from_pylist([late], schema=log.schema)])
     pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
+    # And a late overtime claim for a Wednesday weeks back: weekly hours are found again from
+    # the Monday of its week, which the claim's own day would miss.
+    claims = _lines(grown / "overtime_claims.csv")
+    header = next(csv.reader([claims[0].decode()]))
+    claim = next(csv.reader([claims[-1].decode()]))
+    worked = day - timedelta(days=day.weekday() - 2, weeks=3)
+    claim[header.index("claim_id")] += "L"
+    claim[header.index("work_date")] = worked.isoformat()
+    claim[header.index("start_time")] = f"{worked.isoformat()}T08:00:00"
+    claim[header.index("end_time")] = f"{worked.isoformat()}T20:00:00"
+    claim[header.index("hours")] = "12"
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(claim)
+    (grown / "overtime_claims.csv").write_bytes(b"".join(claims) + line.getvalue().encode())
 
     daily = _daily_and_full(grown, tmp_path)
 
+    hours = daily["detectors"]["sustained_hours"]["carried"]
+    assert hours.startswith(f"evidence before {worked - timedelta(days=6)} kept from run ")
+    weeks = "SELECT * FROM day_evidence__sustained_hours ORDER BY ALL"
+    assert _table(tmp_path / "daily", weeks) == _table(tmp_path / "full", weeks)
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("evidence before ") and "kept from run" in carried
     since = date.fromisoformat(carried.removeprefix("evidence before ")[:10])

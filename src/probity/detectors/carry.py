@@ -37,6 +37,7 @@ import duckdb
 from probity.contract import TABLES
 from probity.detectors.shared import LOG_COLUMNS, SHARED, SharedLookups
 from probity.warehouse.engine import Engine
+from probity.warehouse.growth import previous
 
 SOURCE_TABLES = frozenset(t.name for t in TABLES)
 
@@ -92,10 +93,6 @@ def kept_lookups(shared: str) -> str:
 
 def kept_keys(shared: str) -> str:
     return f"kept_keys__{shared}"
-
-
-def previous(table: str) -> str:
-    return f"previous_{table}"
 
 
 def signature(

@@ -47,6 +47,8 @@ class LastBuild:
 
 
 def previous(table: str) -> str:
+    """The name a table of the last run's is kept under in the new run's warehouse (by this
+    module and by the detectors' carry, one name space: a table is set aside by one of them)."""
     return f"previous_{table}"
 
 

@@ -44,7 +44,6 @@ from probity.ingest.incremental import (
 )
 from probity.ingest.load import ingest
 from probity.ingest.sources import find_sources
-from probity.model import log_months
 from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
@@ -55,7 +54,7 @@ from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
 from probity.resolve.reuse import PREVIOUS, LastRun, keep_previous
 from probity.resolve.reuse import drop_previous as drop_previous_links
-from probity.warehouse import growth
+from probity.warehouse import growth, log_months
 from probity.warehouse.engine import DuckDBEngine, memory_share
 from probity.warehouse.growth import LastBuild
 from probity.warehouse.spark import SparkEngine, SparkSettings, hand_over
@@ -216,19 +215,13 @@ def run_pipeline(
             progress("model", "")
             last_model = None
             if previous is not None:
-                log_plan = result.plans.get("access_log")
-                last_model = model_reuse.LastModel(
-                    previous.run_id,
-                    before.get("model", {}),
-                    (log_plan.mode, log_plan.kept) if log_plan else None,
-                )
+                last_model = model_reuse.LastModel(previous.run_id, before.get("model", {}))
             report["model"] = (
                 run_model(engine, policy.model.settings(), absent, last_model)
                 if policy.model.enabled
                 else {"status": "skipped", "reason": "disabled by policy"}
             )
             model_reuse.drop_previous(engine)
-            log_months.drop_previous(engine)
             stage_done("model")
 
             progress("rank", "")

@@ -353,8 +353,8 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert grown_note.startswith("rows of roster records after ") and "added to run" in grown_note
     shifts = "SELECT * FROM duty_intervals ORDER BY ALL"
     assert _table(tmp_path / "daily", shifts) == _table(tmp_path / "full", shifts)
-    # The audit log's monthly counts for the model: kept for months before the late look-up's.
-    counted = daily["model"]["log_months"]["counted"]
+    # The audit log's monthly counts: kept for months before the late look-up's.
+    counted = daily["warehouse"]["log_months"]["counted"]
     assert counted.startswith(f"months before {day.replace(day=1).isoformat()} kept from run ")
     for table in ("log_months", "person_month_events"):
         rows = f"SELECT * FROM {table} ORDER BY ALL"
@@ -431,7 +431,7 @@ def test_evidence_is_found_in_full_when_who_is_who_changed(
     daily = run_pipeline(today, tmp_path / "ws")
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("found in full: ")
-    assert daily["model"]["log_months"]["counted"].startswith("counted in full: ")
+    assert daily["warehouse"]["log_months"]["counted"].startswith("counted in full: ")
 
 
 def test_fingerprints_taken_ahead_are_those_taken_when_planned(

@@ -37,7 +37,7 @@ import duckdb
 from probity.contract import TABLES
 from probity.detectors.shared import LOG_COLUMNS, SHARED, SharedLookups
 from probity.warehouse.engine import Engine
-from probity.warehouse.growth import previous
+from probity.warehouse.growth import previous, same_rows
 
 SOURCE_TABLES = frozenset(t.name for t in TABLES)
 
@@ -193,17 +193,6 @@ def carry_since(
     if not days:
         return date.max, ""
     return min(days) - timedelta(days=local.after), ""
-
-
-def same_rows(engine: Engine, table: str, other: str) -> bool:
-    """Whether two tables hold the same rows, as many times each."""
-    if not (engine.table_exists(table) and engine.table_exists(other)):
-        return False
-    differ = engine.fetch(
-        f"""SELECT count(*) FROM ((FROM "{table}" EXCEPT ALL FROM "{other}")
-                                  UNION ALL (FROM "{other}" EXCEPT ALL FROM "{table}"))"""
-    )
-    return int(differ[0][0]) == 0
 
 
 def carried_evidence(name: str, local: DayLocal, params: Params, since: date) -> str:

@@ -11,17 +11,12 @@ from probity.detectors.peers import binomial_tail_sql
 
 
 def _per_person() -> str:
-    # Grouped by account first (a few tens of thousands of groups over the whole log), then
-    # mapped to people: far cheaper than mapping every row.
+    # From the audit log's counts per person and month (`warehouse/log_months.py`), made once
+    # per run for this and the model: one pass over the log for both.
     return """
-    SELECT ap.person_key, sum(a.lookups) AS lookups, sum(a.bare) AS bare,
-           min(a.first_at) AS first_at, max(a.last_at) AS last_at
-    FROM (SELECT account_id, count(*) AS lookups,
-                 count(*) FILTER (WHERE linked_reference IS NULL) AS bare,
-                 min(event_time) AS first_at, max(event_time) AS last_at
-          FROM access_log WHERE subject_kind = 'person' GROUP BY account_id) a
-    JOIN account_person ap USING (account_id)
-    GROUP BY ap.person_key
+    SELECT person_key, sum(person_lookups) AS lookups, sum(person_unreferenced) AS bare,
+           min(first_person_at) AS first_at, max(last_person_at) AS last_at
+    FROM log_months GROUP BY person_key HAVING sum(person_lookups) > 0
     """
 
 

@@ -23,7 +23,6 @@ import pyarrow as pa
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from probity.model import log_months
 from probity.model.events import build_person_month_events
 from probity.model.features import (
     CATEGORICAL,
@@ -142,18 +141,8 @@ def run_model(
     (`model/reuse.py`); the section then says which run trained it (`taken_from`)."""
     if "conduct_cases" in absent_tables:
         return {"status": "skipped", "reason": "input not provided: conduct_cases"}
-    since, why = (None, "") if last is None else counted_since(engine, last)
-    kinds = build_person_month_events(engine, absent_tables, since)
-    counted = {
-        "signature": log_months.signature(),
-        "counted": log_months.note(since, why, last.run_id if last else None),
-    }
-    return {**_run_model(engine, settings, kinds, last), "log_months": counted}
-
-
-def counted_since(engine: Engine, last: LastModel) -> tuple[date | None, str]:
-    previous = last.section.get("log_months", {}).get("signature")
-    return log_months.counted_since(engine, previous, last.log_plan)
+    kinds = build_person_month_events(engine, absent_tables)
+    return _run_model(engine, settings, kinds, last)
 
 
 def _run_model(

@@ -8,10 +8,7 @@ misconduct.
 
 from __future__ import annotations
 
-from datetime import date
-
 from probity.contract.tables import SUBSTANTIATED_OUTCOMES
-from probity.model import log_months
 from probity.warehouse.engine import Engine
 
 SUBSTANTIATED = "(" + ", ".join(f"'{o}'" for o in SUBSTANTIATED_OUTCOMES) + ")"
@@ -66,16 +63,17 @@ EVENT_SOURCES: dict[tuple[str, ...], tuple[str, str]] = {
            FROM incident_attendance a JOIN person_refs r ON r.ref = a.person_id
            WHERE a.arrived_time IS NOT NULL GROUP BY ALL""",
     ),
-    # Counted by month from `log_months`, which a daily run can carry over for earlier months.
-    ("lookups", "lookups_unreferenced"): ("access_log", log_months.counts(None)),
+    # Counted once in the warehouse stage (`warehouse/log_months.py`): the audit log is by far
+    # the largest table, and a daily run carries the counts of earlier months over.
+    ("lookups", "lookups_unreferenced"): (
+        "access_log",
+        "SELECT person_key, month, lookups, unreferenced FROM log_months",
+    ),
 }
 
 
-def build_person_month_events(
-    engine: Engine, absent_tables: set[str], log_since: date | None = None
-) -> list[str]:
+def build_person_month_events(engine: Engine, absent_tables: set[str]) -> list[str]:
     """Write `person_month_events` (person_key, month, kind, n); return the kinds present.
-    With `log_since`, the audit log is counted again from that month only (`log_months`).
 
     Detector evidence for professional-standards signals is added per concern, dated by the
     evidence row, so the model can learn from what detectors saw before each cutoff."""
@@ -87,13 +85,9 @@ def build_person_month_events(
         if table in absent_tables:
             continue
         counts = [f"n{i}" for i in range(len(names))]
-        if table == "access_log":
-            sql = log_months.counts(log_since)
         engine.execute(
             f"CREATE OR REPLACE TEMP TABLE _events AS SELECT * FROM ({sql}) e(person_key, month, {', '.join(counts)})"
         )
-        if table == "access_log":  # kept for the next run
-            engine.execute(f"CREATE OR REPLACE TABLE {log_months.KEPT} AS FROM _events")
         for kind, n in zip(names, counts, strict=True):
             engine.execute(
                 f"""INSERT INTO person_month_events

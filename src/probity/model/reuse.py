@@ -39,8 +39,6 @@ _CODE = "".join(p.read_text() for p in sorted(Path(__file__).parent.glob("*.py")
 class LastModel:
     run_id: str
     section: dict[str, Any]  # the model section of that run's report
-    # How this run's ingest took the audit log (mode, records kept), for `log_months`.
-    log_plan: tuple[str, int] | None = None
 
 
 def model_signature(

@@ -52,6 +52,17 @@ def previous(table: str) -> str:
     return f"previous_{table}"
 
 
+def same_rows(engine: Engine, table: str, other: str) -> bool:
+    """Whether two tables hold the same rows, as many times each."""
+    if not (engine.table_exists(table) and engine.table_exists(other)):
+        return False
+    differ = engine.fetch(
+        f"""SELECT count(*) FROM ((FROM "{table}" EXCEPT ALL FROM "{other}")
+                                  UNION ALL (FROM "{other}" EXCEPT ALL FROM "{table}"))"""
+    )
+    return int(differ[0][0]) == 0
+
+
 def set_aside(engine: Engine, growing: Mapping[str, Growing]) -> list[str]:
     """In a copy of the last run's warehouse: keep each growing table under its previous name;
     returns those names, for `resume` to keep."""

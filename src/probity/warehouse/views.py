@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from probity.contract.tables import WORKING_DUTY_TYPES
-from probity.warehouse import growth
+from probity.warehouse import growth, log_months
 from probity.warehouse.engine import Engine
 from probity.warehouse.growth import Growing, LastBuild
 
@@ -94,9 +94,9 @@ DERIVED: tuple[tuple[str, str], ...] = (
 def build_views(
     engine: Engine, last: LastBuild | None = None
 ) -> tuple[dict[str, int], dict[str, Any]]:
-    """Materialise the derived tables in order, growing the last run's where it can (`last`);
-    return their row counts, and what the next run needs and what was grown (the report's
-    `warehouse`)."""
+    """Materialise the derived tables in order, growing the last run's where it can (`last`),
+    then the audit log's monthly counts; return their row counts, and what the next run needs
+    and what was grown or counted again (the report's `warehouse`)."""
     counts, grown = {}, {}
     for name, sql in DERIVED:
         if name in GROWING:
@@ -104,4 +104,9 @@ def build_views(
         else:
             engine.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
         counts[name] = int(engine.fetch(f'SELECT count(*) FROM "{name}"')[0][0])
-    return counts, {**growth.record(engine, GROWING), "grown": grown}
+    built = {**growth.record(engine, GROWING), "grown": grown}
+    counted = log_months.build(engine, last)
+    if counted is not None:
+        counts[log_months.KEPT] = int(engine.fetch(f"SELECT count(*) FROM {log_months.KEPT}")[0][0])
+        built["log_months"] = counted
+    return counts, built

@@ -1,35 +1,44 @@
-"""Daily runs: the audit log's look-ups per person and month, carried over from the last run.
+"""The audit log's look-ups per person and month, carried over from the last run.
 
-Counting every look-up in the audit log by person and month is most of the model stage's work
-at the scale of a large force, and a new day changes only the months its records fall in. So
-each run keeps the counts (`log_months`), and a daily run keeps the last run's for every month
-before the first month a new record falls in, counting again from that month on, when that is
-exact:
+Counting every look-up in the audit log by person and month feeds both the early-warning model
+(look-ups, and those citing no reference) and `unreferenced_lookups` (the same for look-ups of
+person records, with their first and last times), and at the scale of a large force it is one
+of the costliest passes of a run. So it is done once, in the warehouse stage, and each run keeps
+the counts (`log_months`); a daily run keeps the last run's for every month before the first
+month a new record falls in, counting again from that month on, when that is exact:
 
 - the counting query and the DuckDB release give the signature the last run recorded;
 - the audit log was unchanged or only appended to at ingest, and every new record has a time;
 - whose accounts are whose (`account_person`) is as the last run left it.
 
-Otherwise the whole log is counted again.
+Otherwise the whole log is counted again. The report's `warehouse.log_months` says which.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 import duckdb
 
-from probity.detectors.carry import same_rows
 from probity.warehouse.engine import Engine
+from probity.warehouse.growth import LastBuild, same_rows
 
 KEPT = "log_months"
 PREVIOUS_COUNTS = "previous_log_months"
 PREVIOUS_ACCOUNTS = "previous_log_months_account_person"
 
-# Look-ups and look-ups citing no reference, per person and month, over `{log}`.
-COUNTS = """SELECT p.person_key, date_trunc('month', x.event_time), count(*),
-                  count(*) FILTER (WHERE x.linked_reference IS NULL)
+# Per person and month over `{log}`: look-ups and those citing no reference; then the same for
+# look-ups of person records, and the first and last of those.
+COUNTS = """SELECT p.person_key, date_trunc('month', x.event_time) AS month,
+                  count(*) AS lookups,
+                  count(*) FILTER (WHERE x.linked_reference IS NULL) AS unreferenced,
+                  count(*) FILTER (WHERE x.subject_kind = 'person') AS person_lookups,
+                  count(*) FILTER (WHERE x.subject_kind = 'person'
+                                     AND x.linked_reference IS NULL) AS person_unreferenced,
+                  min(x.event_time) FILTER (WHERE x.subject_kind = 'person') AS first_person_at,
+                  max(x.event_time) FILTER (WHERE x.subject_kind = 'person') AS last_person_at
            FROM {log} x JOIN account_person p ON p.account_id = x.account_id GROUP BY ALL"""
 
 
@@ -40,8 +49,7 @@ def signature() -> str:
 def set_aside(engine: Engine) -> list[str]:
     """In a copy of the last run's warehouse: keep its counts, and whose accounts were whose
     when it counted; returns the tables kept, for `resume`."""
-    for table in (PREVIOUS_COUNTS, PREVIOUS_ACCOUNTS):
-        engine.execute(f"DROP TABLE IF EXISTS {table}")
+    drop_previous(engine)
     if engine.table_exists(KEPT) and engine.table_exists("account_person"):
         engine.execute(f"ALTER TABLE {KEPT} RENAME TO {PREVIOUS_COUNTS}")
         engine.execute(f"CREATE TABLE {PREVIOUS_ACCOUNTS} AS FROM account_person")
@@ -53,17 +61,29 @@ def drop_previous(engine: Engine) -> None:
         engine.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def counted_since(
-    engine: Engine, last_signature: str | None, plan: tuple[str, int] | None
-) -> tuple[date | None, str]:
+def build(engine: Engine, last: LastBuild | None) -> dict[str, Any] | None:
+    """Write `log_months` (after `account_person`), from the last run's where it can; the
+    report's note, or None when there is no audit log."""
+    if not engine.table_exists("access_log"):
+        drop_previous(engine)
+        return None
+    since, why = (None, "") if last is None else counted_since(engine, last)
+    engine.execute(f"CREATE OR REPLACE TABLE {KEPT} AS {counts(since)}")
+    drop_previous(engine)
+    return {
+        "signature": signature(),
+        "counted": note(since, why, last.run_id if last else None),
+    }
+
+
+def counted_since(engine: Engine, last: LastBuild) -> tuple[date | None, str]:
     """The first month to count again (`date.max` when no record is new), or None with the
-    reason the whole log is counted; `plan` is how ingest took the audit log (mode, records
-    kept)."""
+    reason the whole log is counted."""
     if not engine.table_exists(PREVIOUS_COUNTS):
         return None, "the last run kept no counts"
-    if last_signature != signature():
+    if last.report.get("log_months", {}).get("signature") != signature():
         return None, "the counting query changed since the last run"
-    mode, kept = plan or ("full", 0)
+    mode, kept = last.plans.get("access_log", ("full", 0))
     if mode == "full":
         return None, "access_log was read in full"
     if not same_rows(engine, "account_person", PREVIOUS_ACCOUNTS):

@@ -22,6 +22,7 @@ from probity.ingest.validate import (
     duplicate_check,
     lit,
     parent_keys,
+    prior_keys,
     q,
     row_checks,
     typed,
@@ -148,7 +149,13 @@ def load_table(
         for r in spec.references
         if r.table in loaded and raw_types.get(r.column) is not None
     ]
-    dup = duplicate_check(spec, prior=table if kept else None, kept=kept)
+    prior = None
+    if kept and spec.key:  # keys of the records kept, that new ones repeat
+        prior = "_prior_keys"
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {prior} AS {prior_keys(spec, table, kept, '_checked')}"
+        )
+    dup = duplicate_check(spec, prior)
     if dup:
         later.insert(0, dup)
     engine.execute(
@@ -185,7 +192,7 @@ def load_table(
     counts.rows_read = kept + int(engine.fetch("SELECT count(*) FROM _raw")[0][0]) + malformed
     for view in ("_final", "_checked", "_raw"):
         engine.execute(f"DROP VIEW IF EXISTS {view}")
-    for temp in ("_raw_table", "_rejects"):
+    for temp in ("_raw_table", "_rejects", "_prior_keys"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
 

@@ -269,12 +269,17 @@ def carried_lookups(shared: SharedLookups, kept: int) -> str:
     (those that matched in the last run, and those matching an added key: `match_added_keys`)
     and over every record after them, against this run's keys."""
     columns = ", ".join(LOG_COLUMNS)
+    before = previous(kept_lookups(shared.name))
+    # A record matched for several reasons has a row for each: one of them will do (all hold
+    # the same record), picked by the record's place in its file rather than by comparing
+    # every column.
     matched_before = f"""
-        SELECT DISTINCT {columns} FROM {previous(kept_lookups(shared.name))}
+        SELECT DISTINCT ON (_source_file, _source_row) {columns} FROM {before}
         WHERE _source_row <= {kept}"""
     matching_added = f"""
         SELECT {", ".join(f"l.{c}" for c in LOG_COLUMNS)} FROM access_log l
-        SEMI JOIN {ADDED_RECORDS} m ON m._source_row = l._source_row"""
+        SEMI JOIN {ADDED_RECORDS} m ON m._source_row = l._source_row
+        ANTI JOIN {before} b ON b._source_file = l._source_file AND b._source_row = l._source_row"""
     new = f"SELECT {columns} FROM access_log WHERE _source_row > {kept}"
-    log = f"(({matched_before} UNION {matching_added}) UNION ALL ({new}))"
+    log = f"({matched_before} UNION ALL {matching_added} UNION ALL {new})"
     return shared.over(log, kept_keys(shared.name))

@@ -269,17 +269,15 @@ def carried_lookups(shared: SharedLookups, kept: int) -> str:
     (those that matched in the last run, and those matching an added key: `match_added_keys`)
     and over every record after them, against this run's keys."""
     columns = ", ".join(LOG_COLUMNS)
-    before = previous(kept_lookups(shared.name))
-    # A record matched for several reasons has a row for each: one of them will do (all hold
-    # the same record), picked by the record's place in its file rather than by comparing
-    # every column.
+    # The records matching an added key are read from the log, the others from the last run's
+    # rows (one row per reason a record matched: one of each): the two are kept apart, so that
+    # no second pass over them all is needed to drop records in both.
     matched_before = f"""
-        SELECT DISTINCT ON (_source_file, _source_row) {columns} FROM {before}
-        WHERE _source_row <= {kept}"""
+        SELECT DISTINCT {columns} FROM {previous(kept_lookups(shared.name))}
+        WHERE _source_row <= {kept} AND _source_row NOT IN (SELECT _source_row FROM {ADDED_RECORDS})"""
     matching_added = f"""
         SELECT {", ".join(f"l.{c}" for c in LOG_COLUMNS)} FROM access_log l
-        SEMI JOIN {ADDED_RECORDS} m ON m._source_row = l._source_row
-        ANTI JOIN {before} b ON b._source_file = l._source_file AND b._source_row = l._source_row"""
+        SEMI JOIN {ADDED_RECORDS} m ON m._source_row = l._source_row"""
     new = f"SELECT {columns} FROM access_log WHERE _source_row > {kept}"
     log = f"({matched_before} UNION ALL {matching_added} UNION ALL {new})"
     return shared.over(log, kept_keys(shared.name))

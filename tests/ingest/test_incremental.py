@@ -308,7 +308,27 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     )
     looked_before = _table(tmp_path / "daily", why)
 
+    # Someone the person looked up long ago, declared today as their relative: a tie added to
+    # records kept from yesterday's run.
+    person_key, surname, born = _table(
+        tmp_path / "daily",
+        """SELECT a.person_key, s.surname, s.date_of_birth FROM access_log l
+           JOIN account_person a USING (account_id) JOIN record_subjects s USING (subject_id)
+           WHERE l.subject_kind = 'person' AND s.surname IS NOT NULL
+             AND s.date_of_birth IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM kept_keys__watched_lookups k
+               WHERE k.account_id = l.account_id AND k.subject_id = l.subject_id)
+           ORDER BY l._source_row LIMIT 1""",
+    )[0]
+
     grown = _grown(yesterday, today, tmp_path / "grown")
+    kin = _lines(grown / "next_of_kin.csv")
+    columns = next(csv.reader([kin[0].decode()]))
+    relative = {"person_id": person_key, "surname": surname, "relationship": "sibling"}
+    relative["date_of_birth"] = born.isoformat()
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([relative.get(c, "") for c in columns])
+    (grown / "next_of_kin.csv").write_bytes(b"".join(kin) + line.getvalue().encode())
     log = pq.read_table(grown / "access_log.parquet")
     late = log.slice(0, 1).to_pylist()[0]
     late.update(account_id=account, event_time=datetime.combine(day, time(12)))
@@ -359,16 +379,18 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     for table in ("log_months", "person_month_events"):
         rows = f"SELECT * FROM {table} ORDER BY ALL"
         assert _table(tmp_path / "daily", rows) == _table(tmp_path / "full", rows), table
-    # New incidents are new ties (a victim met on duty), to older look-ups too: the records
-    # kept are looked through again for the added ties only.
+    # The records kept are looked through again for the added ties only: the relative, but
+    # not the victims of the new incidents (met on duty), whose look-ups count only after the
+    # incident closed, after every record kept.
     note = daily["shared_lookups"]["carried"]["watched_lookups"]
     assert note.startswith("look-ups in audit-log records 1–") and " added keys" in note
+    assert note.endswith(" more begin after the last of them)")
     kept_records = int(
         note.removeprefix("look-ups in audit-log records 1–").split()[0].replace(",", "")
     )
     assert _table(tmp_path / "daily", looked) == _table(tmp_path / "full", looked)
     newly_tied = set(_table(tmp_path / "full", why)) - set(looked_before)
-    assert any(row <= kept_records for row, *_ in newly_tied)
+    assert {tie for row, _, _, tie, _ in newly_tied if row <= kept_records} == {"relative"}
     assert (person, day) not in {
         (p, d)
         for p, d in _table(

@@ -244,11 +244,12 @@ def _build_shared(
         if last is not None:
             kept, why = carry_lookups(engine, shared, last)
             if kept:
-                keys_added, records = match_added_keys(engine, shared, kept)
+                keys_added, records, later = match_added_keys(engine, shared, kept)
                 query = carried_lookups(shared, kept)
                 note = (
                     f"look-ups in audit-log records 1–{kept:,} kept from run {last.run_id}; "
                     f"{records:,} of those records match one of {keys_added:,} added keys"
+                    + (f" ({later:,} more begin after the last of them)" if later else "")
                 )
             else:
                 note = f"found in full: {why}"

@@ -236,27 +236,47 @@ def carry_lookups(engine: Engine, shared: SharedLookups, last: LastDetection) ->
 ADDED_KEYS, ADDED_RECORDS = "_added_keys", "_added_records"
 
 
-def match_added_keys(engine: Engine, shared: SharedLookups, kept: int) -> tuple[int, int]:
-    """Put the keys this run has and the last did not in `ADDED_KEYS`, and the first `kept`
-    audit-log records that match one in `ADDED_RECORDS` (temporary tables); how many of each.
+def match_added_keys(engine: Engine, shared: SharedLookups, kept: int) -> tuple[int, int, int]:
+    """Put the keys this run has and the last did not, and that a record among the first `kept`
+    audit-log records could match, in `ADDED_KEYS`, and those records that match one in
+    `ADDED_RECORDS` (temporary tables); how many of each, and how many added keys begin after
+    every kept record (`matches_after`), so were not looked for.
+    A key is an account and a subject. With `matches_after`, it matches look-ups from the
+    earliest time any of its ties gives (none: all of them), and it is added too when that
+    time is earlier than the last run's.
     The records are matched on the few columns a match needs and fetched whole later: reading
     every column of the log for a handful of records costs more than the pass it saves."""
     keys, before = kept_keys(shared.name), previous(kept_keys(shared.name))
+    after = shared.matches_after or "CAST(NULL AS TIMESTAMP)"
+    pairs = f"""SELECT account_id, subject_id, bool_or({after} IS NULL) AS always,
+                       min({after}) AS first FROM {{}} GROUP BY ALL"""
+    last = None
+    if shared.matches_after:  # a key beginning after the last kept record matches none of them
+        last = engine.fetch(
+            f"SELECT max(event_time) FROM access_log WHERE _source_row <= {int(kept)}"
+        )[0][0]
     engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ADDED_KEYS} AS
-            SELECT account_id, subject_id FROM {keys}
-            EXCEPT SELECT account_id, subject_id FROM {before}"""
+            WITH now AS ({pairs.format(keys)}), was AS ({pairs.format(before)})
+            SELECT n.account_id, n.subject_id, coalesce(n.always OR n.first < ?, false) AS can_match
+            FROM now n LEFT JOIN was w ON w.account_id = n.account_id AND w.subject_id = n.subject_id
+            WHERE w.account_id IS NULL OR (n.always AND NOT w.always)
+               OR (NOT n.always AND NOT w.always AND n.first < w.first)""",
+        [last],
     )
     engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE {ADDED_RECORDS} AS
             SELECT l._source_row FROM access_log l
-            SEMI JOIN {ADDED_KEYS} k ON k.account_id = l.account_id AND k.subject_id = l.subject_id
+            SEMI JOIN (FROM {ADDED_KEYS} WHERE can_match) k
+              ON k.account_id = l.account_id AND k.subject_id = l.subject_id
             WHERE l._source_row <= {int(kept)}"""
     )
     counts = engine.fetch(
-        f"SELECT (SELECT count(*) FROM {ADDED_KEYS}), (SELECT count(*) FROM {ADDED_RECORDS})"
+        f"""SELECT (SELECT count(*) FILTER (WHERE can_match) FROM {ADDED_KEYS}),
+                   (SELECT count(*) FROM {ADDED_RECORDS}),
+                   (SELECT count(*) FILTER (WHERE NOT can_match) FROM {ADDED_KEYS})"""
     )
-    return int(counts[0][0]), int(counts[0][1])
+    return int(counts[0][0]), int(counts[0][1]), int(counts[0][2])
 
 
 def drop_added(engine: Engine) -> None:

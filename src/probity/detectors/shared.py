@@ -10,8 +10,9 @@ detector does. So the look-ups detectors share are found once per run, in one pa
   `high_profile_browsing`.
 - `tied_lookups`: look-ups by a person of someone they are tied to outside any policing
   purpose, one row per look-up and tie: a relative, a colleague in their unit, a neighbour at
-  their home postcode, or a vulnerable victim they met on duty (with the incident). Read by
-  `relatives_lookup`, `acquaintance_lookups` and `victim_lookups_after_closure`.
+  their home postcode, or a vulnerable victim they met on duty (with the incident; only
+  look-ups after it closed, all its reader needs). Read by `relatives_lookup`,
+  `acquaintance_lookups` and `victim_lookups_after_closure`.
 
 They are built the first time a detector reads either view in a run (a table in DuckDB, read
 through temporary views dropped when detection ends; cached views in Spark). Nothing in them
@@ -19,7 +20,9 @@ depends on any detector's thresholds, so sharing them changes no result. They ar
 row of the audit log (joins, no totals over it) against keys built first (each tie, put on the
 person's accounts), so a daily run can keep the last run's rows for the records it kept, look
 again among those records only for the keys it adds (new ties, from the day's incidents), and
-find look-ups among the new records (`carry.py`).
+find look-ups among the new records (`carry.py`). Most keys a day adds are victims of the day's
+incidents, closed after every record kept, so none of those records can match them: they are
+not looked for there.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class SharedLookups:
     fixed: tuple[str, ...]
     # What detectors read: view name -> query over the rows (`name`).
     views: Mapping[str, str] = field(default_factory=dict)
+    # A column of the keys: when set, the key matches only look-ups after that time.
+    matches_after: str | None = None
 
     @property
     def sql(self) -> str:
@@ -138,7 +143,8 @@ _WATCHED = f"""
            w.action, w.subject_kind, w.subject_id, w.linked_reference, NULL, t.tie,
            t.relationship, t.incident_ref, t.closed_time
     FROM watched w JOIN by_account t ON t.account_id = w.account_id AND t.subject_id = w.subject_id
-    WHERE w.tied"""
+    WHERE w.tied
+      AND (t.closed_time IS NULL OR w.event_time > t.closed_time)  -- a victim: after closure"""
 
 SHARED = (
     SharedLookups(
@@ -147,6 +153,7 @@ SHARED = (
         keys=_TIED_ACCOUNTS,
         # the watched records, and whose accounts are whose (a flagged look-up's person)
         fixed=("record_subjects", "account_person"),
+        matches_after="closed_time",  # a victim's look-ups after the incident closed
         views={
             "flagged_lookups": """
                 SELECT person_key, _source_file, _source_row, event_time, subject_id, action,

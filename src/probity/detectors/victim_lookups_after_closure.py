@@ -10,14 +10,16 @@ from probity.detectors.lookup_purpose import on_duty, purposeful
 
 
 def _evidence(p: Params) -> str:
+    # The shared look-ups hold a victim's look-ups after closure only: no grace below none.
+    grace = max(int(p["grace_days"]), 0)
     return f"""
     WITH later AS (  -- looking up a vulnerable victim met on duty, after the incident closed
         SELECT person_key, incident_ref, _source_file, _source_row, event_time, subject_id,
                action, linked_reference
         FROM tied_lookups
-        WHERE tie = 'victim' AND event_time > closed_time + INTERVAL {int(p["grace_days"])} DAY
+        WHERE tie = 'victim' AND event_time > closed_time + INTERVAL {grace} DAY
     ),
-    purposeful AS ({purposeful("later", int(p["grace_days"]))}),
+    purposeful AS ({purposeful("later", grace)}),
     on_duty AS ({on_duty("later")})
     SELECT DISTINCT x.person_key, 'access_log' AS source_table, x._source_file AS source_file,
            x._source_row AS source_row, x.event_time AS occurred_at,

@@ -115,6 +115,10 @@ _TIES = f"""
 _TIED_ACCOUNTS = f"""
     SELECT ap.account_id, t.* FROM ({_TIES}) t JOIN account_person ap USING (person_key)"""
 
+# A tie with this time set (a victim's: when the incident closed) matches look-ups after it only;
+# the pass and a daily run's search for added ties (`matches_after`) read the same column.
+_TIED_FROM = "closed_time"
+
 # Each look-up is matched against the watched records and the ties in the same pass, then given
 # a row per reason (`kind`): its person's flagged look-up, and one per tie.
 _WATCHED = f"""
@@ -144,7 +148,7 @@ _WATCHED = f"""
            t.relationship, t.incident_ref, t.closed_time
     FROM watched w JOIN by_account t ON t.account_id = w.account_id AND t.subject_id = w.subject_id
     WHERE w.tied
-      AND (t.closed_time IS NULL OR w.event_time > t.closed_time)  -- a victim: after closure"""
+      AND (t.{_TIED_FROM} IS NULL OR w.event_time > t.{_TIED_FROM})"""
 
 SHARED = (
     SharedLookups(
@@ -153,7 +157,7 @@ SHARED = (
         keys=_TIED_ACCOUNTS,
         # the watched records, and whose accounts are whose (a flagged look-up's person)
         fixed=("record_subjects", "account_person"),
-        matches_after="closed_time",  # a victim's look-ups after the incident closed
+        matches_after=_TIED_FROM,
         views={
             "flagged_lookups": """
                 SELECT person_key, _source_file, _source_row, event_time, subject_id, action,

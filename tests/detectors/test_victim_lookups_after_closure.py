@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from probity.detectors.base import run_detector
 from probity.detectors.registry import detector
@@ -8,7 +9,7 @@ from tests.exports import UNITS, lookup, person, shift, write_csv
 from tests.warehouse import prepared, signals
 
 
-def force(folder: Path) -> Path:
+def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Path:
     write_csv(folder, "people", [person("E1", warrant_number="500001"), person("E2"), person("E3")])
     write_csv(folder, "units", UNITS)
     write_csv(
@@ -88,6 +89,7 @@ def force(folder: Path) -> Path:
             lookup("A3", "V1", "2026-03-02T10:00", "CAD3"),
             lookup("A3", "V1", "2026-03-05T10:00", "CAD3"),
             lookup("A3", "V1", "2026-03-09T10:00", "CAD3"),
+            *(more_lookups or []),
         ],
     )
     return folder
@@ -137,3 +139,17 @@ def test_related_complaints_are_shown_beside_the_look_ups_and_weigh_in(tmp_path:
         "AND detail LIKE 'complaint%'"
     )
     assert evidence == [("complaint C1: abuse of position sexual (public complainant, pending)",)]
+
+
+def test_a_grace_below_none_is_none(tmp_path: Path) -> None:
+    """The shared look-ups hold a victim's look-ups after closure only, so a negative grace is
+    taken as none: E3's look-ups while their own case for the victim is open stay explained."""
+    later = [lookup("A3", "V1", f"2026-03-{d}T10:00", "CAD3") for d in (10, 12, 15)]
+    engine, absent = prepared(force(tmp_path, later))
+    d = detector("victim_lookups_after_closure")
+    flagged = {}
+    for grace in (0, -15):
+        engine.execute("DELETE FROM signals")
+        run_detector(engine, d, d.params({"grace_days": grace}), absent)
+        flagged[grace] = {p for (p,) in engine.fetch("SELECT person_key FROM signals")}
+    assert flagged[-15] == flagged[0] == {"E1"}

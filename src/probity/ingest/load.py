@@ -152,8 +152,14 @@ def load_table(
     prior = None
     if kept and spec.key:  # keys of the records kept, that new ones repeat
         prior = "_prior_keys"
+        # The new keys are made a table first: over the checks' view, the planner cannot tell
+        # they are few and hashes the tens of millions of loaded records instead.
+        keys = ", ".join(q(k) for k in spec.key)
         engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {prior} AS {prior_keys(spec, table, kept, '_checked')}"
+            f"CREATE OR REPLACE TEMP TABLE _new_keys AS SELECT DISTINCT {keys} FROM _checked"
+        )
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {prior} AS {prior_keys(spec, table, kept, '_new_keys')}"
         )
     dup = duplicate_check(spec, prior)
     if dup:
@@ -192,7 +198,7 @@ def load_table(
     counts.rows_read = kept + int(engine.fetch("SELECT count(*) FROM _raw")[0][0]) + malformed
     for view in ("_final", "_checked", "_raw"):
         engine.execute(f"DROP VIEW IF EXISTS {view}")
-    for temp in ("_raw_table", "_rejects", "_prior_keys"):
+    for temp in ("_raw_table", "_rejects", "_new_keys", "_prior_keys"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
 

@@ -37,6 +37,11 @@ def _engine() -> DuckDBEngine:
             "INSERT INTO person_month_events VALUES ('P1', ?, 'stops', ?), ('P2', ?, 'stops', ?)",
             [month, n, month, n],
         )
+    # Counted for no one here: another kind of event, and someone not in the person dimension.
+    engine.execute(
+        """INSERT INTO person_month_events VALUES
+             ('P1', '2024-12-01', 'complaints', 512), ('PX', '2024-12-01', 'stops', 1024)"""
+    )
     engine.execute(
         "CREATE TABLE conduct_cases (person_id VARCHAR, opened_date DATE, closed_date DATE)"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from probity.detectors.base import Detector, Params
+from probity.detectors.carry import broken_assumption
 from probity.detectors.registry import day_local_detectors, detector
 from probity.publish.workspace import Workspace
 from probity.warehouse.dialect import tables_read
@@ -98,3 +99,34 @@ def test_evidence_finished_from_kept_rows_is_the_full_evidence(
         assert whole and finished == whole
     finally:
         engine.close()
+
+
+def test_a_claim_beyond_a_day_of_its_date_stops_the_carry() -> None:
+    """Uncorroborated overtime keeps the evidence of earlier days only while every claim's
+    hours lie within a day of its work date; one that does not makes it run in full."""
+    local = detector("uncorroborated_overtime").day_local
+    assert local is not None
+    params = detector("uncorroborated_overtime").params()
+    engine = DuckDBEngine()
+    engine.execute(
+        """CREATE TABLE overtime_claims AS SELECT * FROM (VALUES
+             (DATE '2025-03-04', TIMESTAMP '2025-03-04 00:10', TIMESTAMP '2025-03-05 23:00'),
+             (DATE '2025-03-04', NULL, NULL),
+             (NULL, NULL, NULL))
+           t(work_date, start_time, end_time)"""
+    )
+    assert broken_assumption(engine, local, params) is None
+    for late in (
+        "(DATE '2025-03-04', TIMESTAMP '2025-03-06 02:00', TIMESTAMP '2025-03-06 06:00')",
+        "(DATE '2025-03-04', TIMESTAMP '2025-03-05 23:00', TIMESTAMP '2025-03-05 23:45')",
+        "(NULL, TIMESTAMP '2025-03-05 08:00', TIMESTAMP '2025-03-05 16:00')",
+    ):
+        engine.execute("CREATE OR REPLACE TEMP TABLE kept AS FROM overtime_claims")
+        engine.execute(f"INSERT INTO overtime_claims VALUES {late}")
+        reason = broken_assumption(engine, local, params)
+        assert reason == (
+            "1 records of overtime_claims break the assumption that a claim's hours, with the "
+            "margin, lie within a day of its work date"
+        ), late
+        engine.execute("DELETE FROM overtime_claims")
+        engine.execute("INSERT INTO overtime_claims FROM kept")

@@ -302,6 +302,16 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
             GROUP BY ALL ORDER BY day LIMIT 1 OFFSET 10""",
     )
     person, day, account = silent[0]
+    # An overtime claim yesterday found nothing to corroborate, some days after that shift.
+    bare_claim, claimed_from, claim_account = _table(
+        tmp_path / "daily",
+        f"""SELECT o._source_row, o.start_time, min(a.account_id)
+            FROM day_evidence__uncorroborated_overtime e
+            JOIN overtime_claims o ON o._source_row = e.source_row
+            JOIN account_person a USING (person_key)
+            WHERE o.work_date > DATE '{day}'
+            GROUP BY o._source_row, o.start_time, o.work_date ORDER BY o.work_date LIMIT 1""",
+    )[0]
     looked = "SELECT * FROM kept_lookups__watched_lookups ORDER BY ALL"
     why = (
         "SELECT _source_row, kind, person_key, tie, incident_ref FROM kept_lookups__watched_lookups"
@@ -332,7 +342,9 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     log = pq.read_table(grown / "access_log.parquet")
     late = log.slice(0, 1).to_pylist()[0]
     late.update(account_id=account, event_time=datetime.combine(day, time(12)))
-    log = pa.concat_tables([log, pa.Table.from_pylist([late], schema=log.schema)])
+    # and a look-up in that claim's hours, arriving late: the claim is corroborated now.
+    corroborating = {**late, "account_id": claim_account, "event_time": claimed_from}
+    log = pa.concat_tables([log, pa.Table.from_pylist([late, corroborating], schema=log.schema)])
     pq.write_table(log, grown / "access_log.parquet", row_group_size=ROW_GROUP)
     # And a late overtime claim for a Wednesday weeks back: weekly hours are found again from
     # the Monday of its week, which the claim's own day would miss.
@@ -355,6 +367,18 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
     assert hours.startswith(f"evidence before {worked - timedelta(days=6)} kept from run ")
     weeks = "SELECT * FROM day_evidence__sustained_hours ORDER BY ALL"
     assert _table(tmp_path / "daily", weeks) == _table(tmp_path / "full", weeks)
+    # Uncorroborated overtime: found again from the day before the late claim's, and the
+    # claim the late look-up falls in is no longer evidence.
+    overtime = daily["detectors"]["uncorroborated_overtime"]["carried"]
+    assert overtime.startswith(f"evidence before {worked - timedelta(days=1)} kept from run ")
+    bare = "SELECT * FROM day_evidence__uncorroborated_overtime ORDER BY ALL"
+    assert _table(tmp_path / "daily", bare) == _table(tmp_path / "full", bare)
+    assert bare_claim not in {
+        row
+        for (row,) in _table(
+            tmp_path / "daily", "SELECT source_row FROM day_evidence__uncorroborated_overtime"
+        )
+    }
     carried = daily["detectors"]["rostered_no_activity"]["carried"]
     assert carried.startswith("evidence before ") and "kept from run" in carried
     since = date.fromisoformat(carried.removeprefix("evidence before ")[:10])

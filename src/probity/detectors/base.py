@@ -204,7 +204,7 @@ def _evidence_query(
         evidence = local.finished.rows(params)
     if last is None:
         return evidence, sign, None
-    since, why = carry_since(engine, detector.name, local, sign, last)
+    since, why = carry_since(engine, detector.name, local, params, sign, last)
     if since is None:
         return evidence, sign, f"found in full: {why}"
     if since == date.max:

@@ -56,6 +56,17 @@ class Finished:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """A condition every record of `table` meets (`sql`, over its columns, given the detector's
+    thresholds) for a day's evidence to read nothing more than `after` days from its own; said
+    in words by `says`. When a record does not meet it, the detector runs in full."""
+
+    table: str
+    sql: Callable[[Params], str]
+    says: str
+
+
+@dataclass(frozen=True)
 class DayLocal:
     """How a detector's evidence depends on days: the evidence dated on or after a day
     (`evidence_since`, the same rows the full query gives for those days), the source tables
@@ -70,6 +81,7 @@ class DayLocal:
     through: tuple[str, ...] = ()
     # With `finished`, `evidence_since` gives the rows that are finished into evidence.
     finished: Finished | None = None
+    assumes: tuple[Assumption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ def signature(
             "after": local.after,
             "fixed": list(local.fixed),
             "through": list(local.through),
+            "assumes": [[a.table, a.sql(params)] for a in local.assumes],
             "finished": (
                 [local.finished.rows(params), local.finished.evidence(params, "rows")]
                 if local.finished
@@ -163,7 +176,7 @@ def _carried_tables(day_local: Iterable[tuple[str, DayLocal]]) -> list[str]:
 
 
 def carry_since(
-    engine: Engine, name: str, local: DayLocal, sign: str, last: LastDetection
+    engine: Engine, name: str, local: DayLocal, params: Params, sign: str, last: LastDetection
 ) -> tuple[date | None, str]:
     """The first day whose evidence must be found again (`date.max` when no record is new),
     or None with the reason the detector runs in full."""
@@ -175,6 +188,9 @@ def carry_since(
     for table in local.fixed:
         if not same_rows(engine, table, previous(table)):
             return None, f"{table} changed"
+    broken = broken_assumption(engine, local, params)
+    if broken:
+        return None, broken
     days: list[date] = []
     for table, day in local.dated.items():
         mode, kept = last.plans.get(table, ("full", 0))
@@ -193,6 +209,22 @@ def carry_since(
     if not days:
         return date.max, ""
     return min(days) - timedelta(days=local.after), ""
+
+
+def broken_assumption(engine: Engine, local: DayLocal, params: Params) -> str | None:
+    """Why evidence cannot be carried over when a record breaks one of `local.assumes`; else
+    None. Old records are checked too: a new record of a later day can change the evidence
+    of an old one that breaks it, and that evidence would be kept."""
+    for assumption in local.assumes:
+        (n,) = engine.fetch(
+            f"""SELECT count(*) FROM "{assumption.table}"
+                WHERE NOT coalesce({assumption.sql(params)}, false)"""
+        )[0]
+        if n:
+            return (
+                f"{n:,} records of {assumption.table} break the assumption that {assumption.says}"
+            )
+    return None
 
 
 def carried_evidence(name: str, local: DayLocal, params: Params, since: date) -> str:

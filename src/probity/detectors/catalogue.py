@@ -27,6 +27,8 @@ def markdown() -> str:
                 "again only from the earliest day a new record reaches and carries the days "
                 "before over from the last run ([operations](operations.md#daily-runs-are-incremental))"
             )
+            for assumption in d.day_local.assumes:
+                lines[-1] += f", while {assumption.says} (else it runs in full)"
             if d.day_local.finished is not None:
                 lines[-1] += (
                     "; what is found day by day is finished into evidence afresh from all days "

@@ -3,23 +3,53 @@ look-up in police systems, no incident attended."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.carry import Assumption, DayLocal
 from probity.detectors.peers import poisson_tail_sql
 
 
-def _evidence(p: Params) -> str:
+def _margin(p: Params) -> str:
+    return f"INTERVAL {int(p['margin_minutes'])} MINUTE"
+
+
+def _within_a_day(p: Params) -> str:
+    """A claim's hours, with the margin, lie between the day before its work date and the day
+    after: so activity on a day can change the evidence of claims dated from the day before
+    it on (`after=1`), and a claim's evidence reads activity from the day before its own."""
+    margin = _margin(p)
+    return f"""start_time IS NULL OR end_time IS NULL
+               OR (CAST(start_time - {margin} AS DATE) >= work_date - 1
+                   AND CAST(end_time + {margin} AS DATE) <= work_date + 1)"""
+
+
+def _evidence(p: Params, since: date | None = None) -> str:
+    """Uncorroborated claims; with `since`, those dated on or after that day, read against
+    activity from the day before it on (claims keep within a day of their date: `_within_a_day`)."""
     # Activity is matched on (person, day) first so the time-range test runs on a handful of
     # rows per claim, not on everything the person ever did. Badge swipes and attendance are
     # matched on the person's own references (the claims are put on them, rather than every
     # swipe mapped to a person), and the audit log, the largest table, is probed only for the
     # claims they leave uncorroborated.
-    margin = f"INTERVAL {int(p['margin_minutes'])} MINUTE"
+    margin = _margin(p)
+    dated = f"AND o.work_date >= DATE '{since.isoformat()}'" if since else ""
+    read_from = f"DATE '{(since - timedelta(days=1)).isoformat()}'" if since else None
+    swipes = (
+        f"(FROM building_access WHERE event_time >= {read_from})" if since else "building_access"
+    )
+    arrivals = (
+        f"(FROM incident_attendance WHERE arrived_time >= {read_from})"
+        if since
+        else "incident_attendance"
+    )
+    lookups = f"(FROM access_log WHERE event_time >= {read_from})" if since else "access_log"
     return f"""
     WITH claims AS (
         SELECT r.person_key, o.claim_id, o._source_file, o._source_row, o.work_date, o.hours,
                o.reason_code, o.start_time - {margin} AS from_time, o.end_time + {margin} AS to_time
         FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id
-        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL
+        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL {dated}
     ),
     claim_days AS (
         SELECT person_key, claim_id, from_time, to_time, CAST(from_time AS DATE) AS day FROM claims
@@ -29,11 +59,11 @@ def _evidence(p: Params) -> str:
     on_refs AS (SELECT r.ref, c.* FROM claim_days c JOIN person_refs r USING (person_key)),
     on_site AS MATERIALIZED (  -- a badge swipe or an incident attended in the hours claimed
         SELECT c.claim_id FROM on_refs c
-        JOIN building_access b ON b.person_id = c.ref AND CAST(b.event_time AS DATE) = c.day
+        JOIN {swipes} b ON b.person_id = c.ref AND CAST(b.event_time AS DATE) = c.day
         WHERE b.event_time BETWEEN c.from_time AND c.to_time
         UNION
         SELECT c.claim_id FROM on_refs c
-        JOIN incident_attendance a ON a.person_id = c.ref AND CAST(a.arrived_time AS DATE) = c.day
+        JOIN {arrivals} a ON a.person_id = c.ref AND CAST(a.arrived_time AS DATE) = c.day
         WHERE a.arrived_time BETWEEN c.from_time AND c.to_time
     ),
     on_accounts AS MATERIALIZED (
@@ -44,7 +74,7 @@ def _evidence(p: Params) -> str:
         SELECT claim_id FROM on_site
         UNION
         SELECT c.claim_id FROM on_accounts c
-        JOIN access_log l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
+        JOIN {lookups} l ON l.account_id = c.account_id AND CAST(l.event_time AS DATE) = c.day
         WHERE l.event_time BETWEEN c.from_time AND c.to_time
     )
     SELECT c.person_key, 'overtime_claims' AS source_table, c._source_file AS source_file,
@@ -116,4 +146,22 @@ DETECTOR = Detector(
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    day_local=DayLocal(
+        evidence_since=_evidence,
+        dated={
+            "overtime_claims": "work_date",
+            "building_access": "CAST(event_time AS DATE)",
+            "incident_attendance": "CAST(arrived_time AS DATE)",
+            "access_log": "CAST(event_time AS DATE)",
+        },
+        after=1,
+        fixed=("person_refs", "account_person"),
+        assumes=(
+            Assumption(
+                "overtime_claims",
+                _within_a_day,
+                "a claim's hours, with the margin, lie within a day of its work date",
+            ),
+        ),
+    ),
 )

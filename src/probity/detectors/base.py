@@ -17,8 +17,8 @@ from probity.detectors.carry import (
     DayLocal,
     LastDetection,
     Params,
-    carried_evidence,
     carried_lookups,
+    carry_evidence,
     carry_lookups,
     carry_since,
     drop_added,
@@ -147,19 +147,22 @@ def run_detector(
         if not _has_shared(engine, shared, spark):
             built[shared.name], notes[shared.name] = _build_shared(engine, shared, spark, last)
     sign, carried = None, None
+    evidence_is_view = False
     if spark is None:
-        evidence, sign, carried = _evidence_query(engine, detector, params, last)
-        local, kept = detector.day_local, kept_evidence(detector.name)
-        if local is not None and local.finished is not None:
-            # The rows found day by day are kept for the next run; the evidence is finished
-            # from all of them.
-            engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {evidence}")
-            finished = local.finished.evidence(params, kept)
-            engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {finished}")
-        else:
+        local = detector.day_local
+        if local is None:
+            evidence = detector.evidence_sql(params)
             engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {evidence}")
-            if local is not None:  # the whole evidence, for the next run to carry
-                engine.execute(f"CREATE OR REPLACE TABLE {kept} AS FROM _evidence")
+        else:
+            # What is found day by day is kept for the next run, in place.
+            sign, carried = _keep_day_evidence(engine, detector, params, last)
+            kept = kept_evidence(detector.name)
+            if local.finished is not None:  # the evidence is finished from all of the rows
+                finished = local.finished.evidence(params, kept)
+                engine.execute(f"CREATE OR REPLACE TEMP TABLE _evidence AS {finished}")
+            else:  # read where it is kept: a copy of millions of rows would only cost time
+                engine.execute(f"CREATE OR REPLACE TEMP VIEW _evidence AS FROM {kept}")
+                evidence_is_view = True
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
     else:
         _compute_on_spark(spark, engine, detector, params)
@@ -177,7 +180,7 @@ def run_detector(
         [detector.name],
     )
     n = int(engine.fetch("SELECT count(*) FROM _signals")[0][0])
-    engine.execute("DROP TABLE _evidence")
+    engine.execute(f"DROP {'VIEW' if evidence_is_view else 'TABLE'} _evidence")
     engine.execute("DROP TABLE _signals")
     return DetectorOutcome(
         detector.name,
@@ -190,28 +193,34 @@ def run_detector(
     )
 
 
-def _evidence_query(
+def _keep_day_evidence(
     engine: Engine, detector: Detector, params: Params, last: LastDetection | None
-) -> tuple[str, str | None, str | None]:
-    """The query for the detector's evidence on DuckDB; for a day-local detector also its
-    signature, and what of its evidence is kept from the last run (or why none is)."""
-    evidence = detector.evidence_sql(params)
+) -> tuple[str, str | None]:
+    """Write a day-local detector's rows found day by day (its evidence, or the rows finished
+    into it) to the table kept for the next run: carried over from the last run where that is
+    exact, the rest found (`carry.py`). Returns its signature, and what was kept from the last
+    run (or why nothing was)."""
     local = detector.day_local
-    if local is None:
-        return evidence, None, None
-    sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
-    if local.finished is not None:  # the rows found day by day, kept and carried
-        evidence = local.finished.rows(params)
-    if last is None:
-        return evidence, sign, None
-    since, why = carry_since(engine, detector.name, local, params, sign, last)
+    assert local is not None
+    sign = signature(
+        detector.name, local, params, detector.evidence_sql(params), detector.signal_sql(params)
+    )
+    rows = (
+        local.finished.rows(params) if local.finished is not None else detector.evidence_sql(params)
+    )
+    since, why = (
+        (None, "")
+        if last is None
+        else carry_since(engine, detector.name, local, params, sign, last)
+    )
     if since is None:
-        return evidence, sign, f"found in full: {why}"
+        engine.execute(f"CREATE OR REPLACE TABLE {kept_evidence(detector.name)} AS {rows}")
+        return sign, None if last is None else f"found in full: {why}"
+    assert last is not None
+    carry_evidence(engine, detector.name, local, params, since)
     if since == date.max:
-        kept = f"all evidence kept from run {last.run_id}"
-    else:
-        kept = f"evidence before {since.isoformat()} kept from run {last.run_id}"
-    return carried_evidence(detector.name, local, params, since), sign, kept
+        return sign, f"all evidence kept from run {last.run_id}"
+    return sign, f"evidence before {since.isoformat()} kept from run {last.run_id}"
 
 
 def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> bool:

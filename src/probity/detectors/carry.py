@@ -227,13 +227,20 @@ def broken_assumption(engine: Engine, local: DayLocal, params: Params) -> str | 
     return None
 
 
-def carried_evidence(name: str, local: DayLocal, params: Params, since: date) -> str:
-    """SQL: the last run's evidence before `since`, and evidence found again from it on."""
-    earlier = f"SELECT * FROM {previous(kept_evidence(name))}"
+def carry_evidence(engine: Engine, name: str, local: DayLocal, params: Params, since: date) -> None:
+    """Keep the last run's evidence before `since` where it is (set aside under its previous
+    name), and add the evidence found again from `since` on: only the days found again are
+    written, not the years of evidence before them."""
+    kept = kept_evidence(name)
+    engine.execute(f"DROP TABLE IF EXISTS {kept}")
+    engine.execute(f"ALTER TABLE {previous(kept)} RENAME TO {kept}")
     if since == date.max:
-        return earlier
-    return f"""{earlier} WHERE CAST(occurred_at AS DATE) < DATE '{since.isoformat()}'
-               UNION ALL BY NAME ({local.evidence_since(params, since)})"""
+        return
+    day = f"DATE '{since.isoformat()}'"
+    engine.execute(
+        f"DELETE FROM {kept} WHERE NOT coalesce(CAST(occurred_at AS DATE) < {day}, false)"
+    )
+    engine.execute(f"INSERT INTO {kept} BY NAME ({local.evidence_since(params, since)})")
 
 
 def lookups_signature(shared: SharedLookups) -> str:

@@ -208,15 +208,14 @@ def _keep_day_evidence(
     rows = (
         local.finished.rows(params) if local.finished is not None else detector.evidence_sql(params)
     )
-    since, why = (
-        (None, "")
-        if last is None
-        else carry_since(engine, detector.name, local, params, sign, last)
-    )
+    kept = kept_evidence(detector.name)
+    if last is None:
+        engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {rows}")
+        return sign, None
+    since, why = carry_since(engine, detector.name, local, params, sign, last)
     if since is None:
-        engine.execute(f"CREATE OR REPLACE TABLE {kept_evidence(detector.name)} AS {rows}")
-        return sign, None if last is None else f"found in full: {why}"
-    assert last is not None
+        engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {rows}")
+        return sign, f"found in full: {why}"
     carry_evidence(engine, detector.name, local, params, since)
     if since == date.max:
         return sign, f"all evidence kept from run {last.run_id}"

@@ -426,6 +426,51 @@ def test_daily_run_carries_evidence_of_days_no_new_record_touches(
         assert a[name] == b[name], name
 
 
+def _redate(exports: Path, name: str, column: str) -> None:
+    """Move the second record of the last row group of `exports`' Parquet file 40 days back."""
+    table = pq.read_table(exports / f"{name}.parquet")
+    at = (table.num_rows - 1) // ROW_GROUP * ROW_GROUP + 1
+    assert at < table.num_rows
+    times = table.column(column).to_pylist()
+    times[at] -= timedelta(days=40)
+    field = table.schema.get_field_index(column)
+    table = table.set_column(field, column, pa.array(times, table.schema.field(column).type))
+    pq.write_table(table, exports / f"{name}.parquet", row_group_size=ROW_GROUP)
+
+
+def test_nothing_is_carried_by_day_when_records_read_again_changed(
+    days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The last row group of a Parquet file is read again each day. A record of it loaded
+    yesterday 40 days back comes back today with its own, later time: the table is still what
+    a full load gives, but the new records' days no longer reach the day it left, whose
+    evidence and counts would be kept as they were. So the evidence carried by day and the
+    monthly counts are found again in full, and the result is a full run's."""
+    yesterday, today = days
+    earlier = tmp_path / "yesterday"
+    shutil.copytree(yesterday, earlier)
+    _redate(earlier, "building_access", "event_time")
+    _redate(earlier, "access_log", "event_time")
+    (tmp_path / "daily").mkdir()
+    run_pipeline(earlier, tmp_path / "daily")
+
+    daily = _daily_and_full(_grown(yesterday, today, tmp_path / "grown"), tmp_path)
+
+    differ = "read again differ from those loaded last time"
+    plans = daily["ingest"]["tables"]
+    for name in ("building_access", "access_log"):
+        assert plans[name].startswith("appended after record ") and plans[name].endswith(
+            f"records {differ}"
+        )
+    assert plans["roster"].startswith("appended after record ") and differ not in plans["roster"]
+    for detector in ("rostered_no_activity", "uncorroborated_overtime"):
+        carried = daily["detectors"][detector]["carried"]
+        assert carried == f"found in full: records of building_access {differ}"
+    counted = daily["warehouse"]["log_months"]["counted"]
+    assert counted == f"counted in full: records of access_log {differ}"
+    assert _snapshot(tmp_path / "daily") == _snapshot(tmp_path / "full")
+
+
 def test_daily_run_keeps_the_shared_lookups_of_the_records_it_kept(tmp_path: Path) -> None:
     """Only the audit log grew, by a look-up of a flagged record and one of someone tied to
     the person: the last run's shared look-ups are kept for its records, the new ones are found

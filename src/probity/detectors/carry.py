@@ -9,7 +9,8 @@ of it as a full run does. Evidence is carried over only when that is exact:
 - the detector's queries, thresholds and declaration, and the DuckDB release, give the
   signature the last run recorded;
 - every dated table it reads was unchanged or only appended to at ingest (its new records are
-  those after the kept ones), and every new record has a day;
+  those after the kept ones, and those read again are as they were), and every new record has
+  a day;
 - every `fixed` table (who is who, whose accounts are whose) is as the last run left it.
 
 Otherwise the detector runs in full, as it always does on Spark. Each run keeps the whole
@@ -37,7 +38,7 @@ import duckdb
 from probity.contract import TABLES
 from probity.detectors.shared import LOG_COLUMNS, SHARED, SharedLookups
 from probity.warehouse.engine import Engine
-from probity.warehouse.growth import previous, same_rows
+from probity.warehouse.growth import not_by_day, previous, same_rows
 
 SOURCE_TABLES = frozenset(t.name for t in TABLES)
 
@@ -194,8 +195,9 @@ def carry_since(
     days: list[date] = []
     for table, day in local.dated.items():
         mode, kept = last.plans.get(table, ("full", 0))
-        if mode == "full":
-            return None, f"{table} was read in full"
+        why = not_by_day(table, mode)
+        if why:
+            return None, why
         if mode == "unchanged":
             continue
         undated, first = engine.fetch(

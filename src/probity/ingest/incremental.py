@@ -51,13 +51,21 @@ class PreviousIngest:
 
 @dataclass(frozen=True)
 class TablePlan:
-    mode: Literal["full", "unchanged", "appended"]
+    # `tail_changed`: loaded as `appended`, but some of the records read again were loaded
+    # last time with other values (or are now quarantined). The table is exactly what a full
+    # load gives; what is carried over by day cannot rely on the days of its new records.
+    mode: Literal["full", "unchanged", "appended", "tail_changed"]
     kept: int = 0  # leading records taken from the last run (appended)
     fingerprint: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
         if self.mode == "appended":
             return f"appended after record {self.kept:,}"
+        if self.mode == "tail_changed":
+            return (
+                f"appended after record {self.kept:,}; records read again differ from those "
+                "loaded last time"
+            )
         return {"full": "read in full", "unchanged": "unchanged"}[self.mode]
 
 

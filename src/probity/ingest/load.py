@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from probity.contract import TABLES
@@ -41,6 +41,9 @@ class TableCounts:
     rows_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     extra_columns: list[str] = field(default_factory=list)
+    # Of the records read again (after the first `kept`), those loaded last time that are no
+    # longer there as they were (`load_table`).
+    records_changed: int = 0
 
 
 @dataclass
@@ -122,6 +125,12 @@ def load_table(
     spec = source.spec
     table = q(spec.name)
     if kept:
+        # The records read again (a Parquet row group cut short) are expected to be those loaded
+        # last time with more after them: each one's hash, to tell afterwards.
+        engine.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _reread AS
+                SELECT _source_row, hash(t) AS h FROM {table} t WHERE _source_row > {kept}"""
+        )
         engine.execute(f"DELETE FROM {table} WHERE _source_row > {kept}")
         engine.execute(
             f"DELETE FROM quarantine WHERE table_name = {lit(spec.name)} AND source_row > {kept}"
@@ -187,6 +196,14 @@ def load_table(
         engine.execute(f"DELETE FROM {table} WHERE _quarantined")
     engine.execute(f"ALTER TABLE {table} DROP COLUMN _quarantined")  # a change of catalogue only
     counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
+    if kept:
+        counts.records_changed = int(
+            engine.fetch(
+                f"""SELECT count(*) FROM _reread ANTI JOIN (
+                      SELECT _source_row, hash(t) AS h FROM {table} t WHERE _source_row > {kept}
+                    ) n USING (_source_row, h)"""
+            )[0][0]
+        )
     counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {table}")[0][0])
     for reason, n in engine.fetch(
         "SELECT reason, count(*) FROM quarantine WHERE table_name = ? GROUP BY reason ORDER BY 2 DESC",
@@ -198,7 +215,7 @@ def load_table(
     counts.rows_read = kept + int(engine.fetch("SELECT count(*) FROM _raw")[0][0]) + malformed
     for view in ("_final", "_checked", "_raw"):
         engine.execute(f"DROP VIEW IF EXISTS {view}")
-    for temp in ("_raw_table", "_rejects", "_new_keys", "_prior_keys"):
+    for temp in ("_raw_table", "_rejects", "_new_keys", "_prior_keys", "_reread"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
 
@@ -262,6 +279,8 @@ def ingest(
                             else None
                         )
                         counts[name] = load_table(engine, source, header, loaded, kept, tail)
+                        if counts[name].records_changed:
+                            plans[name] = replace(plan, mode="tail_changed")
                 except SourceFileError:
                     raise
                 except Exception as e:  # an engine error on a file we could not catch beforehand

@@ -46,6 +46,16 @@ class LastBuild:
     plans: Mapping[str, tuple[str, int]]
 
 
+def not_by_day(table: str, mode: str) -> str | None:
+    """Why the days of a table's new records cannot tell which days changed since the last run
+    (its ingest `mode`): it was read in full, or records read again changed; else None."""
+    if mode == "full":
+        return f"{table} was read in full"
+    if mode == "tail_changed":
+        return f"records of {table} read again differ from those loaded last time"
+    return None
+
+
 def previous(table: str) -> str:
     """The name a table of the last run's is kept under in the new run's warehouse (by this
     module and by the detectors' carry, one name space: a table is set aside by one of them)."""

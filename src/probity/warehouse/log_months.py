@@ -8,7 +8,8 @@ the counts (`log_months`); a daily run keeps the last run's for every month befo
 month a new record falls in, counting again from that month on, when that is exact:
 
 - the counting query and the DuckDB release give the signature the last run recorded;
-- the audit log was unchanged or only appended to at ingest, and every new record has a time;
+- the audit log was unchanged or only appended to at ingest (the records read again as they
+  were), and every new record has a time;
 - whose accounts are whose (`account_person`) is as the last run left it.
 
 Otherwise the whole log is counted again. The report's `warehouse.log_months` says which.
@@ -23,7 +24,7 @@ from typing import Any
 import duckdb
 
 from probity.warehouse.engine import Engine
-from probity.warehouse.growth import LastBuild, same_rows
+from probity.warehouse.growth import LastBuild, not_by_day, same_rows
 
 KEPT = "log_months"
 PREVIOUS_COUNTS = "previous_log_months"
@@ -84,8 +85,9 @@ def counted_since(engine: Engine, last: LastBuild) -> tuple[date | None, str]:
     if last.report.get("log_months", {}).get("signature") != signature():
         return None, "the counting query changed since the last run"
     mode, kept = last.plans.get("access_log", ("full", 0))
-    if mode == "full":
-        return None, "access_log was read in full"
+    why = not_by_day("access_log", mode)
+    if why:
+        return None, why
     if not same_rows(engine, "account_person", PREVIOUS_ACCOUNTS):
         return None, "account_person changed"
     if mode == "unchanged":

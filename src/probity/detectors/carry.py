@@ -11,7 +11,9 @@ of it as a full run does. Evidence is carried over only when that is exact:
 - every dated table it reads was unchanged or only appended to at ingest (its new records are
   those after the kept ones, and those read again are as they were), and every new record has
   a day;
-- every `fixed` table (who is who, whose accounts are whose) is as the last run left it.
+- every `fixed` table (who is who, whose accounts are whose) is as the last run left it;
+- every record meets what the detector assumes of its dates (`assumes`: an overtime claim's
+  hours lie within a day of its work date).
 
 Otherwise the detector runs in full, as it always does on Spark. Each run keeps the whole
 evidence of such detectors (`day_evidence__<detector>`) for the next run to carry.
@@ -82,6 +84,7 @@ class DayLocal:
     through: tuple[str, ...] = ()
     # With `finished`, `evidence_since` gives the rows that are finished into evidence.
     finished: Finished | None = None
+    # What every record must meet for `after` to hold (checked in every daily run).
     assumes: tuple[Assumption, ...] = ()
 
 

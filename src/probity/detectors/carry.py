@@ -47,6 +47,26 @@ SOURCE_TABLES = frozenset(t.name for t in TABLES)
 Params = Mapping[str, float]
 
 
+# The first day each dated source table's record can touch, as SQL over the table's columns
+# (an absence from its start): what `DayLocal.dated` maps a table to.
+RECORD_DAY = {
+    "roster": "duty_date",
+    "absences": "start_date",
+    "overtime_claims": "work_date",
+    "building_access": "CAST(event_time AS DATE)",
+    "access_log": "CAST(event_time AS DATE)",
+    "incidents": "CAST(opened_time AS DATE)",
+    "incident_attendance": "CAST(arrived_time AS DATE)",
+    "stop_search": "CAST(event_time AS DATE)",
+    "use_of_force": "CAST(event_time AS DATE)",
+}
+
+
+def record_days(*tables: str) -> dict[str, str]:
+    """`DayLocal.dated` for `tables`, in the order given."""
+    return {t: RECORD_DAY[t] for t in tables}
+
+
 @dataclass(frozen=True)
 class Finished:
     """For a detector whose rows found day by day are not yet its evidence: its rows over all

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import DayLocal, Finished
+from probity.detectors.carry import DayLocal, Finished, record_days
 from probity.detectors.lookup_purpose import purposeful
 
 ABSENCES = ("sickness", "annual_leave", "special_leave", "parental", "suspension")
@@ -117,11 +117,7 @@ DETECTOR = Detector(
     # shift; whether it had a purpose is decided afresh from all of them.
     day_local=DayLocal(
         evidence_since=_rows,
-        dated={
-            "access_log": "CAST(event_time AS DATE)",
-            "roster": "duty_date",
-            "absences": "start_date",
-        },
+        dated=record_days("access_log", "roster", "absences"),
         fixed=("person_refs", "account_person"),
         through=("duty_intervals", "absence_days"),
         finished=Finished(rows=_rows, evidence=_finish),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import DayLocal
+from probity.detectors.carry import DayLocal, record_days
 from probity.detectors.peers import binomial_tail_sql
 
 # Shifts worked at the person's own base. Training and court days are away from it by design.
@@ -147,15 +147,15 @@ DETECTOR = Detector(
     # A shift's evidence reads its own day's records and the morning after's (a night shift).
     day_local=DayLocal(
         evidence_since=_evidence,
-        dated={
-            "roster": "duty_date",
-            "building_access": "CAST(event_time AS DATE)",
-            "access_log": "CAST(event_time AS DATE)",
-            "incident_attendance": "CAST(arrived_time AS DATE)",
-            "incidents": "CAST(opened_time AS DATE)",
-            "stop_search": "CAST(event_time AS DATE)",
-            "use_of_force": "CAST(event_time AS DATE)",
-        },
+        dated=record_days(
+            "roster",
+            "building_access",
+            "access_log",
+            "incident_attendance",
+            "incidents",
+            "stop_search",
+            "use_of_force",
+        ),
         after=1,
         fixed=("person_refs", "account_person"),
         through=("duty_intervals",),

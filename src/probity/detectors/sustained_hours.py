@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import DayLocal, Finished
+from probity.detectors.carry import DayLocal, Finished, record_days
 
 
 def _rows(p: Params, since: date | None = None) -> str:
@@ -125,7 +125,7 @@ DETECTOR = Detector(
     # window is found afresh from all of them.
     day_local=DayLocal(
         evidence_since=_rows,
-        dated={"roster": "duty_date", "overtime_claims": "work_date"},
+        dated=record_days("roster", "overtime_claims"),
         after=6,
         fixed=("person_refs",),
         through=("duty_intervals",),

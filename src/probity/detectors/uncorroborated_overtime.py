@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import Assumption, DayLocal
+from probity.detectors.carry import Assumption, DayLocal, record_days
 from probity.detectors.peers import poisson_tail_sql
 
 
@@ -148,12 +148,9 @@ DETECTOR = Detector(
     signal_sql=_signals,
     day_local=DayLocal(
         evidence_since=_evidence,
-        dated={
-            "overtime_claims": "work_date",
-            "building_access": "CAST(event_time AS DATE)",
-            "incident_attendance": "CAST(arrived_time AS DATE)",
-            "access_log": "CAST(event_time AS DATE)",
-        },
+        dated=record_days(
+            "overtime_claims", "building_access", "incident_attendance", "access_log"
+        ),
         after=1,
         fixed=("person_refs", "account_person"),
         assumes=(

@@ -127,10 +127,7 @@ def load_table(
     if kept:
         # The records read again (a Parquet row group cut short) are expected to be those loaded
         # last time with more after them: each one's hash, to tell afterwards.
-        engine.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _reread AS
-                SELECT _source_row, hash(t) AS h FROM {table} t WHERE _source_row > {kept}"""
-        )
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE _reread AS {_row_hashes(table, kept)}")
         engine.execute(f"DELETE FROM {table} WHERE _source_row > {kept}")
         engine.execute(
             f"DELETE FROM quarantine WHERE table_name = {lit(spec.name)} AND source_row > {kept}"
@@ -199,9 +196,7 @@ def load_table(
     if kept:
         counts.records_changed = int(
             engine.fetch(
-                f"""SELECT count(*) FROM _reread ANTI JOIN (
-                      SELECT _source_row, hash(t) AS h FROM {table} t WHERE _source_row > {kept}
-                    ) n USING (_source_row, h)"""
+                f"SELECT count(*) FROM _reread ANTI JOIN ({_row_hashes(table, kept)}) USING (_source_row, h)"
             )[0][0]
         )
     counts.rows_loaded = int(engine.fetch(f"SELECT count(*) FROM {table}")[0][0])
@@ -218,6 +213,13 @@ def load_table(
     for temp in ("_raw_table", "_rejects", "_new_keys", "_prior_keys", "_reread"):
         engine.execute(f"DROP TABLE IF EXISTS {temp}")
     return counts
+
+
+def _row_hashes(table: str, kept: int) -> str:
+    """SQL: each record after the first `kept` of `table`, by `_source_row`, and a hash of its
+    whole row. Filtered before the row is taken whole, so that the earlier records are skipped
+    unread."""
+    return f"SELECT _source_row, hash(t) AS h FROM (FROM {table} WHERE _source_row > {kept}) t"
 
 
 def _first_reason(checks: list[str]) -> str:

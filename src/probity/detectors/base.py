@@ -202,24 +202,19 @@ def _keep_day_evidence(
     run (or why nothing was)."""
     local = detector.day_local
     assert local is not None
-    sign = signature(
-        detector.name, local, params, detector.evidence_sql(params), detector.signal_sql(params)
-    )
-    rows = (
-        local.finished.rows(params) if local.finished is not None else detector.evidence_sql(params)
-    )
+    evidence = detector.evidence_sql(params)
+    sign = signature(detector.name, local, params, evidence, detector.signal_sql(params))
     kept = kept_evidence(detector.name)
-    if last is None:
-        engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {rows}")
-        return sign, None
-    since, why = carry_since(engine, detector.name, local, params, sign, last)
-    if since is None:
-        engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {rows}")
-        return sign, f"found in full: {why}"
-    carry_evidence(engine, detector.name, local, params, since)
-    if since == date.max:
-        return sign, f"all evidence kept from run {last.run_id}"
-    return sign, f"evidence before {since.isoformat()} kept from run {last.run_id}"
+    if last is not None:
+        since, why = carry_since(engine, detector.name, local, params, sign, last)
+        if since is not None:
+            carry_evidence(engine, detector.name, local, params, since)
+            if since == date.max:
+                return sign, f"all evidence kept from run {last.run_id}"
+            return sign, f"evidence before {since.isoformat()} kept from run {last.run_id}"
+    rows = local.finished.rows(params) if local.finished is not None else evidence
+    engine.execute(f"CREATE OR REPLACE TABLE {kept} AS {rows}")
+    return sign, None if last is None else f"found in full: {why}"
 
 
 def _has_shared(engine: Engine, shared: SharedLookups, spark: SparkEngine | None) -> bool:

@@ -67,6 +67,14 @@ def record_days(*tables: str) -> dict[str, str]:
     return {t: RECORD_DAY[t] for t in tables}
 
 
+def rows_from(table: str, column: str, day: date | None) -> str:
+    """SQL for `evidence_since`: `table`, or with `day` its records whose `column` is on or
+    after that day (a relation, so that the scan skips the earlier row groups unread)."""
+    if day is None:
+        return table
+    return f"(FROM {table} WHERE {column} >= DATE '{day.isoformat()}')"
+
+
 @dataclass(frozen=True)
 class Finished:
     """For a detector whose rows found day by day are not yet its evidence: its rows over all

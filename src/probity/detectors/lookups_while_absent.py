@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import DayLocal, Finished, record_days
+from probity.detectors.carry import DayLocal, Finished, record_days, rows_from
 from probity.detectors.lookup_purpose import purposeful
 
 ABSENCES = ("sickness", "annual_leave", "special_leave", "parental", "suspension")
@@ -24,7 +24,7 @@ def _rows(p: Params, since: date | None = None) -> str:
     kinds = ", ".join(f"'{k}'" for k in ABSENCES)
     day = f"DATE '{since.isoformat()}'" if since else None
     absent_since = f"AND a.day >= {day}" if day else ""
-    log = f"(FROM access_log WHERE event_time >= {day})" if day else "access_log"
+    log = rows_from("access_log", "event_time", since)
     return f"""
     WITH absent AS (
         SELECT a.person_key, a.day, replace(min(a.absence_type), '_', ' ') AS absence,

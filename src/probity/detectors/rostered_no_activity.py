@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import DayLocal, record_days
+from probity.detectors.carry import DayLocal, record_days, rows_from
 from probity.detectors.peers import binomial_tail_sql
 
 # Shifts worked at the person's own base. Training and court days are away from it by design.
@@ -25,7 +25,7 @@ def _evidence(p: Params, since: date | None = None) -> str:
     day = f"DATE '{since.isoformat()}'" if since else None
     swipes = f"WHERE b.event_time >= {day}" if day else ""
     shifts = f"AND s.duty_date >= {day}" if day else ""
-    lookups = f"(FROM access_log WHERE event_time >= {day})" if day else "access_log"
+    lookups = rows_from("access_log", "event_time", since)
     return f"""
     WITH unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
         -- (an anti join needs no distinct days: de-duplicating tens of millions of swipes first

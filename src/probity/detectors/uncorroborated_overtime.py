@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.carry import Assumption, DayLocal, record_days
+from probity.detectors.carry import Assumption, DayLocal, record_days, rows_from
 from probity.detectors.peers import poisson_tail_sql
 
 
@@ -34,16 +34,10 @@ def _evidence(p: Params, since: date | None = None) -> str:
     # claims they leave uncorroborated.
     margin = _margin(p)
     dated = f"AND o.work_date >= DATE '{since.isoformat()}'" if since else ""
-    read_from = f"DATE '{(since - timedelta(days=1)).isoformat()}'" if since else None
-    swipes = (
-        f"(FROM building_access WHERE event_time >= {read_from})" if since else "building_access"
-    )
-    arrivals = (
-        f"(FROM incident_attendance WHERE arrived_time >= {read_from})"
-        if since
-        else "incident_attendance"
-    )
-    lookups = f"(FROM access_log WHERE event_time >= {read_from})" if since else "access_log"
+    read_from = since - timedelta(days=1) if since else None
+    swipes = rows_from("building_access", "event_time", read_from)
+    arrivals = rows_from("incident_attendance", "arrived_time", read_from)
+    lookups = rows_from("access_log", "event_time", read_from)
     return f"""
     WITH claims AS (
         SELECT r.person_key, o.claim_id, o._source_file, o._source_row, o.work_date, o.hours,

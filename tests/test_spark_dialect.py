@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
+from probity.detectors.rostered_no_activity import DAY_ZERO, DAYS_PER_BLOCK
 from probity.warehouse.spark import SparkEngine, SparkSettings
 
 ROWS = """SELECT * FROM (VALUES
@@ -28,6 +29,16 @@ CASES = {
     "seconds between": "SELECT sum(epoch(TIMESTAMP '2026-01-02 06:30' - seen_at)) FROM t WHERE n = 3",
     "group by all": "SELECT person_key, count(*) AS k FROM t GROUP BY ALL ORDER BY 1",
     "materialized cte": "WITH x AS MATERIALIZED (SELECT person_key FROM t) SELECT count(*) FROM x",
+    # Days packed into the bits of a number, as `rostered_no_activity` packs badge swipes.
+    "highest bit of a block": f"SELECT CAST(1 AS BIGINT) << {DAYS_PER_BLOCK - 1}, (CAST(1 AS BIGINT) << {DAYS_PER_BLOCK - 1}) >> {DAYS_PER_BLOCK - 1} & 1",
+    "days packed as bits": f"""
+        WITH d AS (SELECT person_key, date_diff('day', {DAY_ZERO}, CAST(seen_at AS DATE)) AS day FROM t),
+        packed AS (SELECT person_key, day // {DAYS_PER_BLOCK} AS block,
+                          bit_or(CAST(1 AS BIGINT) << (day % {DAYS_PER_BLOCK})) AS days FROM d GROUP BY 1, 2)
+        SELECT p.person_key, p.block, p.days, d.day, (p.days >> (d.day % {DAYS_PER_BLOCK})) & 1,
+               (p.days >> ((d.day + 1) % {DAYS_PER_BLOCK})) & 1
+        FROM packed p JOIN d ON d.person_key = p.person_key AND d.day // {DAYS_PER_BLOCK} = p.block
+        ORDER BY 1, 2, 3, 4""",
 }
 
 

@@ -4,6 +4,11 @@ police systems, no incident, stop or use of force on the day.
 Days are matched whole (a night shift also owns the morning after), so each test is an equality
 join on (person, day) rather than a time-range join over hundreds of millions of events, and
 only shifts with no badge swipe are looked for in the access log.
+
+Badge swipes are first packed into each person's days with a swipe, 63 days to a number, one
+bit a day: tens of millions of swipes become a few hundred thousand rows, and each shift looks
+up one of them and tests its bit, instead of tens of millions of shifts being matched against
+tens of millions of swipes.
 """
 
 from __future__ import annotations
@@ -17,6 +22,15 @@ from probity.detectors.peers import binomial_tail_sql
 # Shifts worked at the person's own base. Training and court days are away from it by design.
 AT_BASE = ("early", "late", "night", "day")
 
+# Swipe days are packed this many to a BIGINT, a bit each (bits 0 to 62, so that the number
+# stays positive on either engine), numbered from a day before any record (so none is negative).
+DAYS_PER_BLOCK = 63
+DAY_ZERO = "DATE '0001-01-01'"
+
+
+def _day_number(day: str) -> str:
+    return f"date_diff('day', {DAY_ZERO}, {day})"
+
 
 def _evidence(p: Params, since: date | None = None) -> str:
     """Silent shifts; with `since`, those on or after that day only (a shift's day and the
@@ -26,17 +40,26 @@ def _evidence(p: Params, since: date | None = None) -> str:
     swipes = f"WHERE b.event_time >= {day}" if day else ""
     shifts = f"AND s.duty_date >= {day}" if day else ""
     lookups = rows_from("access_log", "event_time", since)
+    n = DAYS_PER_BLOCK
     return f"""
-    WITH unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
-        -- (an anti join needs no distinct days: de-duplicating tens of millions of swipes first
-        -- costs more than probing with all of them)
-        SELECT s.person_key, s.duty_date, s.duty_type FROM duty_intervals s
-        ANTI JOIN (
-            SELECT r.person_key, CAST(b.event_time AS DATE) AS day
-            FROM building_access b JOIN person_refs r ON r.ref = b.person_id
-            {swipes}
-        ) b ON b.person_key = s.person_key AND b.day = s.duty_date
-        WHERE s.duty_type IN ({duties}) {shifts}
+    WITH swipe_days AS (  -- each reference's days with a swipe: bit (day % n) of block (day // n)
+        SELECT person_id, day // {n} AS block, bit_or(CAST(1 AS BIGINT) << (day % {n})) AS days
+        FROM (SELECT b.person_id, {_day_number("CAST(b.event_time AS DATE)")} AS day
+              FROM building_access b {swipes})
+        GROUP BY 1, 2
+    ),
+    swiped AS (  -- and each person's, over all their references (an HR id, a warrant number)
+        SELECT r.person_key, w.block, bit_or(w.days) AS days
+        FROM swipe_days w JOIN person_refs r ON r.ref = w.person_id GROUP BY 1, 2
+    ),
+    shifts AS (
+        SELECT s.person_key, s.duty_date, s.duty_type, {_day_number("s.duty_date")} AS day
+        FROM duty_intervals s WHERE s.duty_type IN ({duties}) {shifts}
+    ),
+    unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
+        SELECT s.person_key, s.duty_date, s.duty_type FROM shifts s
+        LEFT JOIN swiped w ON w.person_key = s.person_key AND w.block = s.day // {n}
+        WHERE w.days IS NULL OR (w.days >> (s.day % {n})) & 1 = 0
     ),
     candidate_days AS (  -- the shift's day, and for a night shift the morning after
         SELECT person_key, duty_date, duty_date AS day FROM unbadged

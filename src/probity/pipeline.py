@@ -158,8 +158,17 @@ def run_pipeline(
             # What the last run resolved and learnt, for what a daily run can take over.
             before = ws.read_report(previous.run_id) if previous is not None else {}
             if previous is not None:
-                unchanged = {n for n, plan in result.plans.items() if plan.mode == "unchanged"}
-                last = LastRun(previous.run_id, before.get("identities", {}), frozenset(unchanged))
+                plans = result.plans.items()
+                unchanged = {n for n, plan in plans if plan.mode == "unchanged"}
+                # the tables that only grew, and how many records each had last time
+                grew = {
+                    n: int(previous.inputs[n]["records"])
+                    for n, plan in plans
+                    if plan.mode == "appended"
+                }
+                last = LastRun(
+                    previous.run_id, before.get("identities", {}), frozenset(unchanged), grew
+                )
             report["identities"] = resolve(
                 engine,
                 policy.linkage,

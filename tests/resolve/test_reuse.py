@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,7 +12,7 @@ from probity.policy import LinkagePolicy
 from probity.publish.results import PublishedRun
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import CANDIDATES_DDL, run_task
-from probity.resolve.reuse import task_signature
+from probity.resolve.reuse import PREVIOUS, LastRun, reusable, task_signature
 from probity.resolve.rules import LINKS_DDL, RULES, person_refs
 from probity.resolve.tasks import all_tasks
 from probity.warehouse.engine import DuckDBEngine
@@ -46,6 +47,92 @@ def test_a_task_reads_no_table_beyond_those_it_declares(small_run: Path, name: s
         alone = engine.fetch(mine.format(table), [name])
         assert alone == engine.fetch(mine.format(f"src.{table}"), [name]), table
     assert engine.fetch(mine.format("links"), [name])
+
+
+DAY_READERS = sorted(name for name, task in TASKS.items() if task.read_by_day)
+
+
+@pytest.mark.parametrize("name", DAY_READERS)
+def test_a_task_reads_its_dated_tables_on_no_day_beyond_those_it_declares(
+    small_run: Path, name: str
+) -> None:
+    """With only the records of its dated tables that fall on a day it reads them on, a task
+    links exactly as in the full run."""
+    task = TASKS[name]
+    run = PublishedRun.open(small_run)
+    engine = DuckDBEngine()
+    engine.execute(f"ATTACH '{run.workspace.warehouse(run.run_id)}' AS src (READ_ONLY)")
+    for table in task.reads:
+        engine.execute(f'CREATE TABLE "{table}" AS SELECT * FROM src."{table}"')
+    dropped = 0
+    for table, days in task.read_by_day.items():
+        before = engine.fetch(f'SELECT count(*) FROM "{table}"')[0][0]
+        on_a_day = " OR ".join(f"coalesce({d} IN ({task.read_on}), false)" for d in days)
+        engine.execute(f'DELETE FROM "{table}" WHERE NOT ({on_a_day})')
+        dropped += before - engine.fetch(f'SELECT count(*) FROM "{table}"')[0][0]
+    assert dropped  # most records fall on other days
+    person_refs(engine)
+    engine.execute(LINKS_DDL)
+    engine.execute(CANDIDATES_DDL)
+    engine.register("link_judgements", JudgementStore.empty_table())
+    for task_name, rule in RULES:
+        if task_name == name:
+            rule(engine)
+    policy = LinkagePolicy()
+    match, review = policy.thresholds(name)
+    run_task(engine, task, match, review, policy.ambiguity_margin, judged=True)
+    mine = (
+        "SELECT * EXCLUDE (probability), round(probability, 9) FROM {} WHERE task = ? ORDER BY ALL"
+    )
+    for table in ("links", "link_candidates"):
+        assert engine.fetch(mine.format(table), [name]) == engine.fetch(
+            mine.format(f"src.{table}"), [name]
+        ), table
+
+
+def _grown_roster(added: list[tuple[str, str]]) -> tuple[DuckDBEngine, LastRun, str]:
+    """A warehouse where the roster had two records last run and `added` (duty date, shift
+    end) since; every other table the complaint task reads is unchanged."""
+    task = TASKS["complaint_subject"]
+    engine = DuckDBEngine()
+    for table in (*task.reads, *PREVIOUS.values()):
+        engine.execute(f'CREATE TABLE "{table}" (_source_row BIGINT)')
+    engine.execute("ALTER TABLE complaints ADD COLUMN incident_date DATE")
+    engine.execute("INSERT INTO complaints VALUES (1, DATE '2026-03-10'), (2, NULL)")
+    engine.execute("ALTER TABLE roster ADD COLUMN duty_date DATE")
+    engine.execute("ALTER TABLE roster ADD COLUMN shift_end TIMESTAMP")
+    rows = [("2026-03-10", "2026-03-10 17:00"), ("2026-03-11", "2026-03-11 17:00"), *added]
+    for i, (duty, end) in enumerate(rows, start=1):
+        engine.execute("INSERT INTO roster VALUES (?, ?, ?)", [i, duty, end])
+    signature = "s"
+    last = LastRun(
+        "r1",
+        {"complaint_subject": {"signature": signature, "status": "ran"}},
+        frozenset(set(task.reads) - {"roster"}),
+        {"roster": 2},
+    )
+    return engine, last, signature
+
+
+def test_a_task_is_reused_when_its_dated_tables_grew_on_no_day_it_reads() -> None:
+    task = TASKS["complaint_subject"]
+    engine, last, signature = _grown_roster([("2026-03-12", "2026-03-12 17:00")])
+    assert reusable(engine, task, signature, last)
+    # the same growth, but the roster read in full: nothing says which records are new
+    assert not reusable(engine, task, signature, replace(last, grew={}))
+
+
+@pytest.mark.parametrize(
+    "added",
+    [("2026-03-10", "2026-03-10 22:00"), ("2026-03-09", "2026-03-10 06:00")],
+    ids=["a shift on the incident date", "a night shift ending on it"],
+)
+def test_a_task_runs_again_when_a_dated_table_grew_on_a_day_it_reads(
+    added: tuple[str, str],
+) -> None:
+    task = TASKS["complaint_subject"]
+    engine, last, signature = _grown_roster([("2026-03-12", "2026-03-12 17:00"), added])
+    assert not reusable(engine, task, signature, last)
 
 
 def test_the_signature_changes_with_a_judgement_a_threshold_or_the_engine() -> None:

@@ -3,9 +3,10 @@
 Splink trains and predicts with fixed seeds, so a task given the same tables, the same code,
 the same thresholds and the same clerical judgements links exactly as it did last time. A task
 is taken over only then: every table it reads was unchanged at ingest (the same file, kept as
-loaded), and its signature (code, settings, judgements, engine, library releases) is the one
-the last run recorded. Its links and review candidates are copied from the last run's
-warehouse; anything else runs again.
+loaded), or only grew by records on days the task does not read that table on
+(`LinkageTask.read_by_day`), and its signature (code, settings, judgements, engine, library
+releases) is the one the last run recorded. Its links and review candidates are copied from the
+last run's warehouse; anything else runs again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,9 @@ class LastRun:
     run_id: str
     identities: dict[str, Any]  # its report's `identities`
     unchanged: frozenset[str]  # tables this run's ingest kept exactly as that run loaded them
+    # tables that only grew since (their records read again unchanged): table -> how many
+    # records it had in that run; those after them are new
+    grew: Mapping[str, int] = field(default_factory=dict)
 
 
 def task_signature(
@@ -65,10 +70,25 @@ def reusable(engine: Engine, task: LinkageTask, signature: str, last: LastRun | 
         return False
     before = last.identities.get(task.name, {})
     return (
-        set(task.reads) <= last.unchanged
-        and before.get("signature") == signature
+        before.get("signature") == signature
         and before.get("status") in ("ran", "reused")
+        and all(
+            table in last.unchanged or _grew_off_its_days(engine, task, table, last)
+            for table in task.reads
+        )
     )
+
+
+def _grew_off_its_days(engine: Engine, task: LinkageTask, table: str, last: LastRun) -> bool:
+    """`table` only grew, and none of its new records falls on a day the task reads it on."""
+    days, had = task.read_by_day.get(table), last.grew.get(table)
+    if not days or had is None or task.read_on is None:
+        return False
+    read_on = " OR ".join(f"{day} IN ({task.read_on})" for day in days)
+    found = engine.fetch(
+        f'SELECT count(*) FROM "{table}" WHERE _source_row > {had} AND ({read_on})'
+    )
+    return int(found[0][0]) == 0
 
 
 def take_previous(engine: Engine, task: LinkageTask, last: LastRun) -> TaskOutcome:
@@ -83,7 +103,7 @@ def take_previous(engine: Engine, task: LinkageTask, last: LastRun) -> TaskOutco
         trained=before.get("trained", "none"),
         splink_backend=before.get("splink_backend"),
         seconds=time.perf_counter() - started,
-        reason=f"inputs unchanged: links taken from run {last.run_id}",
+        reason=f"inputs unchanged, or grown on no day it reads: links taken from run {last.run_id}",
     )
 
 

@@ -7,6 +7,7 @@ number of pairs compared in proportion to the data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +127,11 @@ class LinkageTask:
     # The task's own match threshold where it differs from the policy's general one (the
     # policy file can still set either).
     match_threshold: float | None = None
+    # Tables among `reads` read only on certain days: table -> SQL for the days a record of it
+    # is read on (any of them), and `read_on`, a query for those days. Records added since
+    # the last run on none of them leave the task's links as they were.
+    read_by_day: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    read_on: str | None = None
     retain: tuple[str, ...] = field(default=("person_key", "relationship", "description"))
     # Pairs (record_id, same_id) of the task's records that are one identity, so that a
     # clerical judgement on one stands for the others.
@@ -195,6 +201,15 @@ def complaint_subject() -> LinkageTask:
             "stop_search",
             "use_of_force",
         ),
+        # The rule in the recorded unit reads the namesakes' shifts and public contact on the
+        # complaint's incident date only (a night shift on its duty date and the next).
+        read_by_day={
+            "roster": ("duty_date", "CAST(shift_end AS DATE)"),
+            "incident_attendance": ("CAST(arrived_time AS DATE)",),
+            "stop_search": ("CAST(event_time AS DATE)",),
+            "use_of_force": ("CAST(event_time AS DATE)",),
+        },
+        read_on="SELECT incident_date FROM complaints",
         every_record_is_someone=True,
         # A complaint names someone; what stands against a link is usually a misheard
         # warrant number, so a lower bar keeps recall without admitting namesakes (the

@@ -20,15 +20,23 @@ from probity.warehouse.engine import DuckDBEngine
 TASKS = {t.name: t for t in all_tasks()}
 
 
-@pytest.mark.parametrize("name", sorted(TASKS))
-def test_a_task_reads_no_table_beyond_those_it_declares(small_run: Path, name: str) -> None:
-    """With only its declared tables present, a task links exactly as in the full run."""
-    task = TASKS[name]
+# A task's links and review candidates, in a fixed order (probabilities to float rounding).
+MINE = "SELECT * EXCLUDE (probability), round(probability, 9) FROM {} WHERE task = ? ORDER BY ALL"
+
+
+def _with_declared_tables(small_run: Path, name: str) -> DuckDBEngine:
+    """A warehouse holding only the tables task `name` declares it reads, copied from the full
+    run's (attached as `src`)."""
     run = PublishedRun.open(small_run)
     engine = DuckDBEngine()
     engine.execute(f"ATTACH '{run.workspace.warehouse(run.run_id)}' AS src (READ_ONLY)")
-    for table in task.reads:
+    for table in TASKS[name].reads:
         engine.execute(f'CREATE TABLE "{table}" AS SELECT * FROM src."{table}"')
+    return engine
+
+
+def _link_alone(engine: DuckDBEngine, name: str) -> None:
+    """Run task `name`, rules and model, over what `engine` holds."""
     person_refs(engine)
     engine.execute(LINKS_DDL)
     engine.execute(CANDIDATES_DDL)
@@ -39,14 +47,22 @@ def test_a_task_reads_no_table_beyond_those_it_declares(small_run: Path, name: s
     policy = LinkagePolicy()
     match, review = policy.thresholds(name)
     # judged: the tables the clerical-judgement steps read are checked too (none are made)
-    run_task(engine, task, match, review, policy.ambiguity_margin, judged=True)
-    mine = (
-        "SELECT * EXCLUDE (probability), round(probability, 9) FROM {} WHERE task = ? ORDER BY ALL"
-    )
+    run_task(engine, TASKS[name], match, review, policy.ambiguity_margin, judged=True)
+
+
+def _assert_links_as_in_the_full_run(engine: DuckDBEngine, name: str) -> None:
     for table in ("links", "link_candidates"):
-        alone = engine.fetch(mine.format(table), [name])
-        assert alone == engine.fetch(mine.format(f"src.{table}"), [name]), table
-    assert engine.fetch(mine.format("links"), [name])
+        alone = engine.fetch(MINE.format(table), [name])
+        assert alone == engine.fetch(MINE.format(f"src.{table}"), [name]), table
+    assert engine.fetch(MINE.format("links"), [name])
+
+
+@pytest.mark.parametrize("name", sorted(TASKS))
+def test_a_task_reads_no_table_beyond_those_it_declares(small_run: Path, name: str) -> None:
+    """With only its declared tables present, a task links exactly as in the full run."""
+    engine = _with_declared_tables(small_run, name)
+    _link_alone(engine, name)
+    _assert_links_as_in_the_full_run(engine, name)
 
 
 DAY_READERS = sorted(name for name, task in TASKS.items() if task.read_by_day)
@@ -59,11 +75,7 @@ def test_a_task_reads_its_dated_tables_on_no_day_beyond_those_it_declares(
     """With only the records of its dated tables that fall on a day it reads them on, a task
     links exactly as in the full run."""
     task = TASKS[name]
-    run = PublishedRun.open(small_run)
-    engine = DuckDBEngine()
-    engine.execute(f"ATTACH '{run.workspace.warehouse(run.run_id)}' AS src (READ_ONLY)")
-    for table in task.reads:
-        engine.execute(f'CREATE TABLE "{table}" AS SELECT * FROM src."{table}"')
+    engine = _with_declared_tables(small_run, name)
     dropped = 0
     for table, days in task.read_by_day.items():
         before = engine.fetch(f'SELECT count(*) FROM "{table}"')[0][0]
@@ -71,23 +83,8 @@ def test_a_task_reads_its_dated_tables_on_no_day_beyond_those_it_declares(
         engine.execute(f'DELETE FROM "{table}" WHERE NOT ({on_a_day})')
         dropped += before - engine.fetch(f'SELECT count(*) FROM "{table}"')[0][0]
     assert dropped  # most records fall on other days
-    person_refs(engine)
-    engine.execute(LINKS_DDL)
-    engine.execute(CANDIDATES_DDL)
-    engine.register("link_judgements", JudgementStore.empty_table())
-    for task_name, rule in RULES:
-        if task_name == name:
-            rule(engine)
-    policy = LinkagePolicy()
-    match, review = policy.thresholds(name)
-    run_task(engine, task, match, review, policy.ambiguity_margin, judged=True)
-    mine = (
-        "SELECT * EXCLUDE (probability), round(probability, 9) FROM {} WHERE task = ? ORDER BY ALL"
-    )
-    for table in ("links", "link_candidates"):
-        assert engine.fetch(mine.format(table), [name]) == engine.fetch(
-            mine.format(f"src.{table}"), [name]
-        ), table
+    _link_alone(engine, name)
+    _assert_links_as_in_the_full_run(engine, name)
 
 
 def _grown_roster(added: list[tuple[str, str]]) -> tuple[DuckDBEngine, LastRun, str]:

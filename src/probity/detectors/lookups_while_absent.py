@@ -22,16 +22,15 @@ def _rows(p: Params, since: date | None = None) -> str:
     # join the log to the absent days on the day alone (every look-up against everyone absent
     # that day), as it did at Met scale on a warehouse loaded incrementally.
     kinds = ", ".join(f"'{k}'" for k in ABSENCES)
-    day = f"DATE '{since.isoformat()}'" if since else None
-    absent_since = f"AND a.day >= {day}" if day else ""
+    absent_days = rows_from("absence_days", "day", since)
     log = rows_from("access_log", "event_time", since)
     return f"""
     WITH absent AS (
         SELECT a.person_key, a.day, replace(min(a.absence_type), '_', ' ') AS absence,
                bool_or(a.absence_type = 'suspension') AS suspended
-        FROM absence_days a
+        FROM {absent_days} a
         ANTI JOIN duty_intervals d ON d.person_key = a.person_key AND d.duty_date = a.day
-        WHERE a.absence_type IN ({kinds}) {absent_since}
+        WHERE a.absence_type IN ({kinds})
         GROUP BY 1, 2
     ),
     accounts_absent AS MATERIALIZED (

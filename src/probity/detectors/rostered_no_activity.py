@@ -36,16 +36,15 @@ def _evidence(p: Params, since: date | None = None) -> str:
     """Silent shifts; with `since`, those on or after that day only (a shift's day and the
     morning after decide it, so nothing earlier is read)."""
     duties = ", ".join(f"'{d}'" for d in AT_BASE)
-    day = f"DATE '{since.isoformat()}'" if since else None
-    swipes = f"WHERE b.event_time >= {day}" if day else ""
-    shifts = f"AND s.duty_date >= {day}" if day else ""
+    swipes = rows_from("building_access", "event_time", since)
+    shifts = rows_from("duty_intervals", "duty_date", since)
     lookups = rows_from("access_log", "event_time", since)
     n = DAYS_PER_BLOCK
     return f"""
     WITH swipe_days AS (  -- each reference's days with a swipe: bit (day % n) of block (day // n)
         SELECT person_id, day // {n} AS block, bit_or(CAST(1 AS BIGINT) << (day % {n})) AS days
         FROM (SELECT b.person_id, {_day_number("CAST(b.event_time AS DATE)")} AS day
-              FROM building_access b {swipes})
+              FROM {swipes} b)
         GROUP BY 1, 2
     ),
     swiped AS (  -- and each person's, over all their references (an HR id, a warrant number)
@@ -54,7 +53,7 @@ def _evidence(p: Params, since: date | None = None) -> str:
     ),
     shifts AS (
         SELECT s.person_key, s.duty_date, s.duty_type, {_day_number("s.duty_date")} AS day
-        FROM duty_intervals s WHERE s.duty_type IN ({duties}) {shifts}
+        FROM {shifts} s WHERE s.duty_type IN ({duties})
     ),
     unbadged AS (  -- usually a small share of shifts: only these are looked for elsewhere
         SELECT s.person_key, s.duty_date, s.duty_type FROM shifts s

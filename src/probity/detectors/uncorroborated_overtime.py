@@ -33,7 +33,7 @@ def _evidence(p: Params, since: date | None = None) -> str:
     # swipe mapped to a person), and the audit log, the largest table, is probed only for the
     # claims they leave uncorroborated.
     margin = _margin(p)
-    dated = f"AND o.work_date >= DATE '{since.isoformat()}'" if since else ""
+    claimed = rows_from("overtime_claims", "work_date", since)
     read_from = since - timedelta(days=1) if since else None
     swipes = rows_from("building_access", "event_time", read_from)
     arrivals = rows_from("incident_attendance", "arrived_time", read_from)
@@ -42,8 +42,8 @@ def _evidence(p: Params, since: date | None = None) -> str:
     WITH claims AS (
         SELECT r.person_key, o.claim_id, o._source_file, o._source_row, o.work_date, o.hours,
                o.reason_code, o.start_time - {margin} AS from_time, o.end_time + {margin} AS to_time
-        FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id
-        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL {dated}
+        FROM {claimed} o JOIN person_refs r ON r.ref = o.person_id
+        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL
     ),
     claim_days AS (
         SELECT person_key, claim_id, from_time, to_time, CAST(from_time AS DATE) AS day FROM claims

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from probity.governance.audit import AuditLog
+from probity.publish.workspace import Workspace
 from probity.resolve.judgements import JudgementStore
 
 QUEUE_HEADER = ["rank", "subject", "purpose", "priority", "concerns", "signals", "reason"]
@@ -195,6 +196,19 @@ def test_a_run_killed_midway_leaves_the_last_good_run_current(cli_run: tuple[Pat
         probity("report", "--workspace", ws, "--run", dead, "--format", "json").stdout
     )
     assert report["status"] == "abandoned"
+
+
+def test_a_second_run_while_one_is_running_changes_nothing(cli_run: tuple[Path, Path]) -> None:
+    # A nightly job that overruns into the next night's must not start a second run beside it.
+    exports, ws = cli_run
+    current = (ws / "CURRENT").read_text()
+    before = {p.name for p in (ws / "runs").iterdir()}
+    with Workspace(ws).exclusive():  # as a run in progress holds it
+        result = probity("run", exports, "--workspace", ws, check=False)
+    assert result.returncode == 1
+    assert "another run is in progress" in result.stderr
+    assert {p.name for p in (ws / "runs").iterdir()} == before
+    assert (ws / "CURRENT").read_text() == current
 
 
 def test_detectors_command_lists_the_catalogue() -> None:

@@ -84,9 +84,9 @@ def _grew_off_its_days(engine: Engine, task: LinkageTask, table: str, last: Last
     days, had = task.read_by_day.get(table), last.grew.get(table)
     if not days or had is None or task.read_on is None:
         return False
-    read_on = " OR ".join(f"{day} IN ({task.read_on})" for day in days)
+    on_a_read_day = task.on_a_read_day(table)
     found = engine.fetch(
-        f'SELECT count(*) FROM "{table}" WHERE _source_row > {had} AND ({read_on})'
+        f'SELECT count(*) FROM "{table}" WHERE _source_row > {had} AND ({on_a_read_day})'
     )
     return int(found[0][0]) == 0
 

@@ -137,6 +137,14 @@ class LinkageTask:
     # clerical judgement on one stands for the others.
     same_record_sql: str | None = None
 
+    def on_a_read_day(self, table: str) -> str:
+        """SQL: a record of `table` (one of `read_by_day`) falls on a day the task reads it on;
+        false when its day is unknown, since no day's records are then joined to it."""
+        assert self.read_on is not None, f"{self.name} declares no days it reads tables on"
+        return " OR ".join(
+            f"coalesce({day} IN ({self.read_on}), false)" for day in self.read_by_day[table]
+        )
+
 
 def complaint_subject() -> LinkageTask:
     tokens = name_tokens("c.subject_name_as_recorded")

@@ -329,6 +329,8 @@ def _detect(
             detectors[d.name]["signature"] = outcome.signature
         if outcome.carried:
             detectors[d.name]["carried"] = outcome.carried
+        if outcome.null_model:
+            detectors[d.name]["null_model"] = outcome.null_model
     drop_shared(engine, spark)
     carry.drop_previous(engine, day_local_detectors())
     drop_previous_links(engine)  # kept past resolve: the shared look-ups compare ties with them

@@ -1,16 +1,41 @@
-"""Returning on several days to a high-profile record with no purpose is flagged; the officer in
-charge citing their own incident, and a look on fewer days, are not."""
+"""Returning on several days to a high-profile record, far beyond what peers with as many
+look-ups do, is flagged; the officer in charge citing their own incident, a look on fewer days,
+and analysts whose work brings high-profile records up every week are not, however busy."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from tests.exports import UNITS, lookup, person, write_csv
 from tests.warehouse import signals
 
+FAMOUS = [f"F{i}" for i in range(20)]
+ORDINARY = [f"S{i}" for i in range(500)]
+RESPONSE = [f"R{i}" for i in range(40)]
+ANALYSTS = [f"A{i}" for i in range(40)]
 
-def force(folder: Path) -> Path:
-    people = [person(f"E{i}") for i in range(1, 5)]
+
+def _day(rng: random.Random) -> str:
+    return f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}"
+
+
+def _background(rng: random.Random, who: str, lookups: int, famous_share: float) -> list[dict]:
+    rows = []
+    for _ in range(lookups):
+        pool = FAMOUS[2:] if rng.random() < famous_share else ORDINARY  # F0, F1: the plants'
+
+        rows.append(lookup(who, rng.choice(pool), f"{_day(rng)}T{rng.randint(8, 17):02d}:00"))
+    return rows
+
+
+def force(folder: Path, analyst_volume: int = 1, planted: bool = True) -> Path:
+    rng = random.Random(5)
+    staff = ["E1", "E2", "E3", *RESPONSE]
+    people = [person(p) for p in staff] + [
+        person(a, role="Intelligence analyst", unit_code="INT1", staff_type="staff", rank="Band D")
+        for a in ANALYSTS
+    ]
     write_csv(folder, "people", people)
     write_csv(folder, "units", UNITS)
     write_csv(
@@ -21,10 +46,8 @@ def force(folder: Path) -> Path:
     write_csv(
         folder,
         "record_subjects",
-        [
-            {"subject_id": "FAMOUS", "flags": "high_profile"},
-            {"subject_id": "PLAIN", "flags": "witness"},
-        ],
+        [{"subject_id": s, "flags": "high_profile"} for s in FAMOUS]
+        + [{"subject_id": s, "flags": "witness"} for s in ORDINARY],
     )
     write_csv(
         folder,
@@ -45,24 +68,47 @@ def force(folder: Path) -> Path:
     write_csv(
         folder,
         "incident_subjects",
-        [{"incident_ref": "CAD1", "subject_id": "FAMOUS", "subject_role": "victim"}],
+        [{"incident_ref": "CAD1", "subject_id": "F0", "subject_role": "victim"}],
     )
-    days = ["2026-02-03", "2026-02-10", "2026-03-01", "2026-03-15", "2026-04-02"]
     rows = []
-    rows += [lookup("E1", "FAMOUS", f"{d}T21:10") for d in days]  # curiosity, five days
-    rows += [lookup("E2", "FAMOUS", f"{d}T10:00", "CAD1") for d in days]  # OIC, citing the case
-    rows += [lookup("E3", "FAMOUS", f"{d}T11:00") for d in days[:3]]  # three days: below threshold
-    rows += [lookup("E4", "PLAIN", f"{d}T11:00") for d in days]  # not a high-profile record
+    # Response officers rarely meet a high-profile record; analysts meet them every week.
+    for who in staff:
+        rows += _background(rng, who, 40, 0.01)
+    for who in ANALYSTS:
+        rows += _background(rng, who, 400 * analyst_volume, 0.05)
+    if planted:
+        days = ["2026-02-03", "2026-02-10", "2026-03-01", "2026-03-15", "2026-04-02", "2026-05-09"]
+        rows += [lookup("E1", "F0", f"{d}T21:10") for d in days]  # curiosity, six days
+        rows += [lookup("E2", "F0", f"{d}T10:00", "CAD1") for d in days]  # OIC, citing the case
+        rows += [lookup("E3", "F0", f"{d}T11:00") for d in days[:2]]  # two days: no pattern
+        # An analyst returning to one record on 40 days, where peers return a few times.
+        rows += [
+            lookup("A0", "F1", f"2026-{m:02d}-{d:02d}T19:00")
+            for m in range(1, 9)
+            for d in (2, 9, 16, 23, 27)
+        ]
     write_csv(folder, "access_log", rows)
     return folder
 
 
-def test_repeated_unexplained_looks_at_a_high_profile_record_are_flagged(tmp_path: Path) -> None:
+def test_returning_to_a_high_profile_record_far_beyond_peers_is_flagged(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "high_profile_browsing")
-    assert set(found) == {"E1"}
-    assert "5 times on 5 days between 3 Feb 2026 and 2 Apr 2026" in found["E1"]
+    assert {"E1", "A0"} <= set(found)
+    assert "6 times on 6 days between 3 Feb 2026 and 9 May 2026" in found["E1"]
+    assert "the chance of so many at the peers' rate: 1 in" in found["E1"]
 
 
-def test_purposeful_fewer_and_ordinary_look_ups_are_not(tmp_path: Path) -> None:
+def test_purposeful_fewer_and_routine_look_ups_are_not(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "high_profile_browsing")
-    assert not {"E2", "E3", "E4"} & set(found)
+    assert set(found) == {"E1", "A0"}
+
+
+def test_five_times_the_analysts_background_flags_none_of_them(tmp_path: Path) -> None:
+    # With nothing planted, a role whose look-ups grow fivefold (and with them its returns to
+    # high-profile records) is held to its own peers' rate: the count flagged does not grow.
+    usual = signals(force(tmp_path / "usual", planted=False), "high_profile_browsing")
+    busy = signals(
+        force(tmp_path / "busy", analyst_volume=5, planted=False), "high_profile_browsing"
+    )
+    assert len(usual) <= 1
+    assert len(busy) <= 1

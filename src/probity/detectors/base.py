@@ -2,7 +2,9 @@
 
 A detector is two SQL statements over the warehouse: one selecting evidence rows (each tied
 to a source row by lineage), one turning a person's evidence into a signal with a strength
-in (0, 1] and a reason sentence. Running them is the framework's job, not the detector's.
+in (0, 1] and a reason sentence. A count detector adds a null model (`null_model.py`): what
+chance predicts for everyone it tests, from which the framework decides whom to keep and how
+strong each signal is. Running them is the framework's job, not the detector's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+import pyarrow as pa
 
 from probity.detectors.carry import (
     DayLocal,
@@ -28,6 +32,7 @@ from probity.detectors.carry import (
     match_added_keys,
     signature,
 )
+from probity.detectors.null_model import NullModel, calibrate, one_in
 from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehouse_tables
 from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
@@ -73,12 +78,19 @@ class Detector:
     signal_sql: Callable[[Params], str]
     # Evidence found day by day, which a daily run can carry over for earlier days.
     day_local: DayLocal | None = None
+    # For a count detector: whom it tests and what chance predicts for them. Its `_signals`
+    # are then candidates, kept at the false-discovery rate with the calibrated strength.
+    null_model: NullModel | None = None
 
     def __post_init__(self) -> None:
         if self.concern not in CONCERNS:
             raise ValueError(f"{self.name}: unknown concern {self.concern!r}")
         if self.concern == "welfare" and self.purpose != "welfare":
             raise ValueError(f"{self.name}: welfare concerns serve the welfare purpose only")
+        if self.null_model is not None and not {"fdr", "prior"} <= {
+            t.name for t in self.thresholds
+        }:
+            raise ValueError(f"{self.name}: a null-model detector needs `calibrated(...)` settings")
 
     def params(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         values = {t.name: t.default for t in self.thresholds}
@@ -87,6 +99,18 @@ class Detector:
                 raise ValueError(f"{self.name}: unknown threshold {key!r}")
             values[key] = value
         return values
+
+
+def calibrated(prior: float, fdr: float = 0.05) -> tuple[Threshold, ...]:
+    """The two settings of every null-model detector (`null_model.py`)."""
+    return (
+        Threshold("fdr", fdr, "false-discovery rate over everyone tested (Benjamini–Hochberg)"),
+        Threshold(
+            "prior",
+            prior,
+            "prior probability of a true concern for a person tested, before the evidence",
+        ),
+    )
 
 
 SIGNALS_DDL = """CREATE OR REPLACE TABLE signals (
@@ -110,6 +134,8 @@ class DetectorOutcome:
     # A day-local detector's signature, and what of its evidence came from the last run.
     signature: str | None = None
     carried: str | None = None
+    # A null-model detector's people tested, fitted dispersion and people kept.
+    null_model: dict[str, float] | None = None
 
 
 def run_detector(
@@ -164,8 +190,14 @@ def run_detector(
                 engine.execute(f"CREATE OR REPLACE TEMP VIEW _evidence AS FROM {kept}")
                 evidence_is_view = True
         engine.execute(f"CREATE OR REPLACE TEMP TABLE _signals AS {detector.signal_sql(params)}")
+        tested = (
+            engine.fetch_arrow(detector.null_model.tested_sql(params))
+            if detector.null_model
+            else None
+        )
     else:
-        _compute_on_spark(spark, engine, detector, params)
+        tested = _compute_on_spark(spark, engine, detector, params)
+    null_model = None if tested is None else _keep_calibrated(engine, detector, params, tested)
     engine.execute(
         """INSERT INTO signals
            SELECT ? || ':' || s.person_key, ?, ?, ?, s.person_key, s.strength, s.reason,
@@ -190,7 +222,31 @@ def run_detector(
         built_notes=notes,
         signature=sign,
         carried=carried,
+        null_model=null_model,
     )
+
+
+def _keep_calibrated(
+    engine: Engine, detector: Detector, params: Params, tested: pa.Table
+) -> dict[str, float]:
+    """Keep the candidate `_signals` the null model finds at the false-discovery rate, with the
+    calibrated strength and the chance of the count in the reason."""
+    assert detector.null_model is not None
+    found = calibrate(tested, detector.null_model.kind, params["fdr"], params["prior"])
+    chance = pa.array([one_in(p) for p in found.table.column("p_value").to_pylist()], pa.string())
+    engine.register("_calibrated", found.table.append_column("chance", chance))
+    # In place: `_signals` is a temporary table on DuckDB, a registered one after Spark.
+    engine.execute(
+        "DELETE FROM _signals WHERE person_key NOT IN (SELECT person_key FROM _calibrated)"
+    )
+    engine.execute(
+        """UPDATE _signals SET strength = c.strength,
+                  reason = rtrim(_signals.reason, '.') || '; the chance of so many at the peers'' rate: '
+                    || c.chance || '.'
+           FROM _calibrated c WHERE _signals.person_key = c.person_key"""
+    )
+    engine.execute("DROP TABLE _calibrated")
+    return {"tested": found.tested, "dispersion": found.dispersion, "kept": found.flagged}
 
 
 def _keep_day_evidence(
@@ -277,12 +333,15 @@ def drop_shared(engine: Engine, spark: SparkEngine | None = None) -> None:
 
 def _compute_on_spark(
     spark: SparkEngine, engine: Engine, detector: Detector, params: Params
-) -> None:
+) -> pa.Table | None:
     """Evidence and signals computed by Spark, written to `engine` as the `_evidence` and
     `_signals` tables the DuckDB path would have made (evidence of signalled people only:
-    the rest is never kept)."""
+    the rest is never kept); for a null-model detector, the people it tests."""
     spark.cache_view("_evidence", detector.evidence_sql(params))
     spark.cache_view("_signals", detector.signal_sql(params))
+    tested = (
+        spark.fetch_arrow(detector.null_model.tested_sql(params)) if detector.null_model else None
+    )
     engine.register(
         "_evidence",
         spark.fetch_arrow(
@@ -292,15 +351,17 @@ def _compute_on_spark(
     engine.register("_signals", spark.fetch_arrow("SELECT * FROM _signals"))
     spark.drop_view("_signals")
     spark.drop_view("_evidence")
+    return tested
 
 
 def warehouse_inputs(detectors: Iterable[Detector], params: Mapping[str, Params]) -> set[str]:
     """Every warehouse table the detectors' queries read (through shared look-ups too)."""
     read: set[str] = set()
     for d in detectors:
-        read |= tables_read(d.evidence_sql(params[d.name])) | tables_read(
-            d.signal_sql(params[d.name])
-        )
+        p = params[d.name]
+        read |= tables_read(d.evidence_sql(p)) | tables_read(d.signal_sql(p))
+        if d.null_model is not None:
+            read |= tables_read(d.null_model.tested_sql(p))
     return warehouse_tables(read - {"_evidence"})
 
 

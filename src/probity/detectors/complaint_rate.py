@@ -3,8 +3,9 @@ toward the peer-group rate (empirical Bayes) before they are compared."""
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.peers import shrunk_ratio_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import expected_events_sql, shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
@@ -19,27 +20,40 @@ def _evidence(p: Params) -> str:
     """
 
 
+# Contact = incidents attended + 2 × stops + 3 × uses of force: the duties complaints come from.
+_CONTACT = """
+    SELECT g.person_key, g.peer_group, coalesce(c.complaints, 0) AS events,
+           e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS exposure
+    FROM peer_groups g JOIN exposure e USING (person_key)
+    LEFT JOIN (SELECT person_key, count(*) AS complaints FROM _evidence GROUP BY person_key) c
+      USING (person_key)
+"""
+
+
+def _tested(p: Params) -> str:
+    return f"""
+    WITH contact AS ({_CONTACT})
+    {expected_events_sql("contact", p["prior_complaints"], int(p["min_peers"]))}
+    """
+
+
 def _signals(p: Params) -> str:
-    # Contact = incidents attended + 2 × stops + 3 × uses of force: the duties complaints come from.
-    # Each person's rate is shrunk toward their peer group's with a prior worth `prior_complaints`
-    # complaints at the group rate, so a handful of complaints on little contact does not lie.
+    # Each person's rate is shrunk toward their peer group's with a prior worth
+    # `prior_complaints` complaints at the group rate, so a handful of complaints on little
+    # contact does not lie; whether the count is beyond chance is the null model's to say.
     k = p["prior_complaints"]
     return f"""
     WITH counts AS (
-        SELECT person_key, count(*) AS complaints, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+        SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
                mode(allegation_category) AS theme,
                count(*) FILTER (WHERE allegation_category = mode_theme) AS theme_count
         FROM (SELECT *, mode(allegation_category) OVER (PARTITION BY person_key) AS mode_theme FROM _evidence)
         GROUP BY person_key
     ),
-    contact AS (
-        SELECT g.person_key, g.peer_group, coalesce(c.complaints, 0) AS events,
-               e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS exposure
-        FROM peer_groups g JOIN exposure e USING (person_key) LEFT JOIN counts c USING (person_key)
-    ),
+    contact AS ({_CONTACT}),
     shrunk AS ({shrunk_ratio_sql("contact", k, int(p["min_peers"]))})
     SELECT s.person_key,
-           least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
+           0.0 AS strength,
            s.events || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
              || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
              || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'
@@ -47,7 +61,7 @@ def _signals(p: Params) -> str:
              || '.' AS reason,
            n.first_at AS period_start, n.last_at AS period_end
     FROM shrunk s JOIN counts n USING (person_key)
-    WHERE s.events >= {int(p["min_complaints"])} AND s.ratio >= {p["min_ratio"]}
+    WHERE s.events >= {int(p["min_complaints"])} AND s.ratio > 1
     """
 
 
@@ -58,8 +72,8 @@ DETECTOR = Detector(
     title="Complaints beyond what comparable duties explain",
     looks_for=(
         "People whose complaints, per unit of public contact (incidents attended, stops, uses of "
-        "force), are well above their peer group's after shrinking toward the group rate; a "
-        "repeated allegation theme is named in the reason."
+        "force), are improbable at their peer group's rate (null model, false-discovery rate "
+        "`fdr`); a repeated allegation theme is named in the reason."
     ),
     why=(
         "Complaint patterns can show conduct that single complaints do not; counting raw "
@@ -74,11 +88,12 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_complaints", 5, "complaints in the period before a signal is raised"),
-        Threshold("min_ratio", 3, "shrunk rate over the peer-group rate"),
         Threshold("prior_complaints", 2, "weight of the peer-group rate, in complaints"),
         Threshold("min_theme", 4, "complaints with one allegation category that make a theme"),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

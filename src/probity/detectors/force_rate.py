@@ -3,8 +3,9 @@ attended, shrunk toward the peer-group rate before comparing."""
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.peers import area_peer_groups_sql, shrunk_ratio_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import area_peer_groups_sql, expected_events_sql, shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
@@ -17,22 +18,33 @@ def _evidence(p: Params) -> str:
     """
 
 
+def _rates(p: Params) -> str:
+    return f"""
+    SELECT g.person_key, g.peer_group, g.in_area, coalesce(c.uses, 0) AS events,
+           e.incidents_attended AS exposure
+    FROM ({area_peer_groups_sql(int(p["min_peers"]))}) g JOIN exposure e USING (person_key)
+    LEFT JOIN (SELECT person_key, count(*) AS uses FROM _evidence GROUP BY person_key) c
+      USING (person_key)
+    """
+
+
+def _tested(p: Params) -> str:
+    return f"""
+    WITH rates AS ({_rates(p)})
+    {expected_events_sql("rates", p["prior_uses"], int(p["min_peers"]))}
+    """
+
+
 def _signals(p: Params) -> str:
-    k = p["prior_uses"]
     return f"""
     WITH counts AS (
-        SELECT person_key, count(*) AS uses, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM _evidence GROUP BY person_key
     ),
-    rates AS (
-        SELECT g.person_key, g.peer_group, g.in_area, coalesce(c.uses, 0) AS events,
-               e.incidents_attended AS exposure
-        FROM ({area_peer_groups_sql(int(p["min_peers"]))}) g JOIN exposure e USING (person_key)
-        LEFT JOIN counts c USING (person_key)
-    ),
-    shrunk AS ({shrunk_ratio_sql("rates", k, int(p["min_peers"]))})
+    rates AS ({_rates(p)}),
+    shrunk AS ({shrunk_ratio_sql("rates", p["prior_uses"], int(p["min_peers"]))})
     SELECT s.person_key,
-           least(1.0, 0.3 + 0.08 * s.ratio) AS strength,
+           0.0 AS strength,
            s.events || ' uses of force in ' || s.exposure || ' incidents attended '
              || {date_range_sql("c.first_at", "c.last_at")} || ', ' || round(s.ratio, 1)
              || ' times the rate of peers in the same role'
@@ -41,7 +53,7 @@ def _signals(p: Params) -> str:
              AS reason,
            c.first_at AS period_start, c.last_at AS period_end
     FROM shrunk s JOIN counts c USING (person_key)
-    WHERE s.events >= {int(p["min_uses"])} AND s.ratio >= {p["min_ratio"]}
+    WHERE s.events >= {int(p["min_uses"])} AND s.ratio > 1
     """
 
 
@@ -53,7 +65,8 @@ DETECTOR = Detector(
     looks_for=(
         "People whose uses of force per incident attended are well above their peers' (role × "
         "unit kind × rank in the same command, or across smaller commands where one has too "
-        "few), after shrinking each rate toward the peers'."
+        "few), improbable at the peers' rate for the incidents they attended (null model, "
+        "false-discovery rate `fdr`)."
     ),
     why=(
         "Force used far more often than by colleagues doing the same work is a recognised early "
@@ -68,10 +81,11 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_uses", 5, "uses of force in the period before a signal is raised"),
-        Threshold("min_ratio", 3, "shrunk rate over the peer-group rate"),
         Threshold("prior_uses", 3, "weight of the peer-group rate, in uses of force"),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

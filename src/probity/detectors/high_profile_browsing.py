@@ -1,9 +1,12 @@
-"""Returning, day after day, to the record of a high-profile person with no policing purpose."""
+"""Returning, day after day, to the record of a high-profile person with no policing purpose,
+more often than people doing the same job with as many look-ups do."""
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import expected_events_sql
 
 
 def _evidence(p: Params) -> str:
@@ -24,10 +27,36 @@ def _evidence(p: Params) -> str:
     """
 
 
+# Returns: for each record, the days it was looked up on after the first.
+_RETURNS = """
+    SELECT person_key,
+           count(DISTINCT subject_id || '|' || CAST(CAST(occurred_at AS DATE) AS VARCHAR))
+             - count(DISTINCT subject_id) AS returns
+    FROM _evidence GROUP BY person_key
+"""
+
+
+def _tested(p: Params) -> str:
+    # Exposure is the person's look-ups of people: someone who works the systems all day meets
+    # high-profile records more often, and their peers' rate says how much more.
+    return f"""
+    WITH volume AS (
+        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
+    ),
+    rates AS (
+        SELECT g.person_key, g.peer_group, coalesce(r.returns, 0) AS events,
+               CAST(v.lookups AS DOUBLE) AS exposure
+        FROM peer_groups g JOIN volume v USING (person_key)
+        LEFT JOIN ({_RETURNS}) r USING (person_key)
+    )
+    {expected_events_sql("rates", p["prior_returns"], int(p["min_peers"]))}
+    """
+
+
 def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
-           least(1.0, 0.55 + 0.03 * count(*)) AS strength,
+           0.0 AS strength,
            'Looked up the record of ' || count(DISTINCT subject_id) || ' high-profile '
              || CASE WHEN count(DISTINCT subject_id) > 1 THEN 'people' ELSE 'person' END
              || ' ' || count(*) || ' times on ' || count(DISTINCT CAST(occurred_at AS DATE))
@@ -46,11 +75,16 @@ DETECTOR = Detector(
     looks_for=(
         "Records flagged high-profile (public figures, people in the news) that a person "
         "looked up on several different days, citing no incident they attended and while no "
-        "incident of theirs involving the person was open."
+        "incident of theirs involving the person was open; flagged when the days they returned "
+        "to such records are improbable for someone in their peer group making as many "
+        "look-ups of people (null model, false-discovery rate `fdr`)."
     ),
     why=(
         "Curiosity about famous people's records is a recurring finding in data-protection "
-        "prosecutions of police staff; returning to one record on several days is not chance."
+        "prosecutions of police staff; returning to one record on several days is not chance. "
+        "In roles that work the systems all day (intelligence, call handling) high-profile "
+        "records come up in the course of work, so each person is held to their peers' rate "
+        "for their own volume, never to a fixed count."
     ),
     inputs=("access_log", "record_subjects"),
     innocent_explanations=(
@@ -58,8 +92,16 @@ DETECTOR = Detector(
         "Protection or liaison duties for the person concerned.",
     ),
     thresholds=(
-        Threshold("min_days", 4, "distinct days on which one high-profile record was looked up"),
+        Threshold(
+            "min_days",
+            3,
+            "days on which one high-profile record was looked up before its returns count",
+        ),
+        Threshold("prior_returns", 2, "weight of the force's rate in a peer rate, in returns"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

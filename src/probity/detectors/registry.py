@@ -12,7 +12,7 @@ import probity.detectors as package
 from probity.detectors.base import Detector
 from probity.detectors.carry import DayLocal
 
-_FRAMEWORK = {"base", "carry", "registry", "catalogue", "peers", "lookup_purpose"}
+_FRAMEWORK = {"base", "carry", "registry", "catalogue", "peers", "lookup_purpose", "null_model"}
 
 
 def all_detectors() -> list[Detector]:

@@ -51,7 +51,7 @@ def test_never_citing_where_peers_cite_is_flagged(tmp_path: Path) -> None:
     assert set(found) == {"E1"}
     assert found["E1"] == (
         "Cited no incident or crime reference in 100% of 40 look-ups of people, where peers in "
-        "the same role cite none in 60%."
+        "the same role cite none in 60%; the chance of so many at the peers' share: 1 in 2,900."
     )
 
 
@@ -75,7 +75,8 @@ def test_only_look_ups_of_people_count_and_give_the_period(tmp_path: Path) -> No
         (
             "E1",
             "Cited no incident or crime reference in 100% of 40 look-ups of people, where peers "
-            "in the same role cite none in 60%.",
+            "in the same role cite none in 60%; the chance of so many at the peers' share: "
+            "1 in 2,900.",
         )
     ]
     assert (rows[0][2], rows[0][3]) == (datetime(2026, 3, 1, 10, 0), datetime(2026, 3, 28, 10, 27))

@@ -241,9 +241,9 @@ def _keep_calibrated(
     )
     engine.execute(
         """UPDATE _signals SET strength = c.strength,
-                  reason = rtrim(_signals.reason, '.') || '; the chance of so many at the peers'' rate: '
-                    || c.chance || '.'
-           FROM _calibrated c WHERE _signals.person_key = c.person_key"""
+                  reason = rtrim(_signals.reason, '.') || '; ' || ? || ': ' || c.chance || '.'
+           FROM _calibrated c WHERE _signals.person_key = c.person_key""",
+        [detector.null_model.chance],
     )
     engine.execute("DROP TABLE _calibrated")
     return {"tested": found.tested, "dispersion": found.dispersion, "kept": found.flagged}

@@ -53,6 +53,12 @@ class NullModel:
     tested_sql: Callable[[Params], str]
     kind: Literal["counts", "shares"] = "counts"
 
+    @property
+    def chance(self) -> str:
+        """How the reason names the tail probability."""
+        rate = "rate" if self.kind == "counts" else "share"
+        return f"the chance of so many at the peers' {rate}"
+
 
 def _winsorised_sum(values: np.ndarray) -> float:
     if len(values) == 0:

@@ -6,8 +6,8 @@ course, so each person is held to their own peer group's share, not to a force-w
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold
-from probity.detectors.peers import binomial_tail_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated
+from probity.detectors.null_model import NullModel
 
 
 def _per_person() -> str:
@@ -20,7 +20,9 @@ def _per_person() -> str:
     """
 
 
-def _evidence(p: Params) -> str:
+def _scored(p: Params) -> str:
+    """Everyone with enough look-ups of people in a peer group large enough to compare, with the
+    share of the rest of their group's look-ups citing no reference."""
     return f"""
     WITH mine AS ({_per_person()}),
     persons AS (
@@ -30,28 +32,35 @@ def _evidence(p: Params) -> str:
     groups AS (
         SELECT peer_group, sum(lookups) AS lookups, sum(bare) AS bare, count(*) AS size
         FROM persons GROUP BY 1
-    ),
-    scored AS (
-        SELECT x.*, (g.bare - x.bare + 1) / (g.lookups - x.lookups + 2) AS peer_share
-        FROM persons x JOIN groups g USING (peer_group)
-        WHERE g.size - 1 >= {int(p["min_peers"])} AND x.lookups >= {int(p["min_lookups"])}
     )
+    SELECT x.*, (g.bare - x.bare + 1) / (g.lookups - x.lookups + 2) AS peer_share
+    FROM persons x JOIN groups g USING (peer_group)
+    WHERE g.size - 1 >= {int(p["min_peers"])} AND x.lookups >= {int(p["min_lookups"])}
+    """
+
+
+def _tested(p: Params) -> str:
+    return f"""SELECT person_key, bare AS observed, lookups AS trials, peer_share AS expected_share
+               FROM ({_scored(p)})"""
+
+
+def _evidence(p: Params) -> str:
+    return f"""
     SELECT person_key, 'access_log' AS source_table, NULL AS source_file, NULL AS source_row,
            last_at AS occurred_at,
            bare || ' of ' || lookups || ' look-ups of people cited no incident or crime reference ('
              || CAST(round(100 * bare / lookups) AS INTEGER) || '%; peers in the same role '
              || CAST(round(100 * peer_share) AS INTEGER) || '%)' AS detail,
            lookups, bare, peer_share, first_at, last_at
-    FROM scored
+    FROM ({_scored(p)})
     WHERE (1 - bare / lookups) <= (1 - peer_share) / {p["min_ratio"]}
-      AND {binomial_tail_sql("bare", "lookups", "peer_share", upper=True)} < {p["max_p"]}
     """
 
 
 def _signals(p: Params) -> str:
     return """
     SELECT person_key,
-           0.35 AS strength,
+           0.0 AS strength,
            'Cited no incident or crime reference in '
              || CAST(round(100 * any_value(bare) / any_value(lookups)) AS INTEGER)
              || '% of ' || any_value(lookups) || ' look-ups of people, where peers in the same role cite '
@@ -69,7 +78,8 @@ DETECTOR = Detector(
     looks_for=(
         "People whose look-ups of person records cite no incident or crime reference far more "
         "often than their peer group's do: a share of referenced look-ups under 1/min_ratio of "
-        "the peers', and improbable at the peers' share (binomial tail)."
+        "the peers', and improbable at the peers' share given how much people in the role differ "
+        "(null model: beta-binomial, false-discovery rate `fdr`)."
     ),
     why=(
         "A reference is how a look-up shows its policing purpose; someone who never gives one, "
@@ -84,9 +94,11 @@ DETECTOR = Detector(
     thresholds=(
         Threshold("min_lookups", 200, "look-ups of people before a share is judged"),
         Threshold("min_ratio", 4, "peers' share of referenced look-ups over the person's"),
-        Threshold("max_p", 1e-6, "chance of so many unreferenced at the peers' share"),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        # A weak signal on its own: a low prior keeps it below the typologies it adds weight to.
+        *calibrated(prior=0.001),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested, kind="shares"),
 )

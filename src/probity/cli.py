@@ -342,6 +342,11 @@ def _print_report(report: dict[str, Any]) -> None:
     out.print(f"fairness alerts: {len(alerts)}")
     for a in alerts:
         out.print(f"  [yellow]{a}[/]")
+    for name, held in report.get("fairness", {}).get("gate", {}).get("held", {}).items():
+        out.print(
+            f"fairness gate: {held['signals']:,} signals of {name} held out of the queue for a "
+            f"governance review ({held['because']})"
+        )
 
 
 @app.command()

@@ -31,7 +31,6 @@ from probity.detectors.base import (
 )
 from probity.detectors.registry import all_detectors, day_local_detectors
 from probity.detectors.shared import SHARED
-from probity.fairness.audit import audit as fairness_audit
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import pseudonym, workspace_key
 from probity.ingest.incremental import (
@@ -48,7 +47,7 @@ from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
 from probity.publish.workspace import Workspace
-from probity.ranking.priority import build_queue
+from probity.ranking.gate import rank_with_gate
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import OnSpark
 from probity.resolve.resolver import resolve
@@ -243,9 +242,10 @@ def run_pipeline(
                 "pseudonyms",
                 pa.table({"person_key": list(names), "pseudonym": list(names.values())}),
             )
-            report["queue"] = build_queue(engine, names)
+            report["queue"], report["fairness"] = rank_with_gate(
+                engine, names, policy.fairness.on_alert, policy.fairness.min_share
+            )
             report["review"]["signals_already_reviewed"] = held_back(engine)
-            report["fairness"] = fairness_audit(engine)
             stage_done("rank")
 
             progress("publish", "")

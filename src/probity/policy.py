@@ -4,6 +4,7 @@ arrive, roles, purposes and retention). Validated; unknown keys are rejected."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -131,12 +132,29 @@ class TransparencyPolicy(BaseModel):
     phase: str = Field(default="pilot", description="pre-deployment, pilot, production or retired")
 
 
+class FairnessPolicy(BaseModel):
+    """What a fairness alert on a queue does (see ranking/gate.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    on_alert: Literal["hold", "report"] = Field(
+        default="hold",
+        description="hold: the detector behind an alert is held out of the queue for review",
+    )
+    min_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="share of an alert's excess a detector must carry to be held",
+    )
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
     model: ModelPolicy = Field(default_factory=ModelPolicy)
     retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
+    fairness: FairnessPolicy = Field(default_factory=FairnessPolicy)
     transparency: TransparencyPolicy = Field(default_factory=TransparencyPolicy)
     runs_kept: int = Field(
         default=3, ge=1, description="good runs kept in the workspace, current included"

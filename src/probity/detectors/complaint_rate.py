@@ -53,7 +53,7 @@ def _signals(p: Params) -> str:
     contact AS ({_CONTACT}),
     shrunk AS ({shrunk_ratio_sql("contact", k, int(p["min_peers"]))})
     SELECT s.person_key,
-           0.0 AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            s.events || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
              || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
              || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'

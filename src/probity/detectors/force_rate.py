@@ -44,7 +44,7 @@ def _signals(p: Params) -> str:
     rates AS ({_rates(p)}),
     shrunk AS ({shrunk_ratio_sql("rates", p["prior_uses"], int(p["min_peers"]))})
     SELECT s.person_key,
-           0.0 AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            s.events || ' uses of force in ' || s.exposure || ' incidents attended '
              || {date_range_sql("c.first_at", "c.last_at")} || ', ' || round(s.ratio, 1)
              || ' times the rate of peers in the same role'

@@ -56,7 +56,7 @@ def _tested(p: Params) -> str:
 def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
-           0.0 AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            'Looked up the record of ' || count(DISTINCT subject_id) || ' high-profile '
              || CASE WHEN count(DISTINCT subject_id) > 1 THEN 'people' ELSE 'person' END
              || ' ' || count(*) || ' times on ' || count(DISTINCT CAST(occurred_at AS DATE))

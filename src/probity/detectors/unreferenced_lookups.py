@@ -60,7 +60,7 @@ def _evidence(p: Params) -> str:
 def _signals(p: Params) -> str:
     return """
     SELECT person_key,
-           0.0 AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            'Cited no incident or crime reference in '
              || CAST(round(100 * any_value(bare) / any_value(lookups)) AS INTEGER)
              || '% of ' || any_value(lookups) || ' look-ups of people, where peers in the same role cite '

@@ -152,6 +152,7 @@ def rate_ratios(
             w_lo, w_hi = (v / overall for v in wilson(hits, n))
             outside = (lo > BAND[1] and w_lo > BAND[1]) or (hi < BAND[0] and w_hi < BAND[0])
             if outside and total >= MIN_FLAGGED:
+                entry["alert"] = True
                 alerts.append(
                     f"{label}: {dim} group '{grp}' flagged at {entry['ratio']:.2f}× the "
                     f"workforce rate (95% interval {lo:.2f}–{hi:.2f})"

@@ -118,6 +118,13 @@ def record(
                 "fairness": {
                     "alerts": report.get("fairness", {}).get("alerts", []),
                     "ratios": fairness_ratios(report),
+                    "held_by_the_gate": {
+                        name: held["because"]
+                        for name, held in report.get("fairness", {})
+                        .get("gate", {})
+                        .get("held", {})
+                        .items()
+                    },
                 },
             },
             "latest_evaluation": evaluation_summary(evaluation),
@@ -238,6 +245,10 @@ def markdown(rec: dict[str, Any]) -> str:
         f"Run {t2['latest_run']['run_id']}, finished {t2['latest_run']['finished_at']}; queue {t2['latest_run']['queue']}.",
         f"Fairness alerts: {len(t2['latest_run']['fairness']['alerts'])}.",
         *(f"- {a}" for a in t2["latest_run"]["fairness"]["alerts"]),
+        *(
+            f"- Held out of the queue by the fairness gate: `{name}` ({because})."
+            for name, because in t2["latest_run"]["fairness"]["held_by_the_gate"].items()
+        ),
         "",
         "### Latest evaluation",
         "",

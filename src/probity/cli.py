@@ -73,9 +73,14 @@ def synth(
     file_format: Annotated[
         SynthFormat, typer.Option("--format", help="auto: Parquet for the three largest tables")
     ] = SynthFormat.auto,
+    world_file: Annotated[
+        Path | None,
+        typer.Option("--world", help="a world file: what kind of force to build (worlds/*.yaml)"),
+    ] = None,
 ) -> None:
     """Write a synthetic force in the source-export layout, with its planted ground truth beside it."""
     from probity.synth.force import SynthSpec, build_force
+    from probity.synth.settings import WorldSettings, load_world
     from probity.synth.tables import force_tables
     from probity.synth.write import default_truth_dir, write_force
 
@@ -84,11 +89,16 @@ def synth(
     truth_dir = truth or default_truth_dir(out_dir)
     if truth_dir.resolve().is_relative_to(out_dir.resolve()):
         fail("the ground truth must not be written inside the exports folder", 2)
+    try:
+        settings = load_world(world_file) if world_file else WorldSettings()
+    except ValueError as e:
+        fail(str(e), 2)
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("building", total=None)
         world = build_force(
-            SynthSpec(people, years, seed), progress=lambda s: bar.update(task, description=s)
+            SynthSpec(people, years, seed, settings),
+            progress=lambda s: bar.update(task, description=s),
         )
         bar.update(task, description="writing tables")
         counts = write_force(force_tables(world), out_dir, truth_dir, file_format.value)
@@ -214,20 +224,38 @@ def _run(
 @app.command()
 def evaluate(
     source_dir: Annotated[
-        Path, typer.Argument(help="exports folder laid out as in source-exports.md")
-    ],
-    truth: Annotated[Path, typer.Option(help="ground-truth folder (planted.csv, decoys.csv)")],
+        Path | None,
+        typer.Argument(help="exports folder laid out as in source-exports.md (not with --worlds)"),
+    ] = None,
+    truth: Annotated[
+        Path | None, typer.Option(help="ground-truth folder (planted.csv, decoys.csv)")
+    ] = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     policy: PolicyOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
     actor: ActorOpt = None,
+    worlds: Annotated[
+        Path | None,
+        typer.Option(help="a folder of world files: build, run and measure each, one table"),
+    ] = None,
+    people: Annotated[int, typer.Option(help="people in each world's force")] = 2000,
+    years: Annotated[int, typer.Option(help="years of history in each world")] = 1,
+    seed: Annotated[int, typer.Option(help="random seed of every world")] = 1,
 ) -> None:
     """Run on SOURCE_DIR, then measure the queue against the planted truth and the threshold
-    baseline; the figures are kept beside the run as evaluation.json."""
+    baseline; the figures are kept beside the run as evaluation.json. With --worlds, build each
+    world's force under WORKSPACE/worlds, run it with the same defaults, and print one table."""
     from probity.evaluation.evaluate import evaluate_published
     from probity.evaluation.truth import Truth, TruthError
     from probity.publish.workspace import Workspace
 
+    if worlds is not None:
+        if source_dir is not None or truth is not None:
+            fail("--worlds builds its own forces: give no SOURCE_DIR or --truth with it", 2)
+        _evaluate_worlds(worlds, workspace, policy, actor, fmt, (people, years, seed))
+        return
+    if source_dir is None or truth is None:
+        fail("give SOURCE_DIR and --truth, or --worlds", 2)
     try:
         planted = Truth.read(truth)
     except TruthError as e:
@@ -243,6 +271,68 @@ def evaluate(
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     _print_evaluation(result)
+
+
+def _evaluate_worlds(
+    folder: Path,
+    workspace: Path,
+    policy_file: Path | None,
+    actor: str | None,
+    fmt: ReportFormat,
+    size: tuple[int, int, int],
+) -> None:
+    from probity.evaluation.worlds import evaluate_worlds
+    from probity.policy import load_policy
+    from probity.synth.force import SynthSpec
+
+    principal = allow(workspace, actor, "run")
+    try:
+        policy = load_policy(policy_file) if policy_file else None
+    except Exception as e:
+        fail(f"policy {policy_file}: {e}", 2)
+    with _progress() as bar:
+        task = bar.add_task("worlds", total=None)
+        try:
+            rows = evaluate_worlds(
+                folder,
+                workspace / "worlds",
+                SynthSpec(*size),
+                policy=policy,
+                actor=principal.name,
+                progress=lambda name: bar.update(task, description=f"world {name}"),
+            )
+        except ValueError as e:
+            fail(str(e), 2)
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(rows)} worlds, {size[0]:,} people × {size[1]} years, seed {size[2]}")
+    columns = {
+        "world": "world",
+        "planted": "planted",
+        "recall_right_concern": "recall (right concern)",
+        "decoy_share": "decoys in top k",
+        "true_positive_ratio": "× baseline TP",
+        "queue_share_of_headcount": "queue / headcount",
+        "ethnic_flag_ratio": "ethnic ratio, innocents top 5%",
+        "baseline_ethnic_flag_ratio": "baseline's",
+        "fairness_held": "held by gate",
+    }
+    for title in columns.values():
+        table.add_column(title)
+    for row in rows:
+        table.add_row(*(_cell(row[key]) for key in columns))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(value) or "-"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
 
 
 def _print_evaluation(result: dict[str, Any]) -> None:

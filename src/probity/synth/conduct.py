@@ -57,7 +57,9 @@ def exposure(world: World, searches: np.ndarray, force: np.ndarray) -> np.ndarra
 
 
 def allegation_bias(world: World) -> np.ndarray:
-    return np.array([ALLEGATION_BIAS.get(str(e), 1.0) for e in world.people.ethnicity])
+    chosen = world.settings.allegation_bias
+    bias = ALLEGATION_BIAS if chosen is None else chosen
+    return np.array([bias.get(str(e), 1.0) for e in world.people.ethnicity])
 
 
 def name_as_recorded(world: World, person: int) -> str:
@@ -223,6 +225,7 @@ def routine_complaints(
     bias = allegation_bias(world)
     rate = (
         0.3
+        * world.settings.complaint_rate
         * exposure_counts
         / mean_exposure
         * world.days

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from probity.synth.duty import roster_matrix
 from probity.synth.lookups import login_ids
 from probity.synth.names import variant_forename
 from probity.synth.organisation import make_people, make_units
+from probity.synth.settings import WorldSettings
 from probity.synth.world import World
 
 PERIOD_END = np.datetime64("2026-09-30")
@@ -34,6 +35,7 @@ class SynthSpec:
     people: int
     years: int
     seed: int
+    world: WorldSettings = field(default_factory=WorldSettings)
 
 
 Progress = Callable[[str], None]
@@ -155,7 +157,7 @@ def build_force(spec: SynthSpec, progress: Progress = lambda _: None) -> World:
     day0 = PERIOD_END - np.timedelta64(days - 1, "D")
     progress("organisation")
     units = make_units(spec.people)
-    people = make_people(rng, spec.people, units, day0, PERIOD_END)
+    people = make_people(rng, spec.people, units, day0, PERIOD_END, spec.world)
     dates = day0 + np.arange(days).astype("timedelta64[D]")
     leave = np.where(
         np.isnat(people.leave_date), PERIOD_END + np.timedelta64(1, "D"), people.leave_date
@@ -213,6 +215,7 @@ def build_force(spec: SynthSpec, progress: Progress = lambda _: None) -> World:
         },
         manager=_line_managers(rng, people.unit, people.rank),
         person_bcu=person_bcu,
+        settings=spec.world,
     )
     progress("next of kin and accounts")
     _next_of_kin(rng, world)

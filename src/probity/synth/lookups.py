@@ -117,9 +117,12 @@ def routine_lookups(
     nominals_by_bcu: list[np.ndarray],
     nominal_share: np.ndarray,
     relative_pairs: np.ndarray,
+    famous: np.ndarray | None = None,
+    famous_share: np.ndarray | None = None,
 ) -> LogBlock:
     """Look-ups in the course of ordinary duty: during shifts, of the person's own area.
-    Intelligence roles spend part of their searches on the area's organised-crime nominals."""
+    Intelligence roles spend part of their searches on the area's organised-crime nominals;
+    where a world says so, a role's work also brings it to high-profile records (`famous`)."""
     block = duty[people]
     rows, days = np.nonzero(np.isin(block, WORKING))
     counts = rng.poisson(rate[people[rows]])
@@ -148,6 +151,9 @@ def routine_lookups(
             pick[focus] = rng.choice(nominals_by_bcu[b], int(focus.sum()))
         elif focus.any():
             pick[focus] = rng.choice(pool, int(focus.sum()))
+    if famous is not None and famous_share is not None and len(famous) and famous_share.any():
+        to_famous = (rng.random(len(pick)) < famous_share[p[is_person]]) & ~targets_nominal
+        pick[to_famous] = rng.choice(famous, int(to_famous.sum()))
     subject[is_person] = pick
     # Routine work does not land on one's own relatives: those look-ups are planted, not chance.
     clash = is_person & np.isin(p.astype(np.int64) * RELATIVE_KEY + subject, relative_pairs)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from probity.synth.names import AREA_OUTWARD, addresses, draw_forenames, draw_surnames, postcodes
+from probity.synth.settings import WorldSettings
 
 BCU_CODES = ("CW", "CN", "CE", "CS", "EA", "NA", "NE", "NW", "SN", "SE", "SW", "WA")
 
@@ -160,15 +161,28 @@ def _unique_numbers(rng: np.random.Generator, n: int, low: int, high: int) -> np
     return rng.choice(np.arange(low, high), size=n, replace=False)
 
 
+def _mix(
+    shares: dict[str, float] | None, default: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    return default if shares is None else tuple(shares.items())
+
+
 def make_people(
-    rng: np.random.Generator, n: int, units: Units, start: np.datetime64, end: np.datetime64
+    rng: np.random.Generator,
+    n: int,
+    units: Units,
+    start: np.datetime64,
+    end: np.datetime64,
+    world: WorldSettings | None = None,
 ) -> People:
-    staff_type = _draw(rng, STAFF_TYPE_MIX, n)
+    world = world or WorldSettings()
+    staff_type = _draw(rng, _mix(world.staff_type_mix, STAFF_TYPE_MIX), n)
     role = np.empty(n, dtype=object)
     kind = np.empty(n, dtype=object)
     for st, mix in ROLE_MIX.items():
         idx = np.flatnonzero(staff_type == st)
-        pick = rng.choice(len(mix), size=len(idx), p=np.array([m[2] for m in mix]))
+        weights = np.array([m[2] * world.role_weights.get(m[0], 1.0) for m in mix])
+        pick = rng.choice(len(mix), size=len(idx), p=weights / weights.sum())
         role[idx] = np.array([m[0] for m in mix])[pick]
         kind[idx] = np.array([m[1] for m in mix])[pick]
 
@@ -188,8 +202,13 @@ def make_people(
     rank[staff_type == "pcso"] = "PCSO"
     rank[staff_type == "special"] = "SC"
 
-    ethnicity = _draw(rng, ETHNICITY_MIX, n)
+    ethnicity = _draw(rng, _mix(world.ethnicity_mix, ETHNICITY_MIX), n).astype(object)
+    for st, own in world.ethnicity_by_staff_type.items():
+        idx = np.flatnonzero(staff_type == st)
+        ethnicity[idx] = _draw(rng, tuple(own.items()), len(idx))
     female_share = np.where(officers, 0.31, 0.58)
+    for st, share in world.female_share.items():
+        female_share = np.where(staff_type == st, share, female_share)
     sex = np.where(rng.random(n) < female_share, "F", "M").astype(object)
     sex[rng.random(n) < 0.002] = "X"
     sex[rng.random(n) < 0.005] = None

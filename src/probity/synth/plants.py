@@ -1189,6 +1189,12 @@ def plant_all(world: World) -> None:
     pick = Picker(world)
     k = max(3, world.n // 1000)
     serial = [0]
+    if world.settings.planted:  # a null world plants nothing and keeps the innocent look-alikes
+        _plant_cases(world, pick, k, serial)
+    _decoys(world, pick, k, serial)
+
+
+def _plant_cases(world: World, pick: Picker, k: int, serial: list[int]) -> None:
     plant_relative_lookups(world, pick, k)
     plant_victim_pursuit(world, pick, k)
     plant_nominal_lookups(world, pick, k)
@@ -1212,6 +1218,9 @@ def plant_all(world: World) -> None:
     plant_acquaintance_lookups(world, pick, k)
     plant_lookups_while_sick(world, pick, k)
     plant_never_cites(world, pick, k)
+
+
+def _decoys(world: World, pick: Picker, k: int, serial: list[int]) -> None:
     decoy_busy_analysts(world, pick, k)
     decoy_namesake_lookups(world, pick, k)
     decoy_public_order_exposure(world, pick, k)

@@ -166,6 +166,11 @@ def _people_tables(world: World, refs: PersonRefs) -> dict[str, pa.Table]:
     period_end = world.date(world.days - 1)
     renewal = period_end + rng.integers(30, 2000, world.n).astype("timedelta64[D]")
     expiry = np.maximum(granted + np.timedelta64(3650, "D"), renewal)
+    if world.settings.lapsed_vetting_share:  # a force behind with its renewals
+        lapsed = rng.random(world.n) < world.settings.lapsed_vetting_share
+        expiry[lapsed] = world.day0 + rng.integers(0, world.days, int(lapsed.sum())).astype(
+            "timedelta64[D]"
+        )
     for person, (lvl, st, day) in world.vetting_override.items():
         level[person] = lvl
         status[person] = st
@@ -505,6 +510,10 @@ def _badge_stream(world: World) -> Iterator[pa.RecordBatch]:
         )
 
 
+def _by_role(world: World, shares: dict[str, float]) -> np.ndarray:
+    return np.array([shares.get(str(r), 0.0) for r in world.people.role])
+
+
 def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     rng = np.random.default_rng(world.rng.integers(1 << 32))
     n_other = max(1000, world.n * 5)
@@ -514,14 +523,26 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
     legacy_person = np.array(world.accounts["person"])[legacy_index]
     legacy_of = np.full(world.n, -1)
     legacy_of[legacy_person] = legacy_index
-    rate = np.array([DAILY_RATE.get(str(r), DEFAULT_DAILY_RATE) for r in world.people.role])
+    settings = world.settings
+    daily = {**DAILY_RATE, **settings.lookups_per_day}
+    rate = settings.lookup_volume * np.array(
+        [daily.get(str(r), DEFAULT_DAILY_RATE) for r in world.people.role]
+    )
+    if settings.lookup_spread:  # people in one role differ in how much they look up
+        spread = settings.lookup_spread
+        rate = rate * rng.lognormal(-(spread**2) / 2, spread, world.n)
     n_bcu = int(world.subjects.bcu.max()) + 1
     by_bcu = [np.flatnonzero(world.subjects.bcu == b) for b in range(n_bcu)]
     inc = world.incidents
     n_terminals = max(50, world.n // 4)
     nominal = np.array(["ocg_nominal" in f for f in world.subjects.flags])
     nominals_by_bcu = [np.flatnonzero(nominal & (world.subjects.bcu == b)) for b in range(n_bcu)]
-    nominal_share = np.where(np.isin(world.people.role, list(INTELLIGENCE_ROLES)), 0.05, 0.0)
+    if settings.nominal_share is None:
+        nominal_share = np.where(np.isin(world.people.role, list(INTELLIGENCE_ROLES)), 0.05, 0.0)
+    else:
+        nominal_share = _by_role(world, settings.nominal_share)
+    famous = np.flatnonzero(["high_profile" in f for f in world.subjects.flags])
+    famous_share = _by_role(world, settings.high_profile_share)
     relatives = [
         (person, subject)
         for person, subject in zip(world.nok["person"], world.nok.get("subject", []), strict=False)
@@ -544,6 +565,8 @@ def _log_stream(world: World) -> Iterator[pa.RecordBatch]:
             nominals_by_bcu,
             nominal_share,
             relative_pairs,
+            famous,
+            famous_share,
         )
         mine = np.isin(inc.att_person, block)
         linked = incident_lookups(

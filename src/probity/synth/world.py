@@ -11,6 +11,7 @@ from probity.synth.activity import Incidents, RecordSubjects
 from probity.synth.duty import CODE, Spell
 from probity.synth.lookups import LogBlock
 from probity.synth.organisation import People, Units
+from probity.synth.settings import WorldSettings
 
 
 @dataclass
@@ -30,6 +31,8 @@ class World:
     nok: dict[str, list[Any]]
     manager: np.ndarray  # person index -> manager person index, -1 for none
     person_bcu: np.ndarray  # person index -> area (force-wide units get a home area)
+    # What kind of force this is (`settings.py`).
+    settings: WorldSettings = field(default_factory=WorldSettings)
     # Rows added by the planted cases and decoys, merged into the tables when written.
     extra_lookups: list[LogBlock] = field(default_factory=list)
     extra_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

@@ -244,7 +244,8 @@ def evaluate(
 ) -> None:
     """Run on SOURCE_DIR, then measure the queue against the planted truth and the threshold
     baseline; the figures are kept beside the run as evaluation.json. With --worlds, build each
-    world's force under WORKSPACE/worlds, run it with the same defaults, and print one table."""
+    world's force under WORKSPACE/worlds, run it with the same defaults, and print one table
+    (kept as WORKSPACE/worlds/worlds.json)."""
     from probity.evaluation.evaluate import evaluate_published
     from probity.evaluation.truth import Truth, TruthError
     from probity.publish.workspace import Workspace
@@ -303,6 +304,7 @@ def _evaluate_worlds(
             )
         except ValueError as e:
             fail(str(e), 2)
+    (workspace / "worlds" / "worlds.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return

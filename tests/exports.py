@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,16 @@ def lookup(
         "subject_id": subject,
         "linked_reference": ref,
     }
+
+
+def routine_lookups(
+    rng: random.Random, account: str, n: int, pool: list[str], watched: list[str], share: float
+) -> list[dict[str, Any]]:
+    """`n` look-ups at work between January and September 2026 citing nothing: of `watched`
+    records (nominals, high-profile people) with probability `share`, else of `pool`."""
+    rows = []
+    for _ in range(n):
+        subject = rng.choice(watched if rng.random() < share else pool)
+        when = f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}T{rng.randint(8, 17):02d}:00"
+        rows.append(lookup(account, subject, when))
+    return rows

@@ -7,26 +7,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.exports import UNITS, lookup, person, write_csv
+from tests.exports import UNITS, lookup, person, routine_lookups, write_csv
 from tests.warehouse import signals
 
 FAMOUS = [f"F{i}" for i in range(20)]
 ORDINARY = [f"S{i}" for i in range(500)]
 RESPONSE = [f"R{i}" for i in range(40)]
 ANALYSTS = [f"A{i}" for i in range(40)]
-
-
-def _day(rng: random.Random) -> str:
-    return f"2026-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}"
-
-
-def _background(rng: random.Random, who: str, lookups: int, famous_share: float) -> list[dict]:
-    rows = []
-    for _ in range(lookups):
-        pool = FAMOUS[2:] if rng.random() < famous_share else ORDINARY  # F0, F1: the plants'
-
-        rows.append(lookup(who, rng.choice(pool), f"{_day(rng)}T{rng.randint(8, 17):02d}:00"))
-    return rows
 
 
 def force(folder: Path, analyst_volume: int = 1, planted: bool = True) -> Path:
@@ -72,10 +59,11 @@ def force(folder: Path, analyst_volume: int = 1, planted: bool = True) -> Path:
     )
     rows = []
     # Response officers rarely meet a high-profile record; analysts meet them every week.
+    famous = FAMOUS[2:]  # F0 and F1: the plants'
     for who in staff:
-        rows += _background(rng, who, 40, 0.01)
+        rows += routine_lookups(rng, who, 40, ORDINARY, famous, 0.01)
     for who in ANALYSTS:
-        rows += _background(rng, who, 400 * analyst_volume, 0.05)
+        rows += routine_lookups(rng, who, 400 * analyst_volume, ORDINARY, famous, 0.05)
     if planted:
         days = ["2026-02-03", "2026-02-10", "2026-03-01", "2026-03-15", "2026-04-02", "2026-05-09"]
         rows += [lookup("E1", "F0", f"{d}T21:10") for d in days]  # curiosity, six days

@@ -29,7 +29,10 @@ def _null_counts(seed: int, people: int, phi: float) -> tuple[np.ndarray, np.nda
 
 def _table(observed: np.ndarray, expected: np.ndarray) -> pa.Table:
     keys = [f"P{i}" for i in range(len(observed))]
-    return pa.table({"person_key": keys, "observed": observed, "expected": expected})
+    groups = [f"G{i % 5}" for i in range(len(observed))]
+    return pa.table(
+        {"person_key": keys, "peer_group": groups, "observed": observed, "expected": expected}
+    )
 
 
 def test_a_workforce_with_nothing_planted_is_almost_never_flagged() -> None:
@@ -97,3 +100,25 @@ def test_chances_read_as_one_in_n() -> None:
     assert one_in(1 / 48_213) == "1 in 48,000"
     assert one_in(0.25) == "1 in 4"
     assert one_in(1e-15) == "1 in 10^15"
+
+
+def test_one_role_s_spread_is_not_lent_to_another() -> None:
+    # Analysts with large, steady counts dominate a force-wide dispersion; call handlers vary
+    # far more. Fitted per peer group, the call handlers' spread is their own.
+    rng = np.random.default_rng(4)
+    steady = rng.poisson(60.0, 300).astype(float)
+    varied_expected = rng.uniform(1, 10, 300)
+    varied = rng.poisson(rng.gamma(1.0, 1.0, 300) * varied_expected).astype(float)
+    observed = np.concatenate([steady, varied])
+    expected = np.concatenate([np.full(300, 60.0), varied_expected])
+    table = pa.table(
+        {
+            "person_key": [f"P{i}" for i in range(600)],
+            "peer_group": ["analyst"] * 300 + ["call handler"] * 300,
+            "observed": observed,
+            "expected": expected,
+        }
+    )
+    pooled = count_dispersion(observed, expected)
+    assert (count_tail(varied, varied_expected, pooled) < 0.05 / 600).sum() >= 3
+    assert calibrate(table, "counts", 0.05, 0.005).flagged == 0

@@ -3,9 +3,10 @@ person's peers in the same role do."""
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
-from probity.detectors.peers import poisson_tail_sql
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import expected_events_sql
 
 
 def _evidence(p: Params) -> str:
@@ -26,38 +27,35 @@ def _evidence(p: Params) -> str:
     """
 
 
-def _signals(p: Params) -> str:
-    # How many nominals a person returns to, against the mean of their peer group: a Poisson
-    # tail probability, so a busy intelligence role is compared with other intelligence roles.
+def _tested(p: Params) -> str:
+    # Nominals returned to, against the person's look-ups of people at the rate of the rest of
+    # their peer group: an intelligence role that works nominals all day is held to its own.
     return f"""
-    WITH counts AS (
-        SELECT person_key, count(DISTINCT subject_id) AS nominals, count(*) AS lookups,
-               min(occurred_at) AS first_at, max(occurred_at) AS last_at
-        FROM _evidence GROUP BY person_key
+    WITH volume AS (
+        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
     ),
-    peers AS (
-        SELECT g.peer_group, sum(coalesce(c.nominals, 0)) AS total, count(*) AS size
-        FROM peer_groups g LEFT JOIN counts c USING (person_key) GROUP BY g.peer_group
-    ),
-    scored AS (  -- each person against the rest of their group (at least `min_peers` others)
-        SELECT c.*, (p.total - c.nominals) / (p.size - 1) AS mean_nominals
-        FROM counts c JOIN peer_groups g USING (person_key) JOIN peers p USING (peer_group)
-        WHERE p.size - 1 >= {int(p["min_peers"])}
-    ),
-    tails AS (
-        SELECT *, {poisson_tail_sql("nominals", "mean_nominals")} AS tail
-        FROM scored
+    returned AS (SELECT person_key, count(DISTINCT subject_id) AS nominals FROM _evidence GROUP BY 1),
+    rates AS (
+        SELECT g.person_key, g.peer_group, coalesce(r.nominals, 0) AS events,
+               CAST(v.lookups AS DOUBLE) AS exposure
+        FROM peer_groups g JOIN volume v USING (person_key)
+        LEFT JOIN returned r USING (person_key)
     )
+    {expected_events_sql("rates", p["prior_nominals"], int(p["min_peers"]))}
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
     SELECT person_key,
-           least(1.0, 0.55 + 0.1 * nominals + 0.02 * lookups) AS strength,
-           'Looked up ' || nominals || ' organised-crime nominal' || CASE WHEN nominals > 1 THEN 's' ELSE '' END
-             || ' repeatedly (' || lookups || ' look-ups ' || {date_range_sql("first_at", "last_at")}
-             || ') with no incident of theirs to explain it; peers in the same role average '
-             || round(mean_nominals, 2) || '.' AS reason,
-           first_at AS period_start, last_at AS period_end
-    -- Counts in busy roles vary more than a Poisson model allows, so the count must also be a
-    -- multiple of the peer mean.
-    FROM tails WHERE tail < {p["max_tail_probability"]} AND nominals >= {p["min_ratio"]} * mean_nominals
+           CAST(NULL AS DOUBLE) AS strength,
+           'Looked up ' || count(DISTINCT subject_id) || ' organised-crime nominal'
+             || CASE WHEN count(DISTINCT subject_id) > 1 THEN 's' ELSE '' END
+             || ' repeatedly (' || count(*) || ' look-ups '
+             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
+             || ') with no incident of theirs to explain it.' AS reason,
+           min(occurred_at) AS period_start, max(occurred_at) AS period_end
+    FROM _evidence GROUP BY person_key
     """
 
 
@@ -69,8 +67,9 @@ DETECTOR = Detector(
     looks_for=(
         "Organised-crime nominals the person looked up at least three times on more than one day, "
         "citing no incident they attended and while no incident of theirs involving the nominal "
-        "was open; raised when the number of such nominals is improbable for the person's peer "
-        "group (role × unit kind × rank), so intelligence roles are judged against each other."
+        "was open; raised when the number of such nominals is improbable for someone in the "
+        "person's peer group (role × unit kind × rank) making as many look-ups of people (null "
+        "model, false-discovery rate `fdr`), so intelligence roles are judged against each other."
     ),
     why=(
         "Leaking to criminals starts with looking them up: unauthorised access to police "
@@ -85,12 +84,11 @@ DETECTOR = Detector(
         Threshold(
             "min_lookups", 3, "look-ups of one nominal (on two or more days) that count as repeated"
         ),
-        Threshold(
-            "max_tail_probability", 0.01, "how improbable for the peer group the count must be"
-        ),
+        Threshold("prior_nominals", 0.5, "weight of the force's rate in a peer rate, in nominals"),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
-        Threshold("min_ratio", 3, "nominals looked up repeatedly, as a multiple of the peer mean"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

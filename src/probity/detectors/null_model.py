@@ -5,14 +5,24 @@ did (`observed`) and what chance predicts from their own volume or exposure and 
 people doing the same job (`expected`: their exposure times the rest of their peer group's rate,
 shrunk toward the force's, `peers.expected_events_sql`). The framework then:
 
-1. fits how much people doing the same job differ when nothing is wrong (overdispersion), from
-   this run's tested people, so that a busy role's spread is not mistaken for misconduct;
-2. takes each person's upper tail probability under that null (SciPy: a gamma-Poisson, i.e.
+1. checks the detector's expectation against this run's counts: a count may grow faster than
+   the exposure it is stated against (returning to a record grows with the square of the
+   look-ups made, not in proportion), so the expectation is recalibrated as c·expected^b, with
+   c and b fitted by Poisson regression over everyone tested (b = 1 and c = 1 when the
+   detector's expectation is right);
+2. fits how much people doing the same job differ when nothing is wrong (overdispersion), by
+   the method of moments over this run's tested people, per peer group (shrunk toward the
+   force's figure with a prior worth `GROUP_PRIOR` people), so that a busy role's spread is not
+   mistaken for misconduct and one role's spread is not lent to another; each person's is
+   fitted without them (as their peer rate is), and the largest `WINSOR_SHARE` of the
+   contributions are capped, so that the few people a detector exists to find do not widen the
+   null enough to hide themselves or each other;
+3. takes each person's upper tail probability under that null (SciPy: a gamma-Poisson, i.e.
    negative binomial, for counts against an exposure; a beta-binomial for a share of trials);
-3. keeps the people whose Benjamini–Hochberg adjusted p-value over everyone tested is at most
+4. keeps the people whose Benjamini–Hochberg adjusted p-value over everyone tested is at most
    the detector's false-discovery rate (`fdr`), so the number flagged follows the excess over
    chance, not the background volume;
-4. turns the tail probability into the common strength: the posterior probability of a true
+5. turns the tail probability into the common strength: the posterior probability of a true
    concern from the detector's `prior` and the largest Bayes factor the p-value allows,
    1 / (-e·p·ln p) (Sellke, Bayarri and Berger, 2001). The same p gives the same strength
    whichever detector made it, and a smaller p always gives a larger one.
@@ -31,13 +41,18 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 from scipy import stats
+from sklearn.linear_model import PoissonRegressor
 
 from probity.detectors.carry import Params
 
-# The share of each dispersion estimate's largest contributions that is capped: the few people
-# a detector exists to find must not widen the null enough to hide themselves.
-WINSOR_SHARE = 0.01
 MAX_STRENGTH = 1.0 - 1e-9
+MAX_RHO = 0.999
+# The share of the largest contributions to a dispersion estimate that is capped.
+WINSOR_SHARE = 0.01
+# The weight, in people, of the force's dispersion in a peer group's.
+GROUP_PRIOR = 10
+# How much faster (or slower) than its stated exposure a count may be found to grow.
+ELASTICITY = (0.5, 3.0)
 
 
 @dataclass(frozen=True)
@@ -46,8 +61,9 @@ class NullModel:
 
     `tested_sql` selects one row per person tested (people whose peer group is too small to
     compare are left out), may read `_evidence`, and has the columns:
-    - kind "counts": person_key, observed, expected (events expected at the peer rate);
-    - kind "shares": person_key, observed, trials, expected_share (the peers' share).
+    - kind "counts": person_key, peer_group, observed, expected (events expected at the peer
+      rate);
+    - kind "shares": person_key, peer_group, observed, trials, expected_share (the peers' share).
     """
 
     tested_sql: Callable[[Params], str]
@@ -60,58 +76,71 @@ class NullModel:
         return f"the chance of so many at the peers' {rate}"
 
 
-def _winsorised_sum(values: np.ndarray) -> float:
-    if len(values) == 0:
-        return 0.0
-    cap = float(np.quantile(values, 1.0 - WINSOR_SHARE))
-    return float(np.minimum(values, cap).sum())
+def recalibrated(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """c·expected^b with c and b fitted by Poisson regression of the counts on log expected;
+    the expectation unchanged when nothing was observed or b would leave [ELASTICITY]."""
+    if len(observed) < 2 or observed.sum() == 0 or np.ptp(np.log(expected)) == 0:
+        return expected
+    x = np.log(expected)[:, None]
+    fit = PoissonRegressor(alpha=0.0, max_iter=300).fit(x, observed)
+    b = float(fit.coef_[0])
+    if not ELASTICITY[0] <= b <= ELASTICITY[1]:
+        return expected
+    return np.asarray(fit.predict(x), dtype=float)
+
+
+def _count_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's part of the moment estimate of φ in Var(X) = E + φ·E²."""
+    return (observed - expected) ** 2 - expected, expected**2
 
 
 def count_dispersion(observed: np.ndarray, expected: np.ndarray) -> float:
-    """φ in Var(X) = E + φ·E² (method of moments over the tested people, winsorised)."""
-    excess = (observed - expected) ** 2 - expected
-    scale = float((expected**2).sum())
-    if scale <= 0:
-        return 0.0
-    return max(0.0, _winsorised_sum(excess) / scale)
+    """φ in Var(X) = E + φ·E², by the method of moments over everyone given."""
+    excess, scale = _count_moments(observed, expected)
+    return max(0.0, float(excess.sum()) / float(scale.sum())) if scale.sum() > 0 else 0.0
 
 
-def count_tail(observed: np.ndarray, expected: np.ndarray, phi: float) -> np.ndarray:
+def count_tail(observed: np.ndarray, expected: np.ndarray, phi: float | np.ndarray) -> np.ndarray:
     """P(X ≥ observed) with X gamma-Poisson of mean `expected` and dispersion `phi` (Poisson
-    when phi is 0); 1 where nothing was observed."""
+    where phi is 0); 1 where nothing was observed."""
     x = np.asarray(observed, dtype=float)
     mu = np.maximum(np.asarray(expected, dtype=float), 1e-12)
-    if phi <= 1e-9:
-        p = stats.poisson.sf(x - 1, mu)
-    else:
-        size = 1.0 / phi
-        p = stats.nbinom.sf(x - 1, size, size / (size + mu))
+    phi = np.broadcast_to(np.asarray(phi, dtype=float), x.shape)
+    size = 1.0 / np.maximum(phi, 1e-9)
+    p = np.where(
+        phi <= 1e-9, stats.poisson.sf(x - 1, mu), stats.nbinom.sf(x - 1, size, size / (size + mu))
+    )
     return np.where(x <= 0, 1.0, np.clip(p, 0.0, 1.0))
 
 
-def share_dispersion(observed: np.ndarray, trials: np.ndarray, share: np.ndarray) -> float:
-    """ρ in Var(X) = n·p·(1-p)·(1 + (n-1)·ρ) (method of moments, winsorised), below 1."""
+def _share_moments(
+    observed: np.ndarray, trials: np.ndarray, share: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's part of the moment estimate of ρ in Var(X) = n·p·(1-p)·(1 + (n-1)·ρ)."""
     base = trials * share * (1 - share)
-    excess = (observed - trials * share) ** 2 - base
-    scale = float((base * (trials - 1)).sum())
-    if scale <= 0:
+    return (observed - trials * share) ** 2 - base, base * (trials - 1)
+
+
+def share_dispersion(observed: np.ndarray, trials: np.ndarray, share: np.ndarray) -> float:
+    """ρ in Var(X) = n·p·(1-p)·(1 + (n-1)·ρ), by the method of moments, below 1."""
+    excess, scale = _share_moments(observed, trials, share)
+    if scale.sum() <= 0:
         return 0.0
-    return min(0.999, max(0.0, _winsorised_sum(excess) / scale))
+    return min(MAX_RHO, max(0.0, float(excess.sum()) / float(scale.sum())))
 
 
 def share_tail(
-    observed: np.ndarray, trials: np.ndarray, share: np.ndarray, rho: float
+    observed: np.ndarray, trials: np.ndarray, share: np.ndarray, rho: float | np.ndarray
 ) -> np.ndarray:
     """P(X ≥ observed) with X beta-binomial over `trials` with mean share `share` and
-    intra-person correlation `rho` (binomial when rho is 0)."""
+    intra-person correlation `rho` (binomial where rho is 0)."""
     x = np.asarray(observed, dtype=float)
     n = np.asarray(trials, dtype=np.int64)
     p = np.clip(np.asarray(share, dtype=float), 1e-12, 1 - 1e-12)
-    if rho <= 1e-9:
-        tail = stats.binom.sf(x - 1, n, p)
-    else:
-        a, b = p * (1 - rho) / rho, (1 - p) * (1 - rho) / rho
-        tail = stats.betabinom.sf(x - 1, n, a, b)
+    rho = np.broadcast_to(np.asarray(rho, dtype=float), x.shape)
+    r = np.clip(rho, 1e-9, MAX_RHO)
+    a, b = p * (1 - r) / r, (1 - p) * (1 - r) / r
+    tail = np.where(rho <= 1e-9, stats.binom.sf(x - 1, n, p), stats.betabinom.sf(x - 1, n, a, b))
     return np.where(x <= 0, 1.0, np.clip(tail, 0.0, 1.0))
 
 
@@ -135,9 +164,30 @@ class Calibration:
     """What one detector's null model found on one run."""
 
     tested: int
-    dispersion: float
+    dispersion: float  # the median person's
     flagged: int
     table: pa.Table  # person_key, p_value, q_value, strength: the people kept
+
+
+def leave_one_out(
+    excess: np.ndarray, scale: np.ndarray, groups: np.ndarray, upper: float
+) -> np.ndarray:
+    """Each person's dispersion from everyone's moment parts but their own (the largest capped):
+    their peer group's, shrunk toward the force's with a prior worth `GROUP_PRIOR` people,
+    within [0, upper]."""
+
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.clip(np.where(den > 0, num / den, 0.0), 0.0, upper)
+
+    excess = np.minimum(excess, np.quantile(excess, 1 - WINSOR_SHARE))
+    pooled = ratio(excess.sum() - excess, scale.sum() - scale)
+    codes, inverse = np.unique(groups, return_inverse=True)
+    group_excess = np.bincount(inverse, excess, len(codes))[inverse] - excess
+    group_scale = np.bincount(inverse, scale, len(codes))[inverse] - scale
+    others = np.bincount(inverse, minlength=len(codes))[inverse] - 1
+    own = ratio(group_excess, group_scale)
+    return (others * own + GROUP_PRIOR * pooled) / (others + GROUP_PRIOR)
 
 
 def _numbers(table: pa.Table, column: str) -> np.ndarray:
@@ -145,7 +195,11 @@ def _numbers(table: pa.Table, column: str) -> np.ndarray:
 
 
 def calibrate(tested: pa.Table, kind: str, fdr: float, prior: float) -> Calibration:
-    """Tail probabilities, Benjamini–Hochberg over everyone tested, and strengths of those kept."""
+    """Tail probabilities, Benjamini–Hochberg over everyone tested, and strengths of those kept.
+
+    The same people give the same figures whatever order the engine returned them in: sorted,
+    and rounded below the noise of summing in another order."""
+    tested = tested.sort_by("person_key")
     keys = tested.column("person_key").to_pylist()
     observed = _numbers(tested, "observed")
     if not keys:
@@ -158,13 +212,14 @@ def calibrate(tested: pa.Table, kind: str, fdr: float, prior: float) -> Calibrat
             }
         )
         return Calibration(0, 0.0, 0, empty)
+    groups = np.asarray(tested.column("peer_group").to_pylist(), dtype=object)
     if kind == "counts":
-        expected = _numbers(tested, "expected")
-        dispersion = count_dispersion(observed, expected)
+        expected = recalibrated(observed, np.maximum(_numbers(tested, "expected"), 1e-12))
+        dispersion = leave_one_out(*_count_moments(observed, expected), groups, math.inf)
         p = count_tail(observed, expected, dispersion)
     else:
         trials, share = _numbers(tested, "trials"), _numbers(tested, "expected_share")
-        dispersion = share_dispersion(observed, trials, share)
+        dispersion = leave_one_out(*_share_moments(observed, trials, share), groups, MAX_RHO)
         p = share_tail(observed, trials, share, dispersion)
     q = stats.false_discovery_control(p, method="bh")
     keep = q <= fdr
@@ -173,10 +228,10 @@ def calibrate(tested: pa.Table, kind: str, fdr: float, prior: float) -> Calibrat
             "person_key": pa.array([k for k, kept in zip(keys, keep, strict=True) if kept]),
             "p_value": pa.array(p[keep], pa.float64()),
             "q_value": pa.array(q[keep], pa.float64()),
-            "strength": pa.array(posterior(p[keep], prior), pa.float64()),
+            "strength": pa.array(np.round(posterior(p[keep], prior), 9), pa.float64()),
         }
     )
-    return Calibration(len(keys), round(dispersion, 6), int(keep.sum()), table)
+    return Calibration(len(keys), round(float(np.median(dispersion)), 6), int(keep.sum()), table)
 
 
 def one_in(p: float) -> str:

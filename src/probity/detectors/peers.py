@@ -69,9 +69,9 @@ def area_peer_groups_sql(min_peers: int) -> str:
 
 def expected_events_sql(rates: str, prior: float, min_peers: int) -> str:
     """SQL over `rates` (person_key, peer_group, events, exposure) giving a null model's rows
-    (`null_model.py`): person_key, observed, expected, where expected is the person's exposure
+    (`null_model.py`): person_key, peer_group, observed, expected, where expected is the person's exposure
     at the rest of their peer group's rate, shrunk as in `shrunk_ratio_sql`."""
     return f"""
-    SELECT person_key, events AS observed, exposure * peer_rate AS expected
+    SELECT person_key, peer_group, events AS observed, exposure * peer_rate AS expected
     FROM ({shrunk_ratio_sql(rates, prior, min_peers)}) WHERE exposure > 0
     """

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.carry import DayLocal, record_days, rows_from
-from probity.detectors.peers import binomial_tail_sql
+from probity.detectors.null_model import NullModel
 
 # Shifts worked at the person's own base. Training and court days are away from it by design.
 AT_BASE = ("early", "late", "night", "day")
@@ -98,41 +98,52 @@ def _evidence(p: Params, since: date | None = None) -> str:
     """
 
 
-def _signals(p: Params) -> str:
-    # Some shifts leave no trace for innocent reasons (a forgotten card, a day of meetings
-    # elsewhere). Each person is held to the share of such shifts among the rest of their peer
-    # group, so a role that rarely swipes or searches is compared with itself.
+def _persons(p: Params) -> str:
+    """Everyone rostered at base in a peer group large enough to compare, with their silent
+    shifts and the share of such shifts among the rest of their group."""
     duties = ", ".join(f"'{d}'" for d in AT_BASE)
     return f"""
     WITH rostered AS (
         SELECT person_key, count(*) AS shifts FROM duty_intervals
         WHERE duty_type IN ({duties}) GROUP BY 1
     ),
-    mine AS (
-        SELECT person_key, count(*) AS silent, min(occurred_at) AS first_at, max(occurred_at) AS last_at
-        FROM _evidence GROUP BY 1
-    ),
+    mine AS (SELECT person_key, count(*) AS silent FROM _evidence GROUP BY 1),
     persons AS (
         SELECT g.person_key, g.peer_group, r.shifts, coalesce(m.silent, 0) AS silent
         FROM peer_groups g JOIN rostered r USING (person_key) LEFT JOIN mine m USING (person_key)
     ),
     groups AS (SELECT peer_group, sum(silent) AS silent, sum(shifts) AS shifts, count(*) AS size
-               FROM persons GROUP BY 1),
-    scored AS (
-        SELECT x.*, m.first_at, m.last_at,
-               greatest((g.silent - x.silent + 1) / (g.shifts - x.shifts + 1), 0.001) AS peer_share
-        FROM persons x JOIN groups g USING (peer_group) JOIN mine m USING (person_key)
-        WHERE g.size - 1 >= {int(p["min_peers"])} AND x.silent >= {int(p["min_shifts"])}
+               FROM persons GROUP BY 1)
+    SELECT x.*, greatest((g.silent - x.silent + 1) / (g.shifts - x.shifts + 1), 0.001) AS peer_share
+    FROM persons x JOIN groups g USING (peer_group)
+    WHERE g.size - 1 >= {int(p["min_peers"])}
+    """
+
+
+def _tested(p: Params) -> str:
+    # Some shifts leave no trace for innocent reasons (a forgotten card, a day of meetings
+    # elsewhere). Each person is held to the share of such shifts among the rest of their peer
+    # group, and to how much people in that group differ, so a role that rarely swipes or
+    # searches is compared with itself.
+    return f"""SELECT person_key, peer_group, silent AS observed, shifts AS trials,
+                      peer_share AS expected_share
+               FROM ({_persons(p)})"""
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    WITH spans AS (
+        SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM _evidence GROUP BY 1
     )
     SELECT person_key,
-           least(1.0, 0.4 + 0.01 * silent) AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            silent || ' of ' || shifts || ' rostered shifts with no badge swipe, look-up, incident, '
              || 'stop or use of force ' || {date_range_sql("first_at", "last_at")} || ', against '
              || round(100 * peer_share, 1) || '% of shifts for peers in the same role.' AS reason,
            first_at AS period_start, last_at AS period_end
-    FROM scored
-    WHERE silent >= {p["min_ratio"]} * peer_share * shifts
-      AND {binomial_tail_sql("silent", "shifts", "peer_share", upper=True)} < {p["max_p"]}
+    FROM ({_persons(p)}) JOIN spans USING (person_key)
+    WHERE silent >= {int(p["min_shifts"])} AND silent > peer_share * shifts
     """
 
 
@@ -143,9 +154,10 @@ DETECTOR = Detector(
     title="Rostered shifts with no sign of attendance",
     looks_for=(
         "Early, late, night and day shifts on the roster with no badge swipe, look-up, incident "
-        "attended, stop or use of force on the day, far more often than peers in the same role "
-        "(binomial tail at the peer group's share, and a ratio). Training and court days are "
-        "away from base and not counted."
+        "attended, stop or use of force on the day, more often than is probable at the share of "
+        "such shifts among peers in the same role, given how much those peers differ (null "
+        "model: beta-binomial, false-discovery rate `fdr`). Training and court days are away "
+        "from base and not counted."
     ),
     why=(
         "Being paid for shifts not worked is a recognised abuse of the roster; the Met's pilot "
@@ -160,12 +172,12 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_shifts", 10, "shifts with no activity before a signal is raised"),
-        Threshold("min_ratio", 3, "share of such shifts over the peer group's"),
-        Threshold("max_p", 1e-6, "chance of so many at the peer group's share"),
         Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested, kind="shares"),
     # A shift's evidence reads its own day's records and the morning after's (a night shift).
     day_local=DayLocal(
         evidence_since=_evidence,

@@ -40,7 +40,8 @@ def _scored(p: Params) -> str:
 
 
 def _tested(p: Params) -> str:
-    return f"""SELECT person_key, bare AS observed, lookups AS trials, peer_share AS expected_share
+    return f"""SELECT person_key, peer_group, bare AS observed, lookups AS trials,
+                      peer_share AS expected_share
                FROM ({_scored(p)})"""
 
 

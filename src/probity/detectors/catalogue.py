@@ -28,8 +28,8 @@ def markdown() -> str:
         "whatever detector counted it; the reason gives the chance.",
         "- **Rules** (a breach that is a finding by definition: overtime claimed on a sick day, "
         "a posting above the vetting held) are graded by severity in their own query.",
-        "- The queue combines signals as independent evidence across concerns, and counts a "
-        "repeated concern for little (`ranking/priority.py`). A fairness alert on a queue is "
+        "- The queue combines signals as independent evidence across concerns, and within a "
+        "concern counts only the strongest (`ranking/priority.py`). A fairness alert on a queue is "
         "attributed to the detectors behind it and, by default, the detector carrying most of "
         "it is held out of the queue for a governance review (`fairness.on_alert` in the "
         "policy; `ranking/gate.py`).",

@@ -1,8 +1,10 @@
-"""Priority v1: independent concerns converge, repetition within one concern adds little.
+"""Priority v2: independent concerns converge; within one concern the strongest signal counts.
 
-Within a concern the strongest signal counts in full and the rest add a quarter of what is
-left (one typology seen twice is still one typology). Across concerns strengths combine as
-independent evidence: 1 - Π(1 - s). Both steps only ever raise priority as evidence is added.
+Strengths are on one scale (the probability that a reviewer finds a real concern; see the
+detector catalogue's "How strengths compare"). Within a concern only the strongest signal
+counts: two detectors reading the same kind of evidence, or one detector split in two, say no
+more than the stronger of them. Across concerns strengths combine as independent evidence:
+1 - Π(1 - s). Adding a signal, or strengthening one, never lowers a priority.
 """
 
 from __future__ import annotations
@@ -14,18 +16,9 @@ import pyarrow as pa
 from probity.casework.feedback import REVIEW_HISTORY, already_reviewed
 from probity.warehouse.engine import Engine
 
-REPEAT_WEIGHT = 0.25
-
 
 def concern_strength(strengths: Iterable[float]) -> float:
-    ordered = sorted(strengths, reverse=True)
-    if not ordered:
-        return 0.0
-    top, rest = ordered[0], ordered[1:]
-    remainder = 1.0
-    for s in rest:
-        remainder *= 1.0 - s
-    return top + (1.0 - top) * REPEAT_WEIGHT * (1.0 - remainder)
+    return max(strengths, default=0.0)
 
 
 def combine(concerns: Iterable[float]) -> float:

@@ -28,13 +28,14 @@ def _evidence(p: Params) -> str:
 
 
 def _tested(p: Params) -> str:
-    # Nominals returned to, against the person's look-ups of people at the rate of the rest of
-    # their peer group: an intelligence role that works nominals all day is held to its own.
+    # Look-ups of nominals returned to, against the person's look-ups of people at the rate of
+    # the rest of their peer group: an intelligence role that works nominals all day is held to
+    # its own.
     return f"""
     WITH volume AS (
         SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
     ),
-    returned AS (SELECT person_key, count(DISTINCT subject_id) AS nominals FROM _evidence GROUP BY 1),
+    returned AS (SELECT person_key, count(*) AS nominals FROM _evidence GROUP BY 1),
     rates AS (
         SELECT g.person_key, g.peer_group, coalesce(r.nominals, 0) AS events,
                CAST(v.lookups AS DOUBLE) AS exposure
@@ -67,7 +68,7 @@ DETECTOR = Detector(
     looks_for=(
         "Organised-crime nominals the person looked up at least three times on more than one day, "
         "citing no incident they attended and while no incident of theirs involving the nominal "
-        "was open; raised when the number of such nominals is improbable for someone in the "
+        "was open; raised when the number of such look-ups is improbable for someone in the "
         "person's peer group (role × unit kind × rank) making as many look-ups of people (null "
         "model, false-discovery rate `fdr`), so intelligence roles are judged against each other."
     ),

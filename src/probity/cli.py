@@ -316,6 +316,7 @@ def _evaluate_worlds(
         "decoy_share": "decoys in top k",
         "true_positive_ratio": "× baseline TP",
         "queue_share_of_headcount": "queue / headcount",
+        "innocents_in_top_5_percent": "innocents in top 5%",
         "ethnic_flag_ratio": "ethnic ratio, innocents top 5%",
         "baseline_ethnic_flag_ratio": "baseline's",
         "fairness_held": "held by gate",

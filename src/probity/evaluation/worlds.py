@@ -96,6 +96,7 @@ def measure(ws: Workspace, truth: Truth) -> dict[str, Any]:
             "recall_right_concern": round(right / len(planted), 3) if planted else None,
             "decoy_share": at["decoy_share"] if planted else None,
             "true_positive_ratio": base_at.get("true_positive_ratio") if planted else None,
+            "innocents_in_top_5_percent": len(set(ranking[:top_n]) & innocent),
             "ethnic_flag_ratio": flag_ratio_among_innocents(people, ranking, innocent, top_n),
             "baseline_ethnic_flag_ratio": flag_ratio_among_innocents(
                 people, baseline, innocent, top_n

@@ -14,9 +14,10 @@ shrunk toward the force's, `peers.expected_events_sql`). The framework then:
    the method of moments over this run's tested people, per peer group (shrunk toward the
    force's figure with a prior worth `GROUP_PRIOR` people), so that a busy role's spread is not
    mistaken for misconduct and one role's spread is not lent to another; each person's is
-   fitted without them (as their peer rate is), and the largest `WINSOR_SHARE` of the
-   contributions are capped, so that the few people a detector exists to find do not widen the
-   null enough to hide themselves or each other;
+   fitted without them (as their peer rate is), the largest `WINSOR_SHARE` of the
+   contributions are capped, and it is fitted again without the people found until they do not
+   change, so that the few people a detector exists to find do not widen the null enough to
+   hide themselves or each other (a world with nothing to find is fitted on all its people);
 3. takes each person's upper tail probability under that null (SciPy: a gamma-Poisson, i.e.
    negative binomial, for counts against an exposure; a beta-binomial for a share of trials);
 4. keeps the people whose Benjamini–Hochberg adjusted p-value over everyone tested is at most
@@ -47,8 +48,10 @@ from probity.detectors.carry import Params
 
 MAX_STRENGTH = 1.0 - 1e-9
 MAX_RHO = 0.999
-# The share of the largest contributions to a dispersion estimate that is capped.
+# The share of the largest contributions to a dispersion estimate that is capped, and how often
+# it is fitted again without the people found.
 WINSOR_SHARE = 0.01
+MAX_REFITS = 10
 # The weight, in people, of the force's dispersion in a peer group's.
 GROUP_PRIOR = 10
 # How much faster (or slower) than its stated exposure a count may be found to grow.
@@ -170,24 +173,46 @@ class Calibration:
 
 
 def leave_one_out(
-    excess: np.ndarray, scale: np.ndarray, groups: np.ndarray, upper: float
+    excess: np.ndarray, scale: np.ndarray, groups: np.ndarray, upper: float, kept: np.ndarray
 ) -> np.ndarray:
-    """Each person's dispersion from everyone's moment parts but their own (the largest capped):
-    their peer group's, shrunk toward the force's with a prior worth `GROUP_PRIOR` people,
-    within [0, upper]."""
+    """Each person's dispersion from the moment parts of the `kept` people but their own (the
+    largest capped): their peer group's, shrunk toward the force's with a prior worth
+    `GROUP_PRIOR` people, within [0, upper]."""
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.clip(np.where(den > 0, num / den, 0.0), 0.0, upper)
 
     excess = np.minimum(excess, np.quantile(excess, 1 - WINSOR_SHARE))
+    excess, scale = np.where(kept, excess, 0.0), np.where(kept, scale, 0.0)
     pooled = ratio(excess.sum() - excess, scale.sum() - scale)
     codes, inverse = np.unique(groups, return_inverse=True)
     group_excess = np.bincount(inverse, excess, len(codes))[inverse] - excess
     group_scale = np.bincount(inverse, scale, len(codes))[inverse] - scale
-    others = np.bincount(inverse, minlength=len(codes))[inverse] - 1
+    others = np.bincount(inverse, kept.astype(float), len(codes))[inverse] - kept
     own = ratio(group_excess, group_scale)
     return (others * own + GROUP_PRIOR * pooled) / (others + GROUP_PRIOR)
+
+
+def robust_tails(
+    tail: Callable[[np.ndarray], np.ndarray],
+    excess: np.ndarray,
+    scale: np.ndarray,
+    groups: np.ndarray,
+    upper: float,
+    fdr: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tail probabilities, and each person's dispersion, fitted on everyone, then again without
+    the people found until those found do not change (at most `MAX_REFITS` fits)."""
+    found = np.zeros(len(excess), dtype=bool)
+    for _ in range(MAX_REFITS):
+        dispersion = leave_one_out(excess, scale, groups, upper, ~found)
+        p = tail(dispersion)
+        now = stats.false_discovery_control(p, method="bh") <= fdr
+        if (now == found).all():
+            break
+        found = now
+    return p, dispersion
 
 
 def _numbers(table: pa.Table, column: str) -> np.ndarray:
@@ -215,12 +240,22 @@ def calibrate(tested: pa.Table, kind: str, fdr: float, prior: float) -> Calibrat
     groups = np.asarray(tested.column("peer_group").to_pylist(), dtype=object)
     if kind == "counts":
         expected = recalibrated(observed, np.maximum(_numbers(tested, "expected"), 1e-12))
-        dispersion = leave_one_out(*_count_moments(observed, expected), groups, math.inf)
-        p = count_tail(observed, expected, dispersion)
+        p, dispersion = robust_tails(
+            lambda phi: count_tail(observed, expected, phi),
+            *_count_moments(observed, expected),
+            groups,
+            math.inf,
+            fdr,
+        )
     else:
         trials, share = _numbers(tested, "trials"), _numbers(tested, "expected_share")
-        dispersion = leave_one_out(*_share_moments(observed, trials, share), groups, MAX_RHO)
-        p = share_tail(observed, trials, share, dispersion)
+        p, dispersion = robust_tails(
+            lambda rho: share_tail(observed, trials, share, rho),
+            *_share_moments(observed, trials, share),
+            groups,
+            MAX_RHO,
+            fdr,
+        )
     q = stats.false_discovery_control(p, method="bh")
     keep = q <= fdr
     table = pa.table(

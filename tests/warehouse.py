@@ -30,7 +30,13 @@ def prepared(
 
 def signals(folder: Path, name: str) -> dict[str, str]:
     """person_key -> reason for every signal the detector raises on this folder."""
+    return {p: r for p, (r, _) in strengths(folder, name).items()}
+
+
+def strengths(folder: Path, name: str) -> dict[str, tuple[str, float]]:
+    """person_key -> (reason, strength) for every signal the detector raises on this folder."""
     engine, absent = prepared(folder)
     d = detector(name)
     run_detector(engine, d, d.params(), absent)
-    return {str(p): str(r) for p, r in engine.fetch("SELECT person_key, reason FROM signals")}
+    rows = engine.fetch("SELECT person_key, reason, strength FROM signals")
+    return {str(p): (str(r), float(s)) for p, r, s in rows}

@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from tests.exports import UNITS, lookup, person, routine_lookups, write_csv
-from tests.warehouse import signals
+from tests.warehouse import signals, strengths
 
 FAMOUS = [f"F{i}" for i in range(20)]
 ORDINARY = [f"S{i}" for i in range(500)]
@@ -87,8 +87,14 @@ def test_returning_to_a_high_profile_record_far_beyond_peers_is_flagged(tmp_path
 
 
 def test_purposeful_fewer_and_routine_look_ups_are_not(tmp_path: Path) -> None:
-    found = signals(force(tmp_path), "high_profile_browsing")
-    assert set(found) == {"E1", "A0"}
+    found = strengths(force(tmp_path), "high_profile_browsing")
+    assert not {"E2", "E3", *RESPONSE} & set(found)
+    # At a false-discovery rate of 5% an analyst whose routine came out far above the others'
+    # by chance (17 returns where the group's typical is 5 to 8) may be raised, weakly: never
+    # more than one of the forty, and below every planted case.
+    background = {p: s for p, (_, s) in found.items() if p in ANALYSTS and p != "A0"}
+    assert len(background) <= 1
+    assert all(s < min(found["E1"][1], found["A0"][1]) / 2 for s in background.values())
 
 
 def test_five_times_the_analysts_background_flags_none_of_them(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_force_far_above_peers_doing_the_same_work_is_flagged(tmp_path: Path) ->
     assert signals(force(tmp_path), "force_rate")["E1"].startswith(
         "16 uses of force in 20 incidents attended between 1 Mar 2026 and 16 Mar 2026, 4.2 times "
         "the rate of peers in the same role and area (7.6 per 100 incidents); the chance of so "
-        "many at the peers' rate: 1 in "
+        "many at the rate of peers: 1 in "
     )
 
 

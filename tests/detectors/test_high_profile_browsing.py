@@ -83,7 +83,7 @@ def test_returning_to_a_high_profile_record_far_beyond_peers_is_flagged(tmp_path
     found = signals(force(tmp_path), "high_profile_browsing")
     assert {"E1", "A0"} <= set(found)
     assert "6 times on 6 days between 3 Feb 2026 and 9 May 2026" in found["E1"]
-    assert "the chance of so many at the peers' rate: 1 in" in found["E1"]
+    assert "the chance of so many at the rate of peers: 1 in" in found["E1"]
 
 
 def test_purposeful_fewer_and_routine_look_ups_are_not(tmp_path: Path) -> None:

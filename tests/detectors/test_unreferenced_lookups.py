@@ -51,7 +51,7 @@ def test_never_citing_where_peers_cite_is_flagged(tmp_path: Path) -> None:
     assert set(found) == {"E1"}
     assert found["E1"].startswith(
         "Cited no incident or crime reference in 100% of 40 look-ups of people, where peers in "
-        "the same role cite none in 60%; the chance of so many at the peers' share: 1 in "
+        "the same role cite none in 60%; the chance of so many at the share of peers: 1 in "
     )
 
 

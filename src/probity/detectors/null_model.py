@@ -75,8 +75,9 @@ class NullModel:
     @property
     def chance(self) -> str:
         """How the reason names the tail probability."""
+        # No apostrophe: reasons are compared with pages and exports as written.
         rate = "rate" if self.kind == "counts" else "share"
-        return f"the chance of so many at the peers' {rate}"
+        return f"the chance of so many at the {rate} of peers"
 
 
 def recalibrated(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:

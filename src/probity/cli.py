@@ -33,6 +33,7 @@ from probity.cli_common import (
 from probity.publish.workspace import WorkspaceError
 
 if TYPE_CHECKING:
+    from probity.policy import Policy
     from probity.warehouse.spark import SparkSettings
 
 app = typer.Typer(
@@ -187,12 +188,8 @@ def _run(
     """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
     from probity.pipeline import RunFailed, run_pipeline
-    from probity.policy import load_policy
 
-    try:
-        chosen = load_policy(policy) if policy else None
-    except Exception as e:
-        fail(f"policy {policy}: {e}", 2)
+    chosen = _policy_or_fail(policy)
     with _progress() as bar:
         task = bar.add_task("starting", total=None)
         try:
@@ -274,6 +271,16 @@ def evaluate(
     _print_evaluation(result)
 
 
+def _policy_or_fail(path: Path | None) -> Policy | None:
+    """The policy file given, validated; exit 2 naming the file when it is not valid."""
+    from probity.policy import load_policy
+
+    try:
+        return load_policy(path) if path else None
+    except Exception as e:
+        fail(f"policy {path}: {e}", 2)
+
+
 def _evaluate_worlds(
     folder: Path,
     workspace: Path,
@@ -283,14 +290,10 @@ def _evaluate_worlds(
     size: tuple[int, int, int],
 ) -> None:
     from probity.evaluation.worlds import evaluate_worlds
-    from probity.policy import load_policy
     from probity.synth.force import SynthSpec
 
     principal = allow(workspace, actor, "run")
-    try:
-        policy = load_policy(policy_file) if policy_file else None
-    except Exception as e:
-        fail(f"policy {policy_file}: {e}", 2)
+    policy = _policy_or_fail(policy_file)
     with _progress() as bar:
         task = bar.add_task("worlds", total=None)
         try:

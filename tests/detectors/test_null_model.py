@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -125,13 +124,6 @@ def test_one_role_s_spread_is_not_lent_to_another() -> None:
     assert calibrate(table, "counts", 0.05, 0.005).flagged == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation: the contributions are capped at the force's top percentile, which "
-    "a busy role sets; in a quiet group two people far beyond chance widen each other's null "
-    "before either is found (capping each person's own estimate instead flags innocents in "
-    "busy roles; see docs/benchmarks.md)",
-)
 def test_two_people_far_beyond_chance_in_one_peer_group_do_not_hide_each_other() -> None:
     # A peer group where almost nobody does this, and two who did it often; the rest of the
     # force is busy and varied. Fitted with both in it, each widens the other's null.

@@ -15,7 +15,7 @@ shrunk toward the force's, `peers.expected_events_sql`). The framework then:
    force's figure with a prior worth `GROUP_PRIOR` people), so that a busy role's spread is not
    mistaken for misconduct and one role's spread is not lent to another; each person's is
    fitted without them (as their peer rate is), the largest `WINSOR_SHARE` of the
-   contributions are capped, and it is fitted again without the people found until they do not
+   contributions are capped (`capped`), and it is fitted again without the people found until they do not
    change, so that the few people a detector exists to find do not widen the null enough to
    hide themselves or each other (a world with nothing to find is fitted on all its people);
 3. takes each person's upper tail probability under that null (SciPy: a gamma-Poisson, i.e.
@@ -173,6 +173,18 @@ class Calibration:
     table: pa.Table  # person_key, p_value, q_value, strength: the people kept
 
 
+def capped(excess: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The most each person's part may add: the force's top `WINSOR_SHARE` quantile of the
+    parts, and of people's own estimates (excess / scale, which a person with a small
+    expectation makes huge with a few events) times their scale, whichever is lower. The
+    second keeps a quiet peer group's few people far beyond chance from widening each other's
+    null when a busy role sets the first."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(scale > 0, excess / scale, 0.0)
+    top = 1 - WINSOR_SHARE
+    return np.minimum(np.quantile(excess, top), np.quantile(own, top) * scale)
+
+
 def leave_one_out(
     excess: np.ndarray, scale: np.ndarray, groups: np.ndarray, upper: float, kept: np.ndarray
 ) -> np.ndarray:
@@ -184,7 +196,7 @@ def leave_one_out(
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.clip(np.where(den > 0, num / den, 0.0), 0.0, upper)
 
-    excess = np.minimum(excess, np.quantile(excess, 1 - WINSOR_SHARE))
+    excess = np.minimum(excess, capped(excess, scale))
     excess, scale = np.where(kept, excess, 0.0), np.where(kept, scale, 0.0)
     pooled = ratio(excess.sum() - excess, scale.sum() - scale)
     codes, inverse = np.unique(groups, return_inverse=True)

@@ -15,8 +15,8 @@ shrunk toward the force's, `peers.expected_events_sql`). The framework then:
    force's figure with a prior worth `GROUP_PRIOR` people), so that a busy role's spread is not
    mistaken for misconduct and one role's spread is not lent to another; each person's is
    fitted without them (as their peer rate is), the largest `WINSOR_SHARE` of the
-   contributions are capped (`capped`), and it is fitted again without the people found until they do not
-   change, so that the few people a detector exists to find do not widen the null enough to
+   contributions are capped (`capped`), and it is fitted again without the people found
+   until they do not change, so that the few people a detector exists to find do not widen the null enough to
    hide themselves or each other (a world with nothing to find is fitted on all its people);
 3. takes each person's upper tail probability under that null (SciPy: a gamma-Poisson, i.e.
    negative binomial, for counts against an exposure; a beta-binomial for a share of trials);
@@ -125,14 +125,6 @@ def _share_moments(
     return (observed - trials * share) ** 2 - base, base * (trials - 1)
 
 
-def share_dispersion(observed: np.ndarray, trials: np.ndarray, share: np.ndarray) -> float:
-    """ρ in Var(X) = n·p·(1-p)·(1 + (n-1)·ρ), by the method of moments, below 1."""
-    excess, scale = _share_moments(observed, trials, share)
-    if scale.sum() <= 0:
-        return 0.0
-    return min(MAX_RHO, max(0.0, float(excess.sum()) / float(scale.sum())))
-
-
 def share_tail(
     observed: np.ndarray, trials: np.ndarray, share: np.ndarray, rho: float | np.ndarray
 ) -> np.ndarray:
@@ -188,15 +180,14 @@ def capped(excess: np.ndarray, scale: np.ndarray) -> np.ndarray:
 def leave_one_out(
     excess: np.ndarray, scale: np.ndarray, groups: np.ndarray, upper: float, kept: np.ndarray
 ) -> np.ndarray:
-    """Each person's dispersion from the moment parts of the `kept` people but their own (the
-    largest capped): their peer group's, shrunk toward the force's with a prior worth
-    `GROUP_PRIOR` people, within [0, upper]."""
+    """Each person's dispersion from the moment parts of the `kept` people but their own:
+    their peer group's, shrunk toward the force's with a prior worth `GROUP_PRIOR` people,
+    within [0, upper]."""
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.clip(np.where(den > 0, num / den, 0.0), 0.0, upper)
 
-    excess = np.minimum(excess, capped(excess, scale))
     excess, scale = np.where(kept, excess, 0.0), np.where(kept, scale, 0.0)
     pooled = ratio(excess.sum() - excess, scale.sum() - scale)
     codes, inverse = np.unique(groups, return_inverse=True)
@@ -216,7 +207,9 @@ def robust_tails(
     fdr: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tail probabilities, and each person's dispersion, fitted on everyone, then again without
-    the people found until those found do not change (at most `MAX_REFITS` fits)."""
+    the people found until those found do not change (at most `MAX_REFITS` fits). The
+    largest parts are capped once, against everyone (`capped`)."""
+    excess = np.minimum(excess, capped(excess, scale))
     found = np.zeros(len(excess), dtype=bool)
     for _ in range(MAX_REFITS):
         dispersion = leave_one_out(excess, scale, groups, upper, ~found)

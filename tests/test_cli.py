@@ -340,3 +340,47 @@ def test_evaluate_needs_a_truth_folder(cli_run: tuple[Path, Path], tmp_path: Pat
     )
     assert result.returncode == 2
     assert "planted.csv" in result.stderr
+
+
+def _copy_exports(exports: Path, to: Path) -> Path:
+    to.mkdir()
+    for f in exports.iterdir():
+        (to / f.name).write_bytes(f.read_bytes())
+    return to
+
+
+def test_a_header_only_people_file_is_refused_and_the_good_queue_stays(
+    cli_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    exports, ws = cli_run
+    current = (ws / "CURRENT").read_text()
+    failed = _copy_exports(exports, tmp_path / "failed-export")
+    people = failed / "people.csv"
+    people.write_text(people.read_text().splitlines()[0] + "\n")
+    result = probity("run", failed, "--workspace", ws, check=False)
+    assert result.returncode == 1
+    assert "refused" in result.stderr and "people: 0 records against 300" in result.stderr
+    assert "--accept-shrink" in result.stderr
+    assert (ws / "CURRENT").read_text() == current
+
+
+def test_an_accepted_shrink_is_audited_and_missing_columns_are_named(
+    cli_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    exports, ws = cli_run
+    copy = tmp_path / "ws"
+    shutil.copytree(ws, copy)
+    smaller = _copy_exports(exports, tmp_path / "one-command")
+    with (exports / "people.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = [c for c in rows[0] if c != "surname"]
+    with (smaller / "people.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows[:100])
+    reason = "pilot limited to one command"
+    out = probity("run", smaller, "--workspace", copy, "--accept-shrink", reason).stdout
+    assert "accepted shrink" in out and "people: 100 records against 300" in out
+    assert "people.csv has no column surname" in out and "without surnames" in out
+    [entry] = [e for e in AuditLog(copy).entries() if e["action"] == "accept_shrink"]
+    assert entry["reason"] == reason

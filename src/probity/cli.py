@@ -153,6 +153,14 @@ def run(
             "spills to disk, and the report says so",
         ),
     ] = None,
+    accept_shrink: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="publish although a table holds far fewer records than in the last good run "
+            "(policy ingest.max_shrink), for this reason (audited)",
+        ),
+    ] = None,
 ) -> None:
     """Ingest, resolve, detect, rank and publish a run into the workspace.
 
@@ -172,7 +180,16 @@ def run(
         settings = (
             SparkSettings(conf=conf) if spark_master is None else SparkSettings(spark_master, conf)
         )
-    report = _run(source_dir, workspace, policy, principal.name, not full, settings, memory_limit)
+    report = _run(
+        source_dir,
+        workspace,
+        policy,
+        principal.name,
+        not full,
+        settings,
+        memory_limit,
+        accept_shrink,
+    )
     _print_report(report)
 
 
@@ -184,9 +201,11 @@ def _run(
     incremental: bool = True,
     spark: SparkSettings | None = None,
     memory_limit: str | None = None,
+    accept_shrink: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline with a progress line; a failure exits with the reason."""
     from probity.ingest.errors import SourceFileError
+    from probity.ingest.shrink import ShrinkRefused
     from probity.pipeline import RunFailed, run_pipeline
 
     chosen = _policy_or_fail(policy)
@@ -201,6 +220,7 @@ def _run(
                 incremental=incremental,
                 spark_settings=spark,
                 memory_limit=memory_limit,
+                accept_shrink=accept_shrink,
                 progress=lambda stage, detail: bar.update(
                     task, description=f"{stage} {detail}".strip()
                 ),
@@ -208,7 +228,13 @@ def _run(
         except RunFailed as e:
             bar.stop()
             cause = e.__cause__
-            kind = "bad input" if isinstance(cause, SourceFileError) else "run failed"
+            kind = (
+                "bad input"
+                if isinstance(cause, SourceFileError)
+                else "refused"
+                if isinstance(cause, ShrinkRefused)
+                else "run failed"
+            )
             current = _current(workspace)
             fail(
                 f"{kind}: {e}\nrun {e.run_id} was not published; current run is still {current or 'none'}"
@@ -391,6 +417,12 @@ def _print_report(report: dict[str, Any]) -> None:
         out.print(f"tables not read in full were taken from run {report['ingest']['previous_run']}")
     if report.get("absent_tables"):
         out.print(f"not provided: {', '.join(report['absent_tables'])}")
+    for t in report.get("tables", {}).values():
+        for column, feeds in t.get("missing_columns", {}).items():
+            effect = f": {feeds}" if feeds else " (optional)"
+            out.print(f"[yellow]{t['file']} has no column {column}[/]{effect}")
+    for shrink in report.get("ingest", {}).get("shrink_accepted", []):
+        out.print(f"[yellow]accepted shrink[/] {shrink}")
     if report.get("unknown_files"):
         out.print(f"ignored files: {', '.join(report['unknown_files'])}")
     ids = Table("task", "linked", "for review", "unlinked", "model", title="Identities")

@@ -41,12 +41,13 @@ from probity.ingest.incremental import (
     previous_ingest,
     resume,
 )
-from probity.ingest.load import ingest
+from probity.ingest.load import IngestResult, ingest
+from probity.ingest.shrink import ShrinkRefused, shrinkage
 from probity.ingest.sources import find_sources
 from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
-from probity.publish.workspace import Workspace
+from probity.publish.workspace import Workspace, WorkspaceError
 from probity.ranking.gate import rank_with_gate
 from probity.resolve.judgements import JudgementStore
 from probity.resolve.linkage import OnSpark
@@ -83,6 +84,7 @@ def run_pipeline(
     incremental: bool = True,
     spark_settings: SparkSettings | None = None,
     memory_limit: str | None = None,
+    accept_shrink: str | None = None,
 ) -> dict[str, Any]:
     """Run every stage into a new run folder and publish it. With `incremental`, source tables
     whose files are unchanged since the last good run, or only grew at the end, are taken from
@@ -90,7 +92,8 @@ def run_pipeline(
     same as a full run's. With `spark_settings`, Splink and the detectors run on Spark
     (`warehouse/spark.py`, `resolve/on_spark.py`). `memory_limit` caps DuckDB's memory (e.g.
     "8GB"; by default 40% of the machine's); beyond it DuckDB spills to disk, and the report
-    gives each stage's `spilled_bytes`."""
+    gives each stage's `spilled_bytes`. Exports that shrank sharply against the last good run
+    are refused (`ingest/shrink.py`) unless `accept_shrink` gives the reason they are right."""
     ws = Workspace(workspace_root)
     with ws.exclusive():
         policy = policy or load_policy(workspace_root / POLICY_FILE)
@@ -146,6 +149,9 @@ def run_pipeline(
             report["ingest"]["tables"] = {n: p.describe() for n, p in result.plans.items()}
             report["unknown_files"] = result.unknown_files
             report["absent_tables"] = result.absent_tables
+            report["ingest"]["shrink_accepted"] = _check_shrink(
+                ws, run_id, result, policy.ingest.max_shrink, accept_shrink, audit, actor
+            )
             stage_done("ingest")
 
             progress("resolve", "")
@@ -403,6 +409,39 @@ def _record_policy_change(audit: AuditLog, policy: Policy, actor: str | None) ->
     return digest
 
 
+def _check_shrink(
+    ws: Workspace,
+    run_id: str,
+    result: IngestResult,
+    max_fraction: float,
+    accepted_because: str | None,
+    audit: AuditLog,
+    actor: str | None,
+) -> list[str]:
+    """Refuse exports that shrank against the published run, or record who accepted it."""
+    last = ws.current_run()
+    if last is None:
+        return []
+    try:
+        before = ws.read_report(last).get("tables") or {}
+    except WorkspaceError:
+        return []
+    records = {name: counts.rows_read for name, counts in result.tables.items()}
+    shrinks = shrinkage(records, before, max_fraction)
+    if not shrinks:
+        return []
+    if not accepted_because:
+        raise ShrinkRefused(shrinks, last, max_fraction)
+    described = [s.describe() for s in shrinks]
+    audit.append(
+        "accept_shrink",
+        actor=actor,
+        reason=accepted_because,
+        details={"run_id": run_id, "last_good_run": last, "tables": described},
+    )
+    return described
+
+
 def _table_report(counts: dict[str, Any]) -> dict[str, Any]:
     return {
         "file": counts["file"],
@@ -411,4 +450,5 @@ def _table_report(counts: dict[str, Any]) -> dict[str, Any]:
         "rows_quarantined": counts["rows_quarantined"],
         "quarantine_reasons": counts["quarantine_reasons"],
         "extra_columns": counts["extra_columns"],
+        "missing_columns": counts["missing_columns"],
     }

@@ -148,8 +148,22 @@ class FairnessPolicy(BaseModel):
     )
 
 
+class IngestPolicy(BaseModel):
+    """What a run accepts from the exports (see ingest/shrink.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_shrink: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="largest drop in any table's records against the last good run that a "
+        "run accepts without --accept-shrink",
+    )
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    ingest: IngestPolicy = Field(default_factory=IngestPolicy)
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)
     model: ModelPolicy = Field(default_factory=ModelPolicy)

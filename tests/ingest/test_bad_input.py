@@ -296,3 +296,27 @@ def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
     result, engine = load(folder)
     assert "access_log" in result.absent_tables
     assert engine.fetch("SELECT count(*) FROM access_log") == [(0,)]
+
+
+def test_a_csv_saved_by_excel_with_a_byte_order_mark_loads_as_utf8(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path)
+    for name in ("people", "roster"):
+        path = folder / f"{name}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result, engine = load(folder)
+    assert_accounted(result)
+    assert result.tables["roster"].rows_quarantined == 0
+    assert sorted(engine.fetch("SELECT person_id FROM people")) == [("E1000001",), ("E1000002",)]
+
+
+def test_a_missing_optional_column_is_named_with_what_it_disables(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path)
+    columns = [c for c in table_spec("people").column_names if c not in ("surname", "home_address")]
+    write_csv(folder, "people", [person("E1000001"), person("E1000002")], columns)
+    result, engine = load(folder)
+    missing = result.tables["people"].missing_columns
+    assert set(missing) == {"surname", "home_address"}
+    assert "without surnames" in missing["surname"]
+    assert result.tables["roster"].missing_columns == {}
+    # The column still exists, empty, so everything downstream reads the same layout.
+    assert engine.fetch("SELECT count(*) FROM people WHERE surname IS NULL") == [(2,)]

@@ -46,6 +46,9 @@ class Column:
     protected: bool = False
     # Health data (a special category): shown only to the welfare purpose.
     health: bool = False
+    # For an optional column: what works less well, or not at all, when an export lacks it
+    # (named in the run report and by `probity run`).
+    feeds: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,20 +114,50 @@ TABLES: tuple[TableSpec, ...] = (
         "people",
         (
             C("person_id", required=True),
-            C("warrant_number"),
-            C("surname"),
-            C("forenames"),
-            C("date_of_birth", "date"),
-            C("sex", vocabulary=("F", "M", "X"), protected=True),
-            C("ethnicity", vocabulary=ETHNICITIES, protected=True),
-            C("staff_type", vocabulary=("officer", "staff", "pcso", "special")),
-            C("rank"),
-            C("role"),
-            C("unit_code"),
-            C("line_manager_id"),
+            C(
+                "warrant_number",
+                feeds="complaint subjects and references written with a warrant number are not linked",
+            ),
+            C(
+                "surname",
+                feeds="complaints, company-register officers and accounts are linked without surnames",
+            ),
+            C(
+                "forenames",
+                feeds="complaints, company-register officers and accounts are linked without forenames",
+            ),
+            C(
+                "date_of_birth",
+                "date",
+                feeds="look-ups of relatives and company-register officers are matched without dates of birth",
+            ),
+            C(
+                "sex",
+                vocabulary=("F", "M", "X"),
+                protected=True,
+                feeds="the fairness audit cannot compare by sex",
+            ),
+            C(
+                "ethnicity",
+                vocabulary=ETHNICITIES,
+                protected=True,
+                feeds="the fairness audit cannot compare by ethnicity",
+            ),
+            C(
+                "staff_type",
+                vocabulary=("officer", "staff", "pcso", "special"),
+                feeds="peer groups do not separate officers from staff",
+            ),
+            C("rank", feeds="peer groups do not separate ranks"),
+            C("role", feeds="peer groups do not separate roles"),
+            C("unit_code", feeds="peer groups and unit views have no unit"),
+            C("line_manager_id", feeds="the case file shows no line manager"),
             C("start_date", "date"),
             C("leave_date", "date"),
-            C("home_postcode"),
+            C(
+                "home_postcode",
+                feeds="look-ups of neighbours and company-register officers are matched without postcodes",
+            ),
             C("home_address"),
         ),
         key=("person_id",),
@@ -149,8 +182,13 @@ TABLES: tuple[TableSpec, ...] = (
                     "support",
                     "professional_standards",
                 ),
+                feeds="peer groups do not separate kinds of unit",
             ),
-            C("required_vetting", vocabulary=VETTING_LEVELS),
+            C(
+                "required_vetting",
+                vocabulary=VETTING_LEVELS,
+                feeds="postings above the vetting held cannot be found",
+            ),
         ),
         key=("unit_code",),
     ),
@@ -194,8 +232,16 @@ TABLES: tuple[TableSpec, ...] = (
             C("person_id", required=True),
             C("duty_date", "date", required=True),
             C("duty_type", required=True, vocabulary=DUTY_TYPES),
-            C("shift_start", "timestamp"),
-            C("shift_end", "timestamp"),
+            C(
+                "shift_start",
+                "timestamp",
+                feeds="look-ups and overtime are compared with the roster by day, not by shift time",
+            ),
+            C(
+                "shift_end",
+                "timestamp",
+                feeds="look-ups and overtime are compared with the roster by day, not by shift time",
+            ),
             C("unit_code"),
         ),
         key=("person_id", "duty_date"),
@@ -229,9 +275,13 @@ TABLES: tuple[TableSpec, ...] = (
             C("claim_id", required=True),
             C("person_id", required=True),
             C("work_date", "date", required=True),
-            C("start_time", "timestamp"),
-            C("end_time", "timestamp"),
-            C("hours", "number"),
+            C("start_time", "timestamp", feeds="overtime is corroborated by day, not by time"),
+            C("end_time", "timestamp", feeds="overtime is corroborated by day, not by time"),
+            C(
+                "hours",
+                "number",
+                feeds="sustained hours and overtime corroboration count claims, not hours",
+            ),
             C(
                 "reason_code",
                 vocabulary=("operation", "late_turn_out", "court", "event", "cover", "other"),
@@ -254,7 +304,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "category",
                 vocabulary=("travel", "subsistence", "accommodation", "equipment", "other"),
             ),
-            C("amount_gbp", "money"),
+            C("amount_gbp", "money", feeds="expense detectors have no amounts"),
             C("description"),
             C("authorised_by"),
         ),
@@ -277,10 +327,20 @@ TABLES: tuple[TableSpec, ...] = (
             C("complaint_id", required=True),
             C("received_date", "date"),
             C("incident_date", "date"),
-            C("subject_warrant_number"),
-            C("subject_name_as_recorded"),
+            C(
+                "subject_warrant_number",
+                feeds="complaints are linked to their subject by name alone",
+            ),
+            C(
+                "subject_name_as_recorded",
+                feeds="complaints are linked to their subject by warrant number alone",
+            ),
             C("subject_unit_as_recorded"),
-            C("allegation_category", vocabulary=ALLEGATIONS),
+            C(
+                "allegation_category",
+                vocabulary=ALLEGATIONS,
+                feeds="complaint themes cannot be told apart",
+            ),
             C("complainant_type", vocabulary=("public", "colleague", "anonymous")),
             C(
                 "outcome",
@@ -297,7 +357,11 @@ TABLES: tuple[TableSpec, ...] = (
             C("person_id", required=True),
             C("opened_date", "date"),
             C("closed_date", "date"),
-            C("allegation_category", vocabulary=ALLEGATIONS),
+            C(
+                "allegation_category",
+                vocabulary=ALLEGATIONS,
+                feeds="conduct themes cannot be told apart",
+            ),
             C("origin", vocabulary=("complaint", "internal_report", "proactive")),
             C("severity", vocabulary=("misconduct", "gross_misconduct")),
             C(
@@ -323,7 +387,11 @@ TABLES: tuple[TableSpec, ...] = (
         "vetting",
         (
             C("person_id", required=True),
-            C("vetting_level", vocabulary=VETTING_LEVELS),
+            C(
+                "vetting_level",
+                vocabulary=VETTING_LEVELS,
+                feeds="postings above the vetting held cannot be found",
+            ),
             C("granted_date", "date"),
             C("expiry_date", "date"),
             C("status", vocabulary=("active", "lapsed", "withdrawn", "under_review")),
@@ -372,8 +440,11 @@ TABLES: tuple[TableSpec, ...] = (
         (
             C("account_id", required=True),
             C("system"),
-            C("person_id"),
-            C("display_name"),
+            C(
+                "person_id",
+                feeds="every account is linked to its owner by name and behaviour alone",
+            ),
+            C("display_name", feeds="accounts with no person id are linked by behaviour alone"),
             C("created_date", "date"),
             C("disabled_date", "date"),
         ),
@@ -388,7 +459,12 @@ TABLES: tuple[TableSpec, ...] = (
             C("forenames"),
             C("date_of_birth", "date"),
             C("postcode"),
-            C("flags", "list", vocabulary=RECORD_FLAGS),
+            C(
+                "flags",
+                "list",
+                vocabulary=RECORD_FLAGS,
+                feeds="look-ups of victims, high-profile records and nominals cannot be found",
+            ),
         ),
         key=("subject_id",),
         regime=DPA_PART3,
@@ -403,11 +479,12 @@ TABLES: tuple[TableSpec, ...] = (
             C(
                 "subject_kind",
                 vocabulary=("person", "vehicle", "address", "crime_report", "intel_report"),
+                feeds="look-ups of people cannot be told from others",
             ),
-            C("subject_id"),
-            C("justification"),
-            C("linked_reference"),
-            C("terminal_id"),
+            C("subject_id", feeds="look-ups cannot be tied to the record looked up"),
+            C("justification", feeds="look-ups without a stated purpose cannot be found"),
+            C("linked_reference", feeds="look-ups cannot be explained by an incident or case"),
+            C("terminal_id", feeds="accounts with no person id are linked without terminals"),
         ),
         references=(
             Reference("account_id", "system_accounts", "account_id"),

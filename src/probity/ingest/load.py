@@ -41,6 +41,8 @@ class TableCounts:
     rows_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     extra_columns: list[str] = field(default_factory=list)
+    # Optional contract columns the file lacks, each with what that disables (`Column.feeds`).
+    missing_columns: dict[str, str] = field(default_factory=dict)
     # Of the records read again (after the first `kept`), those loaded last time that are no
     # longer there as they were (`load_table`).
     records_changed: int = 0
@@ -192,7 +194,8 @@ def load_table(
         )
         engine.execute(f"DELETE FROM {table} WHERE _quarantined")
     engine.execute(f"ALTER TABLE {table} DROP COLUMN _quarantined")  # a change of catalogue only
-    counts = TableCounts(spec.name, source.path.name, extra_columns=extras)
+    missing = {c.name: c.feeds for c in spec.columns if c.name not in header}
+    counts = TableCounts(spec.name, source.path.name, extra_columns=extras, missing_columns=missing)
     if kept:
         counts.records_changed = int(
             engine.fetch(

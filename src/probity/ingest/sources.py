@@ -92,7 +92,8 @@ def check_csv(source: Source) -> list[str]:
     if path.stat().st_size == 0:
         raise SourceFileError(path, "file is empty (no header row)")
     _check_utf8(path)
-    with path.open(encoding="utf-8", newline="") as f:
+    # "utf-8-sig": Excel's "CSV UTF-8" starts the file with a byte-order mark.
+    with path.open(encoding="utf-8-sig", newline="") as f:
         try:
             header = next(csv.reader(f, strict=True))
         except (StopIteration, csv.Error) as e:

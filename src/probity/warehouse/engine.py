@@ -121,7 +121,7 @@ class DuckDBEngine:
     def _header_columns(self, path: Path) -> str:
         import csv
 
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f))
         return (
             "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"

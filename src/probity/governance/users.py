@@ -7,11 +7,18 @@ and every change audited.
 
 A workspace with no users file is in single-user mode (see `Role.single_user`). A password
 hash lets the user log in to the web application; users without one use the command line only.
+
+Beside it, `WS/sessions.json` holds each user's session generation: a random value that web
+sessions carry and that log-out, a new password and removal replace, ending every session
+the user had.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import secrets
 from pathlib import Path
 
 import yaml
@@ -20,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from probity.governance.access import AccessDenied, Principal, Role
 
 USERS_FILE = "users.yaml"
+SESSIONS_FILE = "sessions.json"
 
 
 class UserEntry(BaseModel):
@@ -36,6 +44,7 @@ class UsersFile(BaseModel):
 class UserDirectory:
     def __init__(self, workspace: Path) -> None:
         self.path = workspace / USERS_FILE
+        self.sessions = workspace / SESSIONS_FILE
 
     def configured(self) -> bool:
         return self.path.exists()
@@ -58,6 +67,7 @@ class UserDirectory:
         current = self.read()
         if role is None:
             current.users.pop(name, None)
+            self.end_sessions(name)
         else:
             kept = current.users.get(name)
             current.users[name] = UserEntry(
@@ -71,10 +81,39 @@ class UserDirectory:
             raise AccessDenied(f"{name} is not a user of this workspace")
         current.users[name].password_hash = password_hash
         self._write(current)
+        self.end_sessions(name)
 
     def password_hash(self, name: str) -> str | None:
         entry = self.read().users.get(name)
         return entry.password_hash if entry else None
+
+    def session_generation(self, name: str) -> str:
+        """The generation a session of `name` must carry (made on first asking)."""
+        generation = self._generations().get(name)
+        return generation if generation is not None else self._new_generation(name)
+
+    def end_sessions(self, name: str) -> None:
+        """Every session `name` has, on any device, ends now."""
+        self._new_generation(name)
+
+    def _generations(self) -> dict[str, str]:
+        if not self.sessions.exists():
+            return {}
+        data: dict[str, str] = json.loads(self.sessions.read_text(encoding="utf-8"))
+        return data
+
+    def _new_generation(self, name: str) -> str:
+        self.sessions.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.sessions.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            generations = self._generations()
+            generations[name] = secrets.token_hex(16)
+            tmp = self.sessions.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(generations, f)
+            os.replace(tmp, self.sessions)
+        return generations[name]
 
     def _write(self, users: UsersFile) -> None:
         """Replace the file atomically, readable by its owner only (it holds password hashes)."""

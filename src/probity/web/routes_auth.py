@@ -9,15 +9,24 @@ from authlib.common.errors import AuthlibBaseError
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from joserfc.errors import JoseError
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from probity.governance.passwords import verify_password
-from probity.web.sessions import Throttle, check_csrf, csrf_token, safe_next
+from probity.web.sessions import Name, Secret, Throttle, Token, check_csrf, csrf_token, safe_next
 from probity.web.site import Site, User
+
+# Log-in attempts from one address, whatever names they try; the first refusal in each
+# minute is audited, so a flood leaves a trace without filling the log.
+LOGINS_PER_ADDRESS = parse("30/minute")
+AUDITED_REFUSALS = parse("1/minute")
 
 
 def add_routes(app: FastAPI, site: Site) -> None:
     throttle = Throttle()
     users = site.users
+    per_address = MovingWindowRateLimiter(MemoryStorage())
 
     def login_form(
         request: Request, next: str = "/queue", error: str | None = None, status: int = 200
@@ -37,21 +46,29 @@ def add_routes(app: FastAPI, site: Site) -> None:
     @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
     def login(
         request: Request,
-        username: Annotated[str, Form()] = "",
-        password: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
-        next: Annotated[str, Form()] = "/queue",
+        username: Name = "",
+        password: Secret = "",
+        csrf: Token = "",
+        next: Annotated[str, Form(max_length=2048)] = "/queue",
     ) -> Response:
         check_csrf(request, csrf)
+        address = request.client.host if request.client else "?"
+        if not per_address.hit(LOGINS_PER_ADDRESS, "login", address):
+            if per_address.hit(AUDITED_REFUSALS, "refusal", address):
+                site.audit.append(
+                    "login_failed",
+                    actor="?",
+                    details={"channel": "web", "why": "too many attempts", "address": address},
+                )
+            return login_form(request, next, "Too many attempts from here: wait a minute.", 429)
         name = username.strip()
         entry = users.directory.read().users.get(name)
-        if throttle.locked(name):
+        if not throttle.admit(name):
             ok, why = False, "locked"
         else:
             ok = verify_password(entry.password_hash if entry else None, password)
             why = "" if ok else "wrong name or password"
         if not ok:
-            throttle.failed(name)
             site.audit.append(
                 "login_failed", actor=name or "?", details={"channel": "web", "why": why}
             )
@@ -62,7 +79,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
             )
             return login_form(request, next, error, 401)
         throttle.succeeded(name)
-        start_session(request, name)
+        users.start_session(request, name)
         site.audit.append("login", actor=name, details={"channel": "web"})
         return RedirectResponse(safe_next(next), status_code=303)
 
@@ -101,21 +118,18 @@ def add_routes(app: FastAPI, site: Site) -> None:
                 request, error="Your force account is not a user of this workspace.", status=403
             )
         target = request.session.get("sso_next", "/queue")
-        start_session(request, name)
+        users.start_session(request, name)
         site.audit.append(
             "login", actor=name, details={"channel": "sso", "issuer": site.sso.settings.issuer}
         )
         return RedirectResponse(safe_next(str(target)), status_code=303)
 
     @app.post("/logout", include_in_schema=False)
-    def logout(request: Request, user: User, csrf: Annotated[str, Form()] = "") -> Response:
+    def logout(request: Request, user: User, csrf: Token = "") -> Response:
         check_csrf(request, csrf)
         site.audit.append("logout", actor=user.name, details={"channel": "web"})
-        request.session.clear()
+        if users.login_enabled:
+            users.end_sessions(request, user.name)
+        else:
+            request.session.clear()
         return RedirectResponse("/login" if users.login_enabled else "/queue", status_code=303)
-
-
-def start_session(request: Request, name: str) -> None:
-    request.session.clear()  # a fresh session (and token) for the new user
-    request.session["user"] = name
-    csrf_token(request)

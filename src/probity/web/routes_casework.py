@@ -4,16 +4,16 @@ twin under /api; every view of a person and every change is audited."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.casework.feedback import under_review
 from probity.casework.store import OUTCOMES, CaseConflict, CaseStore
 from probity.governance.access import Action, Principal
 from probity.publish.results import PURPOSES, RevealRefused, reveal
-from probity.web.sessions import check_csrf
+from probity.web.sessions import Name, Text, Token, check_csrf
 from probity.web.site import Site, User, public
 
 
@@ -160,10 +160,10 @@ def add_routes(app: FastAPI, site: Site) -> None:
         request: Request,
         user: User,
         subject: str,
-        purpose: Annotated[str, Form()] = "",
-        outcome: Annotated[str, Form()] = "",
-        reason: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        purpose: Name = "",
+        outcome: Name = "",
+        reason: Text = "",
+        csrf: Token = "",
     ) -> HTMLResponse:
         """Record a review decision (people decide; Probity records, and audits it)."""
         person = casework_form(request, user, subject, csrf, purpose, Action.decide)
@@ -188,9 +188,9 @@ def add_routes(app: FastAPI, site: Site) -> None:
         request: Request,
         user: User,
         subject: str,
-        purpose: Annotated[str, Form()] = "",
-        release: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        purpose: Name = "",
+        release: Name = "",
+        csrf: Token = "",
     ) -> Response:
         """Take (or, with `release`, give back) this person's queue entry for a purpose."""
         person = casework_form(request, user, subject, csrf, purpose)
@@ -208,9 +208,9 @@ def add_routes(app: FastAPI, site: Site) -> None:
         request: Request,
         user: User,
         subject: str,
-        purpose: Annotated[str, Form()] = "",
-        text: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        purpose: Name = "",
+        text: Text = "",
+        csrf: Token = "",
     ) -> Response:
         person = casework_form(request, user, subject, csrf, purpose)
         try:
@@ -224,8 +224,8 @@ def add_routes(app: FastAPI, site: Site) -> None:
         request: Request,
         user: User,
         subject: str,
-        reason: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        reason: Text = "",
+        csrf: Token = "",
     ) -> HTMLResponse:
         check_csrf(request, csrf)
         site.allow(user, Action.reveal)

@@ -6,14 +6,14 @@ is audited; the session keeps it for the judgements that follow."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.governance.access import Action, Principal
 from probity.resolve.judgements import JudgementStore
-from probity.web.sessions import check_csrf
+from probity.web.sessions import Name, Text, Token, check_csrf
 from probity.web.site import Site, User
 
 SHOWN = 200
@@ -67,8 +67,8 @@ def add_routes(app: FastAPI, site: Site) -> None:
     def start(
         request: Request,
         user: User,
-        reason: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        reason: Text = "",
+        csrf: Token = "",
     ) -> Response:
         check_csrf(request, csrf)
         begin(user, reason, None, "web")
@@ -79,11 +79,11 @@ def add_routes(app: FastAPI, site: Site) -> None:
     def judge(
         request: Request,
         user: User,
-        task: Annotated[str, Form()] = "",
-        record_id: Annotated[str, Form()] = "",
-        person_key: Annotated[str, Form()] = "",
-        decision: Annotated[str, Form()] = "",
-        csrf: Annotated[str, Form()] = "",
+        task: Name = "",
+        record_id: Name = "",
+        person_key: Name = "",
+        decision: Name = "",
+        csrf: Token = "",
     ) -> Response:
         check_csrf(request, csrf)
         site.allow(user, Action.review_links)

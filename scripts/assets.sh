@@ -13,6 +13,10 @@ if [ ! -f "$VENDOR/.lock" ] || ! cmp -s frontend/package-lock.json "$VENDOR/.loc
   cp frontend/node_modules/vega/build/vega.min.js \
      frontend/node_modules/vega-lite/build/vega-lite.min.js \
      frontend/node_modules/vega-embed/build/vega-embed.min.js \
-     frontend/node_modules/cytoscape/dist/cytoscape.min.js "$VENDOR/"
+     frontend/node_modules/vega-interpreter/build/vega-interpreter.min.js \
+     frontend/node_modules/cytoscape/dist/cytoscape.min.js \
+     frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+     frontend/node_modules/swagger-ui-dist/swagger-ui.css \
+     frontend/node_modules/redoc/bundles/redoc.standalone.js "$VENDOR/"
   cp frontend/package-lock.json "$VENDOR/.lock"
 fi

@@ -104,3 +104,21 @@ def test_fairness_dashboard_and_keyboard_use(server: str, page: Page) -> None:
            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).length"""
     )
     assert unlabelled == 0
+
+
+def test_api_docs_draw_from_our_own_copies(server: str, page: Page) -> None:
+    offline: list[str] = []
+    errors: list[str] = []
+    blocked: list[str] = []
+    page.on(
+        "request", lambda r: None if r.url.startswith((server, "blob:")) else offline.append(r.url)
+    )
+    # Redoc asks for its maker's logo; the page's Content-Security-Policy stops the request
+    # before it leaves the browser.
+    page.on("requestfailed", lambda r: blocked.append(r.url) if r.failure == "csp" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for path, drawn in (("/docs", ".swagger-ui .opblock"), ("/redoc", ".redoc-wrap")):
+        page.goto(f"{server}{path}")
+        page.wait_for_selector(drawn)
+        page.screenshot(path=str(ARTIFACTS / f"api{path.replace('/', '-')}.png"))
+    assert [url for url in offline if url not in blocked] == [] and errors == []

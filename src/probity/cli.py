@@ -594,6 +594,13 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="mark the session cookie Secure (when served behind TLS)")
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="a host name browsers use to reach the app (repeat for more); others are "
+            "refused. Default: localhost, 127.0.0.1 and --host"
+        ),
+    ] = None,
 ) -> None:
     """The web application and its HTTP API. A workspace with users asks each person to log
     in (`probity users password` sets theirs); `--actor` serves one user without log-in; a
@@ -602,6 +609,9 @@ def serve(
 
     from probity.governance.users import UserDirectory
     from probity.web.app import create_app
+    from probity.web.headers import LOCAL_HOSTS
+
+    hosts = allowed_host or [*LOCAL_HOSTS, *([host] if host not in ("0.0.0.0", "::") else [])]
 
     if actor is None and UserDirectory(workspace).configured():
         principal, who = None, "users who log in"
@@ -610,7 +620,7 @@ def serve(
         who = f"{principal.name} ({principal.role.value})"
     err.print(f"Probity is serving {workspace} at http://{host}:{port}/ for {who}")
     uvicorn.run(
-        create_app(workspace, principal, secure_cookies=secure_cookies),
+        create_app(workspace, principal, secure_cookies=secure_cookies, allowed_hosts=hosts),
         host=host,
         port=port,
         log_level="warning",

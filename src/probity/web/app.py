@@ -2,7 +2,7 @@
 `web/sessions.py` for how they are known: one fixed user, single-user mode, log-in with a local
 password, or the force's single sign-on through OpenID Connect).
 
-Every page has a JSON twin under /api (OpenAPI at /docs). Every route asks the access policy
+Every page has a JSON twin under /api (OpenAPI at /docs and /redoc, behind log-in). Every route asks the access policy
 first (refusals are 403 and audited); a role sees only its purposes' queue entries and signals.
 Viewing a person and revealing an identity write audit events; a reveal needs a reason. Every
 form carries the session's CSRF token, and a POST without it is refused.
@@ -14,32 +14,49 @@ review (`routes_links`), and oversight: run report, fairness, audit (`routes_ove
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from probity.governance.access import Principal
 from probity.web import (
+    routes_api_docs,
     routes_auth,
     routes_casework,
     routes_links,
     routes_oversight,
     routes_units,
 )
+from probity.web.headers import add_security_headers
 from probity.web.sessions import SESSION_HOURS, LoginRequired, Users, session_secret
 from probity.web.site import HERE, Site
 from probity.web.sso import load_sso
 
 
 def create_app(
-    workspace: Path, principal: Principal | None = None, secure_cookies: bool = False
+    workspace: Path,
+    principal: Principal | None = None,
+    secure_cookies: bool = False,
+    allowed_hosts: Sequence[str] = ("*",),
 ) -> FastAPI:
-    """The app for `workspace`; `principal` fixes one user (no log-in), and `secure_cookies`
-    marks the session cookie Secure for deployments behind TLS."""
-    app = FastAPI(title="Probity", description="Review queue, people, evidence and run reports.")
+    """The app for `workspace`; `principal` fixes one user (no log-in), `secure_cookies`
+    marks the session cookie Secure for deployments behind TLS, and `allowed_hosts` are the
+    host names it answers to (`probity serve` passes the deployment's)."""
+    # The API documents itself behind log-in, from our own copies of Swagger UI and Redoc
+    # (`routes_api_docs`), not FastAPI's defaults, which load scripts from a CDN.
+    app = FastAPI(
+        title="Probity",
+        description="Review queue, people, evidence and run reports.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    add_security_headers(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(workspace),
@@ -48,6 +65,7 @@ def create_app(
         same_site="lax",
         https_only=secure_cookies,
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     site = Site(workspace, Users(workspace, principal))
     site.sso = load_sso(workspace) if principal is None else None
@@ -55,7 +73,7 @@ def create_app(
 
     @app.exception_handler(LoginRequired)
     def to_login(request: Request, _: LoginRequired) -> Response:
-        if request.url.path.startswith("/api/"):
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse({"detail": "log in first"}, status_code=401)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
@@ -63,6 +81,13 @@ def create_app(
     def home() -> RedirectResponse:
         return RedirectResponse("/queue")
 
-    for routes in (routes_auth, routes_casework, routes_units, routes_links, routes_oversight):
+    for routes in (
+        routes_auth,
+        routes_casework,
+        routes_units,
+        routes_links,
+        routes_oversight,
+        routes_api_docs,
+    ):
         routes.add_routes(app, site)
     return app

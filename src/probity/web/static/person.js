@@ -20,7 +20,7 @@
         color: { field: "kind", type: "nominal", title: "kind" },
         tooltip: [{ field: "month", type: "temporal" }, { field: "kind" }, { field: "n" }]
       }
-    }, { actions: false, renderer: "svg" });
+    }, probityChartOptions());
   }
 
   function peers() {
@@ -40,7 +40,7 @@
           encoding: { x: { field: "person", type: "quantitative" },
                       tooltip: [{ field: "kind" }, { field: "person" }, { field: "peer_median" }, { field: "peer_p90" }] } }
       ]
-    }, { actions: false, renderer: "svg" });
+    }, probityChartOptions());
   }
 
   function graph() {

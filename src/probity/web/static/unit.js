@@ -19,5 +19,5 @@ window.addEventListener("DOMContentLoaded", function () {
       color: { field: "where", type: "nominal", scale: { range: ["#0b5cad", "#b6bec8"] }, title: null },
       tooltip: [{ field: "concern" }, { field: "where" }, { field: "share", format: ".1%" }]
     }
-  }, { actions: false, renderer: "svg" });
+  }, probityChartOptions());
 });

@@ -15,6 +15,7 @@ from probity.governance.access import Role
 from probity.governance.users import UserDirectory
 from probity.web.app import create_app
 from probity.web.sessions import MAX_FAILURES
+from tests.actors import acting_as
 from tests.webforms import form_token
 from tests.webserver import with_users
 
@@ -123,6 +124,7 @@ def test_short_passwords_are_refused(workspace: Path) -> None:
         cli,
         ["users", "password", "asmith", "--workspace", str(workspace), "--actor", "admin"],
         input="short\n",
+        env=acting_as(workspace, "admin"),
     )
     assert result.exit_code == 2 and "at least 12 characters" in result.output
 
@@ -132,6 +134,7 @@ def test_only_an_administrator_sets_another_user_s_password(workspace: Path) -> 
         cli,
         ["users", "password", "bjones", "--workspace", str(workspace), "--actor", "asmith"],
         input=PASSWORD + "\n",
+        env=acting_as(workspace, "asmith"),
     )
     assert result.exit_code == 3
 

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from probity.cli import app as cli
 from probity.governance.access import Role
 from probity.governance.users import UserDirectory
+from tests.actors import acting_as
 
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -80,6 +81,6 @@ def with_users(run: Path, into: Path, roles: dict[str, Role], password: str) -> 
     for name, role in roles.items():
         users.set_role(name, role)
         args = ["users", "password", name, "--workspace", str(into), "--actor", "admin"]
-        result = CliRunner().invoke(cli, args, input=password + "\n")
+        result = CliRunner().invoke(cli, args, input=password + "\n", env=acting_as(into, "admin"))
         assert result.exit_code == 0, result.output
     return into

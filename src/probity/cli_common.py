@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -19,7 +20,11 @@ out = Console()
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="workspace folder")]
 ActorOpt = Annotated[
     str | None,
-    typer.Option("--actor", help="who is asking (default: $PROBITY_ACTOR or the login name)"),
+    typer.Option(
+        "--actor",
+        help="who is asking (default: $PROBITY_ACTOR or your OS account; in a workspace with "
+        "users, another name needs a token from `probity users token`)",
+    ),
 ]
 RevealOpt = Annotated[
     bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
@@ -50,14 +55,32 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def caller(workspace: Path, actor: str | None, attempted: str) -> str:
+    """The name this command acts as (`governance/actors.py`); a claim the OS account cannot
+    back is audited and the command exits 3."""
+    from probity.governance.actors import CLAIM_ENV, ActorRefused, cli_actor
+    from probity.governance.audit import AuditLog
+    from probity.governance.users import UserDirectory
+
+    try:
+        return cli_actor(workspace, actor, UserDirectory(workspace).configured())[0]
+    except ActorRefused as e:
+        AuditLog(workspace).append(
+            "denied",
+            actor=actor or os.environ.get(CLAIM_ENV) or "?",
+            details={"attempted": attempted, "channel": "cli", "why": "actor not vouched for"},
+        )
+        fail(f"not permitted: {e}", 3)
+
+
 def allow(workspace: Path, actor: str | None, action: str, purpose: str | None = None) -> Any:
     """The caller as a Principal, if their role allows `action` (for `purpose`); otherwise the
     refusal is audited and the command exits 3."""
     from probity.governance.access import AccessDenied, Action
-    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.audit import AuditLog
     from probity.governance.users import UserDirectory
 
-    name = actor or actor_name()
+    name = caller(workspace, actor, action)
     try:
         principal = UserDirectory(workspace).principal(name)
         principal.require(Action(action), purpose)

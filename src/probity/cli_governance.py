@@ -18,6 +18,7 @@ from probity.cli_common import (
     Purpose,
     WorkspaceOpt,
     allow,
+    caller,
     fail,
     out,
 )
@@ -142,12 +143,12 @@ def users_password(
     """Set a user's password for the web application (their own, or anyone's for an
     administrator). Asked for twice at a terminal; read from standard input otherwise. Only an
     argon2 hash is kept; the audit log records that it changed."""
-    from probity.governance.audit import AuditLog, actor_name
+    from probity.governance.audit import AuditLog
     from probity.governance.passwords import WeakPassword, hash_password
     from probity.governance.users import UserDirectory
 
-    caller = actor or actor_name()
-    principal = allow(workspace, actor, "view_report") if caller == name else None
+    who = caller(workspace, actor, "configure")
+    principal = allow(workspace, who, "view_report") if who == name else None
     principal = principal or allow(workspace, actor, "configure")
     if sys.stdin.isatty():
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
@@ -164,6 +165,29 @@ def users_password(
         "configure", actor=principal.name, details={"user": name, "password": "changed"}
     )
     out.print(f"{name}: password set")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="the user the token lets a command act as")],
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    actor: ActorOpt = None,
+) -> None:
+    """A token that lets commands run by another OS account act as NAME (set it as
+    $PROBITY_ACTOR_TOKEN, with --actor NAME): for a service account running the nightly job.
+    Valid for 90 days; issuing one is audited with its id."""
+    from probity.governance.actors import issue_token
+    from probity.governance.audit import AuditLog
+    from probity.governance.users import UserDirectory
+
+    principal = allow(workspace, actor, "configure")
+    if name not in UserDirectory(workspace).read().users:
+        fail(f"{name} is not a user of this workspace: `probity users set` first", 2)
+    token, token_id = issue_token(workspace, name)
+    AuditLog(workspace).append(
+        "configure", actor=principal.name, details={"user": name, "token_issued": token_id}
+    )
+    sys.stdout.write(token + "\n")
 
 
 @users_app.command("list")

@@ -18,6 +18,7 @@ from probity.governance.access import Principal, Role
 from probity.governance.audit import AuditLog
 from probity.governance.users import UserDirectory
 from probity.web.app import create_app
+from tests.actors import acting_as
 from tests.webforms import form_token
 
 ROLES = ["psd_analyst", "psd_investigator", "welfare_officer", "auditor", "administrator"]
@@ -64,7 +65,9 @@ def _invoke(ws: Path, args: tuple[str, ...], user: str) -> int:
         ["--as", user] if args[:2] in (("audit", "log"), ("audit", "watch")) else ["--actor", user]
     )
     # "q" ends an interactive review at its first question.
-    result = CliRunner().invoke(app, [*args, "--workspace", str(ws), *who], input="q\n")
+    result = CliRunner().invoke(
+        app, [*args, "--workspace", str(ws), *who], input="q\n", env=acting_as(ws, user)
+    )
     return result.exit_code
 
 

@@ -8,7 +8,6 @@ end is caught too.
 from __future__ import annotations
 
 import fcntl
-import getpass
 import hashlib
 import json
 import os
@@ -17,11 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from probity.governance.actors import CLAIM_ENV, os_user
+
 GENESIS = "0" * 64
 
 
 def actor_name() -> str:
-    return os.environ.get("PROBITY_ACTOR") or getpass.getuser()
+    """The name a single-user workspace records: $PROBITY_ACTOR as a label, else the OS
+    account. A workspace with users checks the claim (`governance/actors.py`)."""
+    return os.environ.get(CLAIM_ENV) or os_user()
 
 
 def _digest(prev: str, body: dict[str, Any]) -> str:
@@ -61,6 +64,8 @@ class AuditLog:
                 "seq": seq + 1,
                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "actor": actor or actor_name(),
+                # The OS account that wrote the entry, whatever name it acted as.
+                "os_user": os_user(),
                 "action": action,
                 "subject": subject,
                 "purpose": purpose,

@@ -384,3 +384,28 @@ def test_an_accepted_shrink_is_audited_and_missing_columns_are_named(
     assert "people.csv has no column surname" in out and "without surnames" in out
     [entry] = [e for e in AuditLog(copy).entries() if e["action"] == "accept_shrink"]
     assert entry["reason"] == reason
+
+
+def test_every_file_in_the_workspace_is_its_owner_s_alone(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    probity("audit", "verify", "--workspace", ws)  # written by several commands by now
+    loose = [
+        (str(p.relative_to(ws)), oct(p.stat().st_mode & 0o777))
+        for p in [ws, *ws.rglob("*")]
+        if p.stat().st_mode & 0o077
+    ]
+    assert loose == []
+
+
+def test_a_workspace_opened_to_other_accounts_is_refused(
+    cli_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, ws = cli_run
+    copy = tmp_path / "ws"
+    shutil.copytree(ws, copy)
+    os.chmod(copy / "runs", 0o755)
+    result = probity("queue", "--workspace", copy, check=False)
+    assert result.returncode == 1
+    assert "open to other accounts" in result.stderr and "chmod -R go=" in result.stderr
+    os.chmod(copy / "runs", 0o700)
+    assert probity("queue", "--workspace", copy).returncode == 0

@@ -30,7 +30,7 @@ from probity.cli_common import (
     fail,
     out,
 )
-from probity.publish.workspace import WorkspaceError
+from probity.publish.workspace import WorkspaceError, keep_private
 
 if TYPE_CHECKING:
     from probity.policy import Policy
@@ -41,6 +41,14 @@ app = typer.Typer(
     add_completion=False,
     help="Probity: surfaces, explains and records; people decide.",
 )
+
+
+@app.callback()
+def private_files() -> None:
+    """Everything a command writes (workspaces, exports, reports) is its owner's alone."""
+    keep_private()
+
+
 links_app = typer.Typer(help="Identity links: list them, and review the uncertain ones.")
 app.add_typer(links_app, name="links")
 

@@ -61,7 +61,12 @@ def caller(workspace: Path, actor: str | None, attempted: str) -> str:
     from probity.governance.actors import CLAIM_ENV, ActorRefused, cli_actor
     from probity.governance.audit import AuditLog
     from probity.governance.users import UserDirectory
+    from probity.publish.workspace import WorkspaceError, check_private
 
+    try:
+        check_private(workspace)
+    except WorkspaceError as e:
+        fail(str(e))
     try:
         return cli_actor(workspace, actor, UserDirectory(workspace).configured())[0]
     except ActorRefused as e:

@@ -8,6 +8,10 @@
 
 A run is published by replacing CURRENT in one rename, and only after every stage
 succeeded, so a failed or killed run leaves the last good run current.
+
+The workspace holds names, addresses, victims and the pseudonym key, so it is its owner's
+alone: a process that opens one creates everything private (umask 077: folders 0700, files
+0600), and a workspace another account could read is refused until it is made private again.
 """
 
 from __future__ import annotations
@@ -24,14 +28,44 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_WORKSPACE = Path("probity-workspace")
+PRIVATE_UMASK = 0o077
+# How deep the start-up check looks: the workspace, its files and folders, and theirs.
+CHECKED_DEPTH = 2
 
 
 class WorkspaceError(Exception):
     pass
 
 
+def keep_private() -> None:
+    """Everything this process creates from now on is its owner's alone."""
+    os.umask(PRIVATE_UMASK)
+
+
+def check_private(root: Path) -> None:
+    """Refuse a workspace that other accounts can read or enter."""
+    for path in _near(root, CHECKED_DEPTH):
+        mode = path.lstat().st_mode
+        if mode & 0o077:
+            raise WorkspaceError(
+                f"{path} is open to other accounts (mode {mode & 0o777:o}), and the workspace "
+                f"holds personal data: make it private (chmod -R go= {root}) and find out who "
+                "may have copied it, as the audit log does not see file reads"
+            )
+
+
+def _near(root: Path, depth: int) -> Iterator[Path]:
+    if not root.exists():
+        return
+    yield root
+    if depth and root.is_dir() and not root.is_symlink():
+        for child in sorted(root.iterdir()):
+            yield from _near(child, depth - 1)
+
+
 class Workspace:
     def __init__(self, root: Path) -> None:
+        keep_private()
         self.root = root
         self.runs = root / "runs"
 

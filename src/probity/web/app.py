@@ -24,6 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from probity.governance.access import Principal
+from probity.publish.workspace import check_private, keep_private
 from probity.web import (
     routes_api_docs,
     routes_auth,
@@ -47,6 +48,8 @@ def create_app(
     """The app for `workspace`; `principal` fixes one user (no log-in), `secure_cookies`
     marks the session cookie Secure for deployments behind TLS, and `allowed_hosts` are the
     host names it answers to (`probity serve` passes the deployment's)."""
+    keep_private()
+    check_private(workspace)
     # The API documents itself behind log-in, from our own copies of Swagger UI and Redoc
     # (`routes_api_docs`), not FastAPI's defaults, which load scripts from a CDN.
     app = FastAPI(

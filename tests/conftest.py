@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from probity.governance.checkpoints import CHECKPOINTS_ENV, KEY_ENV, SYSLOG_ENV
 from probity.pipeline import run_pipeline
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.tables import force_tables
 from probity.synth.write import default_truth_dir, write_force
+
+# The audit key and checkpoints live outside every workspace (governance/checkpoints.py): the
+# tests keep theirs in a folder of their own, not in the account's home, and send nothing to
+# the machine's system log. Commands the tests start inherit these.
+_AUDIT_HOME = Path(tempfile.mkdtemp(prefix="probity-audit-"))
+os.environ.setdefault(KEY_ENV, str(_AUDIT_HOME / "audit.key"))
+os.environ.setdefault(CHECKPOINTS_ENV, str(_AUDIT_HOME / "checkpoints.jsonl"))
+os.environ.setdefault(SYSLOG_ENV, "off")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ whose users have passwords."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from probity.cli import app as cli
 from probity.governance.access import Role
+from probity.governance.checkpoints import CHECKPOINTS_ENV, KEY_ENV, SYSLOG_ENV
 from probity.governance.users import UserDirectory
 from tests.actors import acting_as
 
@@ -31,6 +33,11 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def audit_settings() -> dict[str, str]:
+    """Where the tests keep the audit key and checkpoints (tests/conftest.py)."""
+    return {k: os.environ[k] for k in (KEY_ENV, CHECKPOINTS_ENV, SYSLOG_ENV) if k in os.environ}
 
 
 def free_port() -> int:
@@ -54,7 +61,7 @@ def serving(workspace: Path, env: dict[str, str] | None = None) -> Iterator[str]
             "--port",
             str(port),
         ],
-        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        env={"PATH": "/usr/bin:/bin", **audit_settings(), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

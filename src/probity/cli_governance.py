@@ -39,15 +39,25 @@ def register(app: typer.Typer) -> None:
 
 @audit_app.command("verify")
 def audit_verify(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, actor: ActorOpt = None) -> None:
-    """Prove the audit log whole, or name the first broken entry."""
+    """Prove the audit log whole and matching the checkpoints exported outside the workspace,
+    or name the first entry missing or changed."""
     from probity.governance.audit import AuditLog
 
     allow(workspace, actor, "view_audit")
-    result = AuditLog(workspace).verify()
-    if result.ok:
-        out.print(f"audit log intact: {result.entries} entries")
-        return
-    fail(f"audit log broken at entry {result.first_broken}: {result.problem}")
+    log = AuditLog(workspace)
+    result = log.verify()
+    if not result.ok:
+        fail(f"audit log broken at entry {result.first_broken}: {result.problem}")
+    out.print(f"audit log intact: {result.entries} entries")
+    if result.checkpoint is None:
+        out.print(
+            f"[yellow]no exported checkpoint found in {log.checkpoints.path}[/]: only the chain was checked"
+        )
+    else:
+        seq, at = result.checkpoint
+        out.print(
+            f"matches the checkpoints in {log.checkpoints.path} (the last: entry {seq}, {at})"
+        )
 
 
 @audit_app.command("log")

@@ -1,14 +1,23 @@
-"""The audit log: append-only JSON lines, each entry chained to the one before by a SHA-256
-hash, so an edit, deletion, insertion, reordering or truncation shows when verified.
+"""The audit log: append-only JSON lines, each entry chained to the one before by an HMAC
+(SHA-256) under a key kept outside the workspace, so an edit, deletion, insertion or
+reordering shows when verified, and whoever holds only the workspace cannot re-chain it.
 
-The head (last hash and count) is also written beside the log, so cutting entries off the
-end is caught too.
+After every entry a signed checkpoint (workspace, entry number, its hash) goes to sinks the
+workspace's owner should not control (`governance/checkpoints.py`): a file on another path
+and the system log. Verification compares the log with the checkpoints, so cutting entries
+off the end, deleting the log, or re-chaining it with the key are caught too, naming the
+first entry missing or changed.
+
+The log itself is the source of truth for the next entry number (there is no separate head
+to fall out of step with it). A crash mid-write leaves a torn last line; the next append cuts
+it off and records a `repair` entry with what was cut.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -17,8 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from probity.governance.actors import CLAIM_ENV, os_user
+from probity.governance.checkpoints import Checkpoints, audit_key
 
 GENESIS = "0" * 64
+# Entries written with the keyed hash carry this version; earlier ones were plain SHA-256,
+# which verification accepts only before the first keyed entry.
+KEYED = 2
+TAIL_BYTES = 1 << 16
 
 
 def actor_name() -> str:
@@ -27,9 +41,16 @@ def actor_name() -> str:
     return os.environ.get(CLAIM_ENV) or os_user()
 
 
-def _digest(prev: str, body: dict[str, Any]) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev + canonical).encode()).hexdigest()
+def _canonical(prev: str, body: dict[str, Any]) -> bytes:
+    return (
+        prev + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    ).encode()
+
+
+def _digest(prev: str, body: dict[str, Any], key: bytes) -> str:
+    if body.get("v") == KEYED:
+        return hmac.new(key, _canonical(prev, body), hashlib.sha256).hexdigest()
+    return hashlib.sha256(_canonical(prev, body)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -38,13 +59,16 @@ class Verification:
     entries: int
     first_broken: int | None = None
     problem: str | None = None
+    # The last exported checkpoint the log was compared with: (entry number, when), if any.
+    checkpoint: tuple[int, str] | None = None
 
 
 class AuditLog:
     def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
         self.dir = workspace / "audit"
         self.path = self.dir / "log.jsonl"
-        self.head = self.dir / "head.json"
+        self.checkpoints = Checkpoints.configured(workspace)
 
     def append(
         self,
@@ -57,37 +81,91 @@ class AuditLog:
         details: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         self.dir.mkdir(parents=True, exist_ok=True)
+        key = audit_key()
         with open(self.dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            seq, prev = self._tail()
-            body = {
-                "seq": seq + 1,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "actor": actor or actor_name(),
-                # The OS account that wrote the entry, whatever name it acted as.
-                "os_user": os_user(),
-                "action": action,
-                "subject": subject,
-                "purpose": purpose,
-                "reason": reason,
-                "details": details or {},
-                "prev": prev,
-            }
-            entry = {**body, "hash": _digest(prev, body)}
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            tmp = self.head.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"seq": entry["seq"], "hash": entry["hash"]}))
-            os.replace(tmp, self.head)
+            torn = self._cut_torn_tail()
+            if torn is not None:
+                self._write(
+                    key,
+                    "repair",
+                    actor=os_user(),
+                    details={
+                        "torn_bytes": len(torn),
+                        "torn_sha256": hashlib.sha256(torn).hexdigest(),
+                        "why": "the last entry was cut off mid-write (a crash) and removed",
+                    },
+                )
+            return self._write(
+                key,
+                action,
+                actor=actor or actor_name(),
+                subject=subject,
+                purpose=purpose,
+                reason=reason,
+                details=details or {},
+            )
+
+    def _write(self, key: bytes, action: str, **fields: Any) -> dict[str, Any]:
+        seq, prev = self._tail()
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        body: dict[str, Any] = {
+            "v": KEYED,
+            "seq": seq + 1,
+            "at": at,
+            "actor": fields.get("actor"),
+            # The OS account that wrote the entry, whatever name it acted as.
+            "os_user": os_user(),
+            "action": action,
+            "subject": fields.get("subject"),
+            "purpose": fields.get("purpose"),
+            "reason": fields.get("reason"),
+            "details": fields.get("details") or {},
+            "prev": prev,
+        }
+        digest = _digest(prev, body, key)
+        entry = {**body, "hash": digest}
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        self.checkpoints.export(seq + 1, digest, at, key)
         return entry
 
+    def _cut_torn_tail(self) -> bytes | None:
+        """The bytes after the last complete line, cut off the log; None if there are none."""
+        if not self.path.exists():
+            return None
+        size = self.path.stat().st_size
+        with self.path.open("rb+") as f:
+            f.seek(max(0, size - TAIL_BYTES))
+            tail = f.read()
+            if not tail or tail.endswith(b"\n"):
+                return None
+            cut = tail.rfind(b"\n")
+            keep = size - len(tail) + cut + 1 if cut >= 0 else 0
+            f.seek(keep)
+            torn = f.read()
+            f.truncate(keep)
+            f.flush()
+            os.fsync(f.fileno())
+        return torn
+
     def _tail(self) -> tuple[int, str]:
-        if not self.head.exists():
+        """The last entry's number and hash, read from the log itself."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
             return 0, GENESIS
-        head = json.loads(self.head.read_text())
-        return int(head["seq"]), str(head["hash"])
+        size = self.path.stat().st_size
+        span = TAIL_BYTES
+        with self.path.open("rb") as f:
+            while True:
+                f.seek(max(0, size - span))
+                lines = f.read().splitlines()
+                if len(lines) > 1 or span >= size:
+                    break
+                span *= 2
+        last = json.loads(lines[-1])
+        return int(last["seq"]), str(last["hash"])
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -96,32 +174,79 @@ class AuditLog:
             return [json.loads(line) for line in f if line.strip()]
 
     def verify(self) -> Verification:
-        prev = GENESIS
-        count = 0
-        if self.path.exists():
-            with self.path.open(encoding="utf-8") as f:
-                for number, line in enumerate(f, start=1):
-                    try:
-                        entry = json.loads(line)
-                    except json.JSONDecodeError:
-                        return Verification(False, count, number, "entry is not valid JSON")
-                    body = {k: v for k, v in entry.items() if k != "hash"}
-                    if entry.get("seq") != number:
-                        return Verification(False, count, number, "sequence number out of order")
-                    if entry.get("prev") != prev:
-                        return Verification(
-                            False, count, number, "does not follow the entry before it"
-                        )
-                    if _digest(prev, body) != entry.get("hash"):
-                        return Verification(False, count, number, "content does not match its hash")
-                    prev = entry["hash"]
-                    count = number
-        seq, head_hash = self._tail()
-        if (seq, head_hash) != (count, prev):
+        """The chain checked entry by entry, then against the exported checkpoints."""
+        key = audit_key()
+        hashes: list[str] = []
+        broken = self._check_chain(key, hashes)
+        count = len(hashes)
+        checkpoints, conflicts = self.checkpoints.read(key)
+        last = (checkpoints[-1].seq, checkpoints[-1].at) if checkpoints else None
+        if conflicts:
+            again = min(conflicts, key=lambda c: c.seq)
             return Verification(
-                False, count, count + 1, f"log ends at entry {count} but its head records {seq}"
+                False,
+                count,
+                again.seq,
+                f"entry {again.seq} was exported again at {again.at} with another content than "
+                "at first: the log was replaced after its checkpoints went out",
+                last,
             )
-        return Verification(True, count)
+        for cp in checkpoints:
+            if broken is not None and cp.seq >= broken[0]:
+                break
+            if cp.seq > count:
+                return Verification(
+                    False,
+                    count,
+                    count + 1,
+                    f"entries {count + 1} to {checkpoints[-1].seq} are missing: the "
+                    f"checkpoint exported at {checkpoints[-1].at} recorded "
+                    f"{checkpoints[-1].seq} entries",
+                    last,
+                )
+            if hashes[cp.seq - 1] != cp.hash:
+                return Verification(
+                    False,
+                    count,
+                    cp.seq,
+                    f"entry {cp.seq} is not the one exported as a checkpoint at {cp.at}: "
+                    "the log was rewritten from here",
+                    last,
+                )
+        if broken is not None:
+            return Verification(False, count, broken[0], broken[1], last)
+        return Verification(True, count, checkpoint=last)
+
+    def _check_chain(self, key: bytes, hashes: list[str]) -> tuple[int, str] | None:
+        """(entry number, problem) of the first entry that breaks the chain, or None; the
+        hash of each sound entry is added to `hashes`."""
+        if not self.path.exists():
+            return None
+        prev, keyed = GENESIS, False
+        with self.path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if not raw.endswith(b"\n"):
+                    return (
+                        number,
+                        "the last entry was cut off mid-write (a crash); the next entry written records the repair",
+                    )
+                try:
+                    entry = json.loads(raw)
+                except json.JSONDecodeError:
+                    return number, "entry is not valid JSON"
+                body = {k: v for k, v in entry.items() if k != "hash"}
+                if entry.get("seq") != number:
+                    return number, "sequence number out of order"
+                if entry.get("prev") != prev:
+                    return number, "does not follow the entry before it"
+                if keyed and body.get("v") != KEYED:
+                    return number, "an unkeyed entry after keyed ones"
+                keyed = keyed or body.get("v") == KEYED
+                if not hmac.compare_digest(_digest(prev, body, key), str(entry.get("hash"))):
+                    return number, "content does not match its hash"
+                prev = entry["hash"]
+                hashes.append(prev)
+        return None
 
 
 def matching(

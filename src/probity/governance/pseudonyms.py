@@ -29,3 +29,9 @@ def workspace_key(workspace: Path) -> bytes:
 def pseudonym(key: bytes, person_key: str) -> str:
     digest = hmac.new(key, person_key.encode(), hashlib.sha256).digest()
     return "P-" + base64.b32encode(digest)[:10].decode()
+
+
+def signal_reference(key: bytes, signal_id: str) -> str:
+    """An opaque name for a signal: its internal id names the detector and the HR person id."""
+    digest = hmac.new(key, b"signal\0" + signal_id.encode(), hashlib.sha256).digest()
+    return "S-" + base64.b32encode(digest)[:12].decode()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from probity.governance.audit import AuditLog
+from probity.governance.pseudonyms import signal_reference, workspace_key
 from probity.publish import casefile
 from probity.publish.workspace import Workspace, WorkspaceError
 from probity.warehouse.engine import DuckDBEngine
@@ -110,31 +111,33 @@ class PublishedRun:
             if not found:
                 return None
             person = found[0]
-            key = [person["person_key"]]
+            whom = [person["person_key"]]
             person["signals"] = rows(
                 engine,
                 """SELECT signal_id, detector, concern, purpose, strength, reason, period_start, period_end,
                           evidence_rows
                    FROM signals WHERE person_key = ? ORDER BY strength DESC, detector""",
-                key,
+                whom,
             )
             evidence = rows(
                 engine,
                 """SELECT e.signal_id, e.source_table, e.source_file, e.source_row, e.occurred_at, e.detail
                    FROM evidence e JOIN signals s USING (signal_id) WHERE s.person_key = ?
                    ORDER BY e.occurred_at, e.source_row""",
-                key,
+                whom,
             )
+            key = workspace_key(self.workspace.root)
             for signal in person["signals"]:
                 signal["evidence"] = [
                     {k: v for k, v in e.items() if k != "signal_id"}
                     for e in evidence
                     if e["signal_id"] == signal["signal_id"]
                 ]
+                signal["signal_id"] = signal_reference(key, signal["signal_id"])
             person["queue"] = rows(
                 engine,
                 "SELECT purpose, rank, priority, concerns, reason FROM queue WHERE person_key = ?",
-                key,
+                whom,
             )
         return person
 

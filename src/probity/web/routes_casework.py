@@ -4,6 +4,7 @@ twin under /api; every view of a person and every change is audited."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -102,8 +103,11 @@ def add_routes(app: FastAPI, site: Site) -> None:
                 for (key, purpose), claim in store.claims().items()
                 if key == person_key and purpose in user.purposes
             },
-            "notes": store.notes(person_key, user.purposes),
-            "decisions": [d for d in store.all(person_key) if d.purpose in user.purposes],
+            # Without the HR person id: the page and API name the person by pseudonym only.
+            "notes": [public(asdict(n)) for n in store.notes(person_key, user.purposes)],
+            "decisions": [
+                public(asdict(d)) for d in store.all(person_key) if d.purpose in user.purposes
+            ],
         }
 
     def person_context(user: Principal, person: dict[str, Any], **notices: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from probity.governance.access import Principal, Role
 from probity.governance.audit import AuditLog
+from probity.publish.casefile import CONDUCT_KINDS
 from probity.resolve.judgements import JudgementStore
 from probity.web.app import create_app
 from tests.webforms import form_token
@@ -85,7 +86,10 @@ def test_notes_are_shared_within_a_purpose_only(ws: Path) -> None:
     assert [n["text"] for n in analyst.get(f"/api/person/{subject}/casefile").json()["notes"]] == [
         text
     ]
-    assert welfare.get(f"/api/person/{subject}/casefile").json()["notes"] == []
+    # Not in a welfare queue: the welfare officer needs a case reference to open them at all.
+    assert welfare.get(f"/api/person/{subject}/casefile").status_code == 403
+    opened = welfare.get(f"/api/person/{subject}/casefile?reason=OHU/2026/0042 referral")
+    assert opened.json()["notes"] == []
     refused = welfare.post(
         f"/person/{subject}/note", data={"purpose": PS, "text": "x", "csrf": form_token(welfare)}
     )
@@ -111,7 +115,7 @@ def test_case_file_joins_the_sources_and_keeps_health_data_to_welfare(ws: Path) 
     assert {"person", "unit"} <= kinds
     assert len(full["graph"]["edges"]) == len(full["graph"]["nodes"]) - 1
     # Absence reasons are health data: professional standards sees none of them.
-    seen = analyst.get(f"/api/person/{subject}/casefile").json()
+    seen = analyst.get(f"/api/person/{subject}/casefile?reason=PSD/2026/0002 check").json()
     assert not any(t["source"] == "absences" for t in seen["timeline"])
     assert not any(
         t["source"] == "signals" and t["event"].startswith(("sickness", "fatigue"))
@@ -120,6 +124,27 @@ def test_case_file_joins_the_sources_and_keeps_health_data_to_welfare(ws: Path) 
     page = single.get(f"/person/{subject}").text
     for section in ('id="timeline"', 'id="activity-data"', 'id="peers"', 'id="graph-data"'):
         assert section in page
+
+
+def test_welfare_sees_no_conduct_material_on_any_part_of_the_case_file(ws: Path) -> None:
+    single = as_user(ws, "solo", Role.single_user)
+    welfare = as_user(ws, "wendy", Role.welfare_officer)
+    conduct_sources = {"complaints", "conduct_cases"}
+    subjects = [
+        r["subject"] for r in single.get("/api/queue?purpose=professional_standards").json()
+    ]
+    files = {s: single.get(f"/api/person/{s}/casefile").json() for s in subjects}
+    subject = next(
+        s
+        for s, f in files.items()
+        if conduct_sources & {t["source"] for t in f["timeline"]}
+        and set(CONDUCT_KINDS) & {a["kind"] for a in f["activity"]}
+    )
+    seen = welfare.get(f"/api/person/{subject}/casefile?reason=OHU/2026/0042 referral").json()
+    assert not conduct_sources & {t["source"] for t in seen["timeline"]}
+    assert not set(CONDUCT_KINDS) & {a["kind"] for a in seen["activity"]}
+    assert not set(CONDUCT_KINDS) & {p["kind"] for p in seen["peers"]}
+    assert seen["activity"] and seen["peers"]  # the rest is still there
 
 
 def test_unit_page_compares_the_unit_with_the_force(ws: Path) -> None:

@@ -318,9 +318,9 @@ def audit_watch(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     caller: CallerOpt = None,
 ) -> None:
-    """Watching the watchers: users who opened people in no queue and no case, or viewed far
-    more people than others in their role."""
-    from probity.casework.store import CaseStore
+    """Watching the watchers: users who opened people in none of their queues without a case
+    reference, those who did with one (listed apart), and those who viewed far more people than
+    others in their role."""
     from probity.governance.access import Principal
     from probity.governance.audit import AuditLog
     from probity.governance.users import UserDirectory
@@ -338,9 +338,8 @@ def audit_watch(
         }
     except WorkspaceError:
         queued = set()
-    decided = {d.person_key for d in CaseStore(workspace).all()}
     log = AuditLog(workspace)
-    findings = watch(log.entries(), principals, queued, decided)
+    findings = watch(log.entries(), principals, queued)
     log.append("audit_watch", actor=principal.name, details={"findings": len(findings)})
     if fmt == "json":
         sys.stdout.write(json.dumps(findings, indent=2) + "\n")

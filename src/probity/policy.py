@@ -161,8 +161,33 @@ class IngestPolicy(BaseModel):
     )
 
 
+class AccessPolicy(BaseModel):
+    """What lets a user open a person who is in none of their purpose's queues (web/site.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    outside_queue_reference: str = Field(
+        default=r"^[A-Z]{2,6}[/-]\d{2,4}[/-]\d{1,7}\b",
+        description="a regular expression the reason must start with: a case reference "
+        "(e.g. PSD/2026/0147) that an auditor can check",
+    )
+    outside_queue_example: str = "PSD/2026/0147"
+
+    @model_validator(mode="after")
+    def _compiles(self) -> AccessPolicy:
+        import re
+
+        try:
+            re.compile(self.outside_queue_reference)
+        except re.error as e:
+            raise ValueError(
+                f"access.outside_queue_reference is not a regular expression: {e}"
+            ) from e
+        return self
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    access: AccessPolicy = Field(default_factory=AccessPolicy)
     ingest: IngestPolicy = Field(default_factory=IngestPolicy)
     detectors: dict[str, DetectorPolicy] = Field(default_factory=dict)
     linkage: LinkagePolicy = Field(default_factory=LinkagePolicy)

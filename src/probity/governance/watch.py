@@ -1,8 +1,11 @@
 """Watching the watchers: Probity's own users are monitored from the audit log.
 
-Two findings go to the auditor:
-- opening people who are in no queue of the user's purposes and have no decision recorded
-  (looking someone up with no case to explain it);
+Three findings go to the auditor:
+- opening people who are in no queue of the user's purposes without a case reference
+  (looking someone up with no case to explain it). A decision recorded later does not
+  explain an earlier look: decisions never launder a view;
+- opening people outside the user's queues with a case reference, listed apart with the
+  references, for the auditor to check against the case system;
 - viewing far more different people than others in the same role (at least `ratio` times the
   role's median, and at least `min_people`).
 """
@@ -22,15 +25,15 @@ def watch(
     entries: list[dict[str, Any]],
     principals: dict[str, Principal],
     queued: set[tuple[str, str]],
-    decided: set[str],
     *,
     ratio: float = 3.0,
     min_people: int = 20,
 ) -> list[dict[str, Any]]:
-    """Findings from audit `entries`; `queued` holds (person_key, purpose), `decided` the people
-    with a recorded decision; `principals` maps user names to their roles."""
+    """Findings from audit `entries`; `queued` holds (person_key, purpose); `principals` maps
+    user names to their roles."""
     seen: dict[str, set[str]] = defaultdict(set)
     outside: dict[str, set[str]] = defaultdict(set)
+    referenced: dict[str, dict[str, str]] = defaultdict(dict)
     for e in entries:
         if e.get("action") not in VIEWS or not e.get("subject"):
             continue
@@ -39,7 +42,11 @@ def watch(
         principal = principals.get(actor)
         purposes = principal.purposes if principal else frozenset()
         in_queue = any((person, p) in queued for p in purposes)
-        if not in_queue and person not in decided:
+        if in_queue:
+            continue
+        if (e.get("details") or {}).get("outside_queue") and e.get("reason"):
+            referenced[actor][person] = str(e["reason"])
+        else:
             outside[actor].add(person)
     findings = []
     for actor, people in sorted(outside.items()):
@@ -49,7 +56,18 @@ def watch(
                 "role": principals[actor].role.value if actor in principals else None,
                 "finding": "viewed people in no queue and no case",
                 "people": len(people),
-                "detail": f"{len(people)} people viewed who were in none of the user's queues and had no decision recorded",
+                "detail": f"{len(people)} people viewed who were in none of the user's queues, "
+                "with no case reference",
+            }
+        )
+    for actor, reasons in sorted(referenced.items()):
+        findings.append(
+            {
+                "actor": actor,
+                "role": principals[actor].role.value if actor in principals else None,
+                "finding": "opened people outside their queues with a case reference",
+                "people": len(reasons),
+                "detail": "; ".join(sorted(set(reasons.values())))[:500],
             }
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from probity.governance.access import PROFESSIONAL_STANDARDS
 from probity.warehouse.engine import Engine
 
 
@@ -26,16 +27,11 @@ def timeline(
     engine: Engine, person_key: str, purposes: frozenset[str], health: bool
 ) -> list[dict[str, Any]]:
     """Dated events about one person from every source, oldest first: occurred_at, source,
-    event."""
+    event. Complaints and conduct cases only for professional standards; absences only with
+    `health` (the welfare purpose)."""
+    conduct = PROFESSIONAL_STANDARDS in purposes
     mine = "(SELECT ref FROM person_refs WHERE person_key = $1)"
-    parts = [
-        _if_present(
-            engine,
-            ("postings",),
-            f"""SELECT CAST(start_date AS TIMESTAMP), 'postings',
-                       'posted to ' || unit_code || coalesce(' as ' || role, '') AS event
-                FROM postings WHERE person_id IN {mine}""",
-        ),
+    conduct_parts = [
         _if_present(
             engine,
             ("conduct_cases",),
@@ -57,6 +53,16 @@ def timeline(
                FROM links l JOIN complaints c ON c.complaint_id = l.record_id
                WHERE l.task = 'complaint_subject' AND l.person_key = $1""",
         ),
+    ]
+    parts = [
+        _if_present(
+            engine,
+            ("postings",),
+            f"""SELECT CAST(start_date AS TIMESTAMP), 'postings',
+                       'posted to ' || unit_code || coalesce(' as ' || role, '') AS event
+                FROM postings WHERE person_id IN {mine}""",
+        ),
+        *(conduct_parts if conduct else []),
         _if_present(
             engine,
             ("vetting",),
@@ -112,32 +118,47 @@ def timeline(
     )
 
 
-def activity(engine: Engine, person_key: str) -> list[dict[str, Any]]:
-    """Monthly counts by kind (the model's event table): month, kind, n."""
+# Counts of complaints and conduct cases: professional-standards material.
+CONDUCT_KINDS = ("complaints", "complaints_upheld", "conduct_cases", "conduct_substantiated")
+
+
+def _shown_kinds(purposes: frozenset[str]) -> str:
+    """SQL: the event kinds a user of `purposes` may see (never the model's evidence kinds)."""
+    hidden = (
+        "" if PROFESSIONAL_STANDARDS in purposes else ", ".join(f"'{k}'" for k in CONDUCT_KINDS)
+    )
+    return "NOT starts_with(kind, 'evidence_')" + (f" AND kind NOT IN ({hidden})" if hidden else "")
+
+
+def activity(engine: Engine, person_key: str, purposes: frozenset[str]) -> list[dict[str, Any]]:
+    """Monthly counts by kind (the model's event table) a user of `purposes` may see: month,
+    kind, n."""
     if not engine.table_exists("person_month_events"):
         return []
     return _rows(
         engine,
-        """SELECT strftime(month, '%Y-%m-%d') AS month, kind, n FROM person_month_events
-           WHERE person_key = $1 AND NOT starts_with(kind, 'evidence_') ORDER BY month, kind""",
+        f"""SELECT strftime(month, '%Y-%m-%d') AS month, kind, n FROM person_month_events
+           WHERE person_key = $1 AND {_shown_kinds(purposes)} ORDER BY month, kind""",
         [person_key],
     )
 
 
-def peer_comparison(engine: Engine, person_key: str) -> list[dict[str, Any]]:
+def peer_comparison(
+    engine: Engine, person_key: str, purposes: frozenset[str]
+) -> list[dict[str, Any]]:
     """Per kind, the person's count in the last 12 months of duty records against their peer
     group's median and 90th percentile (peers with none count as zero)."""
     if not engine.table_exists("person_month_events"):
         return []
     return _rows(
         engine,
-        """WITH me AS (SELECT peer_group FROM peer_groups WHERE person_key = $1),
+        f"""WITH me AS (SELECT peer_group FROM peer_groups WHERE person_key = $1),
            peers AS (SELECT person_key FROM peer_groups WHERE peer_group = (SELECT peer_group FROM me)),
            recent AS (
              SELECT e.person_key, e.kind, sum(e.n) AS n FROM person_month_events e
              WHERE e.month > (SELECT max(duty_date) FROM duty_intervals) - INTERVAL 12 MONTH
                AND e.month <= (SELECT max(duty_date) FROM duty_intervals)
-               AND NOT starts_with(e.kind, 'evidence_')
+               AND {_shown_kinds(purposes)}
                AND e.person_key IN (SELECT person_key FROM peers)
              GROUP BY ALL),
            kinds AS (SELECT DISTINCT kind FROM recent),

@@ -146,8 +146,8 @@ class PublishedRun:
         with self._engine() as engine:
             return {
                 "timeline": casefile.timeline(engine, person_key, purposes, health),
-                "activity": casefile.activity(engine, person_key),
-                "peers": casefile.peer_comparison(engine, person_key),
+                "activity": casefile.activity(engine, person_key, purposes),
+                "peers": casefile.peer_comparison(engine, person_key, purposes),
                 "graph": casefile.link_graph(engine, person_key),
             }
 

@@ -5,9 +5,9 @@ twin under /api; every view of a person and every change is audited."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.casework.feedback import under_review
@@ -16,6 +16,11 @@ from probity.governance.access import Action, Principal
 from probity.publish.results import PURPOSES, RevealRefused, reveal
 from probity.web.sessions import Name, Text, Token, check_csrf
 from probity.web.site import Site, User, public
+
+
+def opened(request: Request) -> dict[str, str]:
+    """People this session opened outside the user's queues, with the reason given."""
+    return dict(request.session.get("opened") or {})
 
 
 def add_routes(app: FastAPI, site: Site) -> None:
@@ -128,22 +133,54 @@ def add_routes(app: FastAPI, site: Site) -> None:
         }
 
     @app.get("/api/person/{subject}")
-    def api_person(user: User, subject: str) -> dict[str, Any]:
-        """A person's signals with evidence and queue entries (a view: audited)."""
-        return public(site.open_person(user, subject, "api"))
+    def api_person(
+        user: User, subject: str, reason: Annotated[str | None, Query(max_length=2000)] = None
+    ) -> dict[str, Any]:
+        """A person's signals with evidence and queue entries (a view: audited). Someone in
+        none of the user's queues needs a `reason` starting with a case reference."""
+        return public(site.open_person(user, subject, "api", reason))
 
     @app.get("/api/person/{subject}/casefile")
-    def api_casefile(user: User, subject: str) -> dict[str, Any]:
+    def api_casefile(
+        user: User, subject: str, reason: Annotated[str | None, Query(max_length=2000)] = None
+    ) -> dict[str, Any]:
         """Timeline across sources, monthly activity, peer comparison, link graph and the
         casework (claims, notes, decisions) of the user's purposes (a view: audited)."""
-        context = person_context(user, site.open_person(user, subject, "api"))
+        context = person_context(user, site.open_person(user, subject, "api", reason))
         keys = ("timeline", "activity", "peers", "graph", "claims", "notes", "decisions")
         return {"subject": subject, **{k: context[k] for k in keys}}
 
     @app.get("/person/{subject}", response_class=HTMLResponse)
     def person_page(request: Request, user: User, subject: str) -> HTMLResponse:
-        person = site.open_person(user, subject, "web")
+        reason = opened(request).get(subject)
+        try:
+            person = site.open_person(user, subject, "web", reason)
+        except HTTPException as e:
+            if e.status_code != 403 or not site.person(user, subject) or reason:
+                raise
+            example = site.access.outside_queue_example
+            return site.page(
+                request,
+                user,
+                "person_outside.html",
+                {"subject": subject, "example": example},
+                status_code=403,
+            )
         return site.page(request, user, "person.html", person_context(user, person))
+
+    @app.post("/person/{subject}/open", include_in_schema=False)
+    def open_outside_queue(
+        request: Request, user: User, subject: str, reason: Text = "", csrf: Token = ""
+    ) -> Response:
+        """Open someone in none of the user's queues, for a reason with a case reference (kept
+        for this session's later pages; each view is audited with it)."""
+        check_csrf(request, csrf)
+        site.allow(user, Action.view_person)
+        person = site.person(user, subject)
+        if not person["queue"]:
+            site.check_reference(user, person, reason, "web")
+            request.session["opened"] = {**opened(request), subject: reason.strip()}
+        return RedirectResponse(f"/person/{subject}", status_code=303)
 
     def casework_form(
         request: Request,
@@ -152,12 +189,26 @@ def add_routes(app: FastAPI, site: Site) -> None:
         csrf: str,
         purpose: str,
         action: Action = Action.view_queue,
+        on_entry: str | None = None,
     ) -> dict[str, Any]:
         """The person a casework form acts on, once its token, purpose and the user's right
-        to `action` for that purpose are checked."""
+        to `action` for that purpose are checked, and the person is the user's to act on: in
+        the queue of that purpose (`on_entry`: what needs the entry), or else in one of the
+        user's queues or opened with a case reference this session."""
         check_csrf(request, csrf)
         site.allow(user, action, site.check_purpose(purpose))
-        return site.person(user, subject)
+        person = site.person(user, subject)
+        if on_entry:
+            site.require_queued(person, purpose, on_entry)
+        else:
+            require_opened(request, person, subject)
+        return person
+
+    def require_opened(request: Request, person: dict[str, Any], subject: str) -> None:
+        if not person["queue"] and subject not in opened(request):
+            raise HTTPException(
+                403, f"{subject} is in none of your queues: open them with a case reference first"
+            )
 
     @app.post("/person/{subject}/decide", response_class=HTMLResponse)
     def decide_page(
@@ -170,7 +221,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         csrf: Token = "",
     ) -> HTMLResponse:
         """Record a review decision (people decide; Probity records, and audits it)."""
-        person = casework_form(request, user, subject, csrf, purpose, Action.decide)
+        person = casework_form(request, user, subject, csrf, purpose, Action.decide, "decide")
         try:
             decision = cases().record(
                 person["person_key"],
@@ -197,7 +248,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         csrf: Token = "",
     ) -> Response:
         """Take (or, with `release`, give back) this person's queue entry for a purpose."""
-        person = casework_form(request, user, subject, csrf, purpose)
+        person = casework_form(request, user, subject, csrf, purpose, on_entry="claim")
         try:
             if release:
                 cases().release(person["person_key"], purpose, user.name)
@@ -234,6 +285,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         check_csrf(request, csrf)
         site.allow(user, Action.reveal)
         person = site.person(user, subject)
+        require_opened(request, person, subject)
         try:
             revealed = reveal(site.audit, user.name, person["person_key"], subject, reason, "web")
         except RevealRefused as e:

@@ -1,8 +1,16 @@
 """What every route shares: the workspace, its audit log and users, the page renderer, and the
-access check that refuses (and audits) anything the user's role does not allow."""
+access check that refuses (and audits) anything the user's role does not allow.
+
+Purpose is enforced on people too, not only on routes: a user opens, reveals, claims, notes
+or decides on a person only when the person is in a queue of the user's purpose. Opening
+anyone else takes a reason that starts with a case reference of the kind the policy allows
+(`access.outside_queue_reference`); it is audited as `outside_queue`, which `probity audit
+watch` reports apart, and lets the user note and reveal, never claim or decide.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from probity.governance.access import AccessDenied, Action, Principal
 from probity.governance.audit import AuditLog
+from probity.policy import POLICY_FILE, load_policy
 from probity.publish.results import PURPOSES, PublishedRun
 from probity.publish.workspace import WorkspaceError
 from probity.web.sessions import Users, csrf_token
@@ -27,9 +36,15 @@ class Site:
         self.users = users
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.sso: SingleSignOn | None = None  # the force's OpenID Connect provider, if configured
+        self.access = load_policy(workspace / POLICY_FILE).access
 
     def page(
-        self, request: Request, user: Principal, name: str, context: dict[str, Any]
+        self,
+        request: Request,
+        user: Principal,
+        name: str,
+        context: dict[str, Any],
+        status_code: int = 200,
     ) -> HTMLResponse:
         return self.templates.TemplateResponse(
             request,
@@ -41,6 +56,7 @@ class Site:
                 "login_enabled": self.users.login_enabled,
                 "Action": Action,
             },
+            status_code=status_code,
         )
 
     def allow(self, user: Principal, action: Action, purpose: str | None = None) -> None:
@@ -76,17 +92,59 @@ class Site:
         person["queue"] = [q for q in person["queue"] if q["purpose"] in user.purposes]
         return person
 
-    def open_person(self, user: Principal, subject: str, channel: str) -> dict[str, Any]:
-        """The person as `person` gives them, after the access check; the view is audited."""
+    def open_person(
+        self, user: Principal, subject: str, channel: str, reason: str | None = None
+    ) -> dict[str, Any]:
+        """The person as `person` gives them, after the access check and, for someone in none
+        of the user's queues, a reason with a case reference; the view is audited."""
         self.allow(user, Action.view_person)
         person = self.person(user, subject)
+        outside = not person["queue"]
+        if outside:
+            self.check_reference(user, person, reason, channel)
         self.audit.append(
             "view_person",
             actor=user.name,
             subject=person["person_key"],
-            details={"pseudonym": person["subject"], "channel": channel},
+            reason=reason.strip() if outside and reason else None,
+            details={"pseudonym": person["subject"], "channel": channel, "outside_queue": outside},
         )
         return person
+
+    def check_reference(
+        self, user: Principal, person: dict[str, Any], reason: str | None, channel: str
+    ) -> None:
+        """Refuse (403, audited) opening a person outside the user's queues without a reason
+        that starts with a case reference."""
+        if reason and re.match(self.access.outside_queue_reference, reason.strip()):
+            return
+        self.audit.append(
+            "denied",
+            actor=user.name,
+            subject=person["person_key"],
+            reason=reason,
+            details={
+                "attempted": "view_person",
+                "pseudonym": person["subject"],
+                "channel": channel,
+                "why": "outside the user's queues without a case reference",
+            },
+        )
+        raise HTTPException(
+            403,
+            f"{person['subject']} is in none of your queues: to open them, give a reason that "
+            f"starts with a case reference (such as {self.access.outside_queue_example})",
+        )
+
+    @staticmethod
+    def require_queued(person: dict[str, Any], purpose: str, what: str) -> None:
+        """Claims and decisions are on a queue entry of that purpose."""
+        if not any(q["purpose"] == purpose for q in person["queue"]):
+            raise HTTPException(
+                403,
+                f"{person['subject']} is not in the {purpose.replace('_', ' ')} queue: "
+                f"there is nothing to {what}",
+            )
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from probity.ingest.sources import find_sources
 from probity.model import reuse as model_reuse
 from probity.model.early_warning import run_model
 from probity.policy import POLICY_FILE, Policy, load_policy
+from probity.publish.serving import build_serving_tables
 from probity.publish.workspace import Workspace, WorkspaceError
 from probity.ranking.gate import rank_with_gate
 from probity.resolve.judgements import JudgementStore
@@ -255,6 +256,7 @@ def run_pipeline(
             stage_done("rank")
 
             progress("publish", "")
+            report["serving"] = build_serving_tables(engine)
             engine.execute("CHECKPOINT")
             engine.close()
             report["status"] = "succeeded"

@@ -8,6 +8,7 @@ data (absence reasons) is included only when the caller may see it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from probity.governance.access import PROFESSIONAL_STANDARDS
@@ -23,122 +24,169 @@ def _if_present(engine: Engine, tables: tuple[str, ...], sql: str) -> str | None
     return sql if all(engine.table_exists(t) for t in tables) else None
 
 
-def timeline(
-    engine: Engine, person_key: str, purposes: frozenset[str], health: bool
-) -> list[dict[str, Any]]:
-    """Dated events about one person from every source, oldest first: occurred_at, source,
-    event. Complaints and conduct cases only for professional standards; absences only with
-    `health` (the welfare purpose)."""
-    conduct = PROFESSIONAL_STANDARDS in purposes
-    mine = "(SELECT ref FROM person_refs WHERE person_key = $1)"
-    conduct_parts = [
-        _if_present(
-            engine,
-            ("conduct_cases",),
-            f"""SELECT CAST(opened_date AS TIMESTAMP), 'conduct_cases',
-                       'conduct case opened: ' || coalesce(allegation_category, '?')
-                       || coalesce(' (' || severity || ')', '')
-                FROM conduct_cases WHERE person_id IN {mine} AND opened_date IS NOT NULL
-                UNION ALL
-                SELECT CAST(closed_date AS TIMESTAMP), 'conduct_cases',
-                       'conduct case closed: ' || coalesce(outcome, '?')
-                FROM conduct_cases WHERE person_id IN {mine} AND closed_date IS NOT NULL""",
-        ),
-        _if_present(
-            engine,
-            ("complaints", "links"),
-            """SELECT CAST(c.received_date AS TIMESTAMP), 'complaints',
-                      'complaint received: ' || coalesce(c.allegation_category, '?')
-                      || coalesce(' · outcome ' || c.outcome, '')
-               FROM links l JOIN complaints c ON c.complaint_id = l.record_id
-               WHERE l.task = 'complaint_subject' AND l.person_key = $1""",
-        ),
-    ]
+# Counts of complaints and conduct cases: professional-standards material.
+CONDUCT_KINDS = ("complaints", "complaints_upheld", "conduct_cases", "conduct_substantiated")
+# Who may see a timeline row: everyone (NULL), a purpose, or HEALTH (welfare with health data).
+HEALTH = "health"
+
+
+def _timeline_parts(engine: Engine) -> list[str]:
+    """SQL, over everyone: person_key, occurred_at, source, event, shown_to."""
+    refs = "JOIN person_refs r ON r.ref = t.person_id"
+    ps = f"'{PROFESSIONAL_STANDARDS}'"
     parts = [
         _if_present(
             engine,
             ("postings",),
-            f"""SELECT CAST(start_date AS TIMESTAMP), 'postings',
-                       'posted to ' || unit_code || coalesce(' as ' || role, '') AS event
-                FROM postings WHERE person_id IN {mine}""",
+            f"""SELECT r.person_key, CAST(t.start_date AS TIMESTAMP), 'postings',
+                       'posted to ' || t.unit_code || coalesce(' as ' || t.role, ''), NULL
+                FROM postings t {refs}""",
         ),
-        *(conduct_parts if conduct else []),
+        _if_present(
+            engine,
+            ("conduct_cases",),
+            f"""SELECT r.person_key, CAST(t.opened_date AS TIMESTAMP), 'conduct_cases',
+                       'conduct case opened: ' || coalesce(t.allegation_category, '?')
+                       || coalesce(' (' || t.severity || ')', ''), {ps}
+                FROM conduct_cases t {refs} WHERE t.opened_date IS NOT NULL
+                UNION ALL
+                SELECT r.person_key, CAST(t.closed_date AS TIMESTAMP), 'conduct_cases',
+                       'conduct case closed: ' || coalesce(t.outcome, '?'), {ps}
+                FROM conduct_cases t {refs} WHERE t.closed_date IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("complaints", "links"),
+            f"""SELECT l.person_key, CAST(c.received_date AS TIMESTAMP), 'complaints',
+                      'complaint received: ' || coalesce(c.allegation_category, '?')
+                      || coalesce(' · outcome ' || c.outcome, ''), {ps}
+               FROM links l JOIN complaints c ON c.complaint_id = l.record_id
+               WHERE l.task = 'complaint_subject'""",
+        ),
         _if_present(
             engine,
             ("vetting",),
-            f"""SELECT CAST(granted_date AS TIMESTAMP), 'vetting',
-                       coalesce(vetting_level, '?') || ' vetting ' || coalesce(status, '')
-                       || coalesce(' until ' || CAST(expiry_date AS VARCHAR), '')
-                FROM vetting WHERE person_id IN {mine} AND granted_date IS NOT NULL""",
+            f"""SELECT r.person_key, CAST(t.granted_date AS TIMESTAMP), 'vetting',
+                       coalesce(t.vetting_level, '?') || ' vetting ' || coalesce(t.status, '')
+                       || coalesce(' until ' || CAST(t.expiry_date AS VARCHAR), ''), NULL
+                FROM vetting t {refs} WHERE t.granted_date IS NOT NULL""",
         ),
         _if_present(
             engine,
             ("declarations",),
-            f"""SELECT CAST(declared_date AS TIMESTAMP), 'declarations',
-                       'declared ' || coalesce(kind, '?') || coalesce(' · ' || decision, '')
-                FROM declarations WHERE person_id IN {mine} AND declared_date IS NOT NULL""",
+            f"""SELECT r.person_key, CAST(t.declared_date AS TIMESTAMP), 'declarations',
+                       'declared ' || coalesce(t.kind, '?') || coalesce(' · ' || t.decision, ''), NULL
+                FROM declarations t {refs} WHERE t.declared_date IS NOT NULL""",
         ),
         _if_present(
             engine,
             ("company_officers", "links"),
-            """SELECT CAST(c.appointed_date AS TIMESTAMP), 'company_officers',
+            """SELECT l.person_key, CAST(c.appointed_date AS TIMESTAMP), 'company_officers',
                       coalesce(c.officer_role, 'officer') || ' of ' || coalesce(c.company_name, '?')
-                      || ' (' || c.company_number || ')'
+                      || ' (' || c.company_number || ')', NULL
                FROM links l JOIN company_officers c
                  ON c.company_number || '/' || c._source_row = l.record_id
-               WHERE l.task = 'company_officer' AND l.person_key = $1
-                 AND c.appointed_date IS NOT NULL""",
+               WHERE l.task = 'company_officer' AND c.appointed_date IS NOT NULL""",
         ),
         _if_present(
             engine,
             ("signals",),
-            f"""SELECT coalesce(period_start, period_end), 'signals', detector || ': ' || reason
-                FROM signals WHERE person_key = $1 AND coalesce(period_start, period_end) IS NOT NULL
-                  AND purpose IN ({", ".join(f"'{p}'" for p in sorted(purposes)) or "NULL"})""",
+            """SELECT person_key, coalesce(period_start, period_end), 'signals',
+                      detector || ': ' || reason, purpose
+               FROM signals WHERE coalesce(period_start, period_end) IS NOT NULL""",
+        ),
+        _if_present(
+            engine,
+            ("absences",),
+            f"""SELECT r.person_key, CAST(t.start_date AS TIMESTAMP), 'absences',
+                       coalesce(t.absence_type, '?') || ' absence'
+                       || coalesce(' (' || t.reason_category || ')', '')
+                       || coalesce(' until ' || CAST(t.end_date AS VARCHAR), ''), '{HEALTH}'
+                FROM absences t {refs}""",
         ),
     ]
-    if health:
-        parts.append(
-            _if_present(
-                engine,
-                ("absences",),
-                f"""SELECT CAST(start_date AS TIMESTAMP), 'absences',
-                           coalesce(absence_type, '?') || ' absence'
-                           || coalesce(' (' || reason_category || ')', '')
-                           || coalesce(' until ' || CAST(end_date AS VARCHAR), '')
-                    FROM absences WHERE person_id IN {mine}""",
-            )
-        )
-    union = "\nUNION ALL\n".join(p for p in parts if p)
+    return [p for p in parts if p]
+
+
+def timeline_sql(engine: Engine) -> str:
+    """Every person's dated events from every source: person_key, occurred_at, source, event,
+    shown_to (NULL for everyone, a purpose, or HEALTH)."""
+    union = "\nUNION ALL\n".join(_timeline_parts(engine))
+    return f"""SELECT * FROM ({union}) AS t(person_key, occurred_at, source, event, shown_to)
+               WHERE occurred_at IS NOT NULL"""
+
+
+def activity_sql() -> str:
+    """Every person's monthly counts by kind (never the model's evidence kinds)."""
+    return """SELECT person_key, month, kind, n FROM person_month_events
+              WHERE NOT starts_with(kind, 'evidence_')"""
+
+
+def recent_sql() -> str:
+    """Every person's counts by kind over the last 12 months of duty records (non-zero only)."""
+    return """SELECT person_key, kind, sum(n) AS n FROM person_month_events
+              WHERE month > (SELECT max(duty_date) FROM duty_intervals) - INTERVAL 12 MONTH
+                AND month <= (SELECT max(duty_date) FROM duty_intervals)
+                AND NOT starts_with(kind, 'evidence_')
+              GROUP BY ALL"""
+
+
+def peer_stats_sql(recent: str) -> str:
+    """Per peer group and kind, the median and 90th percentile of the last 12 months' counts,
+    peers with none counting as zero; `recent` is a table, or a query in brackets, of
+    `recent_sql`'s shape."""
+    return f"""WITH r AS (SELECT * FROM {recent}),
+               kinds AS (SELECT DISTINCT g.peer_group, r.kind
+                         FROM r JOIN peer_groups g USING (person_key)),
+               grid AS (SELECT g.peer_group, k.kind, coalesce(r.n, 0) AS n
+                        FROM peer_groups g JOIN kinds k USING (peer_group)
+                        LEFT JOIN r ON r.person_key = g.person_key AND r.kind = k.kind)
+               SELECT peer_group, kind, quantile_cont(n, 0.5) AS peer_median,
+                      quantile_cont(n, 0.9) AS peer_p90, count(*) AS peers
+               FROM grid GROUP BY ALL"""
+
+
+def _source(engine: Engine, table: str, sql: Callable[[], str]) -> str:
+    """The serving table the publish stage made (`publish/serving.py`), sorted by person so
+    one person's rows are read alone; or, in a run published before there were any, the query
+    it is made from."""
+    return table if engine.table_exists(table) else f"({sql()})"
+
+
+def timeline(
+    engine: Engine, person_key: str, purposes: frozenset[str], health: bool
+) -> list[dict[str, Any]]:
+    """Dated events about one person from every source, oldest first: occurred_at, source,
+    event. Complaints and conduct cases only for professional standards, signals of the
+    user's purposes only, and absences only with `health` (the welfare purpose)."""
+    allowed = sorted(purposes | ({HEALTH} if health else set()))
+    shown = ", ".join(f"'{p}'" for p in allowed) or "NULL"
     return _rows(
         engine,
-        f"SELECT occurred_at, source, event FROM ({union}) AS t(occurred_at, source, event) "
-        "WHERE occurred_at IS NOT NULL ORDER BY occurred_at, source, event",
+        f"""SELECT occurred_at, source, event
+            FROM {_source(engine, "serving_timeline", lambda: timeline_sql(engine))}
+            WHERE person_key = $1 AND (shown_to IS NULL OR shown_to IN ({shown}))
+            ORDER BY occurred_at, source, event""",
         [person_key],
     )
 
 
-# Counts of complaints and conduct cases: professional-standards material.
-CONDUCT_KINDS = ("complaints", "complaints_upheld", "conduct_cases", "conduct_substantiated")
-
-
-def _shown_kinds(purposes: frozenset[str]) -> str:
-    """SQL: the event kinds a user of `purposes` may see (never the model's evidence kinds)."""
-    hidden = (
-        "" if PROFESSIONAL_STANDARDS in purposes else ", ".join(f"'{k}'" for k in CONDUCT_KINDS)
-    )
-    return "NOT starts_with(kind, 'evidence_')" + (f" AND kind NOT IN ({hidden})" if hidden else "")
+def _shown_kinds(purposes: frozenset[str], column: str = "kind") -> str:
+    """SQL: the event kinds a user of `purposes` may see."""
+    if PROFESSIONAL_STANDARDS in purposes:
+        return "TRUE"
+    return f"{column} NOT IN ({', '.join(f'{k!r}' for k in CONDUCT_KINDS)})"
 
 
 def activity(engine: Engine, person_key: str, purposes: frozenset[str]) -> list[dict[str, Any]]:
-    """Monthly counts by kind (the model's event table) a user of `purposes` may see: month,
-    kind, n."""
+    """Monthly counts by kind a user of `purposes` may see: month, kind, n."""
     if not engine.table_exists("person_month_events"):
         return []
     return _rows(
         engine,
-        f"""SELECT strftime(month, '%Y-%m-%d') AS month, kind, n FROM person_month_events
-           WHERE person_key = $1 AND {_shown_kinds(purposes)} ORDER BY month, kind""",
+        f"""SELECT strftime(month, '%Y-%m-%d') AS month, kind, n
+            FROM {_source(engine, "serving_activity", activity_sql)}
+            WHERE person_key = $1 AND {_shown_kinds(purposes)} ORDER BY month, kind""",
         [person_key],
     )
 
@@ -150,28 +198,18 @@ def peer_comparison(
     group's median and 90th percentile (peers with none count as zero)."""
     if not engine.table_exists("person_month_events"):
         return []
+    recent = _source(engine, "serving_recent", recent_sql)
+    if engine.table_exists("serving_peer_stats"):
+        stats = "serving_peer_stats"
+    else:
+        stats = f"({peer_stats_sql(recent)})"
     return _rows(
         engine,
-        f"""WITH me AS (SELECT peer_group FROM peer_groups WHERE person_key = $1),
-           peers AS (SELECT person_key FROM peer_groups WHERE peer_group = (SELECT peer_group FROM me)),
-           recent AS (
-             SELECT e.person_key, e.kind, sum(e.n) AS n FROM person_month_events e
-             WHERE e.month > (SELECT max(duty_date) FROM duty_intervals) - INTERVAL 12 MONTH
-               AND e.month <= (SELECT max(duty_date) FROM duty_intervals)
-               AND {_shown_kinds(purposes)}
-               AND e.person_key IN (SELECT person_key FROM peers)
-             GROUP BY ALL),
-           kinds AS (SELECT DISTINCT kind FROM recent),
-           grid AS (
-             SELECT p.person_key, k.kind, coalesce(r.n, 0) AS n
-             FROM peers p CROSS JOIN kinds k
-             LEFT JOIN recent r ON r.person_key = p.person_key AND r.kind = k.kind)
-           SELECT kind,
-                  max(n) FILTER (WHERE person_key = $1) AS person,
-                  quantile_cont(n, 0.5) AS peer_median,
-                  quantile_cont(n, 0.9) AS peer_p90,
-                  count(*) AS peers
-           FROM grid GROUP BY kind ORDER BY kind""",
+        f"""SELECT s.kind, coalesce(r.n, 0) AS person, s.peer_median, s.peer_p90, s.peers
+            FROM {stats} s LEFT JOIN {recent} r ON r.person_key = $1 AND r.kind = s.kind
+            WHERE s.peer_group = (SELECT peer_group FROM peer_groups WHERE person_key = $1)
+              AND {_shown_kinds(purposes, "s.kind")}
+            ORDER BY s.kind""",
         [person_key],
     )
 

@@ -60,6 +60,8 @@ class DuckDBEngine:
         memory_limit: str | None = None,
     ) -> None:
         self.path = str(path)
+        self.read_only = read_only
+        self._tables: set[str] | None = None
         self.con = duckdb.connect(self.path, read_only=read_only)
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -92,6 +94,15 @@ class DuckDBEngine:
         self.con.unregister(f"__{name}_arrow")
 
     def table_exists(self, name: str) -> bool:
+        if self.read_only:  # nothing changes the tables: asked once per connection
+            if self._tables is None:
+                self._tables = {
+                    str(r[0])
+                    for r in self.fetch(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                    )
+                }
+            return name in self._tables
         rows = self.fetch(
             "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
             [name],

@@ -10,8 +10,8 @@ Every person page view is audited, as in real use.
     uv run python -m benchmarks.pages --workspace benchmarks/out/ws-45000x3 --users 50
 
 With `--users N`, N reviewers work at once for `--seconds`, each going from the queue to a
-person page and back as fast as answers come; prints the same figures per page kind and the
-pages served per second.
+person page and back, reading each page `--think` seconds on average (0: as fast as answers
+come, a stress test); prints the same figures per page kind and the pages served per second.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--users", type=int, default=0, help="reviewers working at once")
     parser.add_argument("--seconds", type=float, default=60, help="how long they work")
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean seconds a reviewer reads each page"
+    )
     args = parser.parse_args()
 
     run = PublishedRun.open(args.workspace)
@@ -64,7 +67,7 @@ def main() -> None:
     with serving(args.workspace) as base, httpx.Client(base_url=base, timeout=60) as client:
         timed(client, "/queue")  # first request: imports and warm-up, not counted
         if args.users:
-            together(base, args.users, args.seconds, people, rng)
+            together(base, args.users, args.seconds, args.think, people, rng)
             return
         print(f"{'page':<26}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
         for kind, urls in pages.items():
@@ -77,8 +80,11 @@ def line(kind: str, times_ms: list[float]) -> None:
     print(f"{kind:<26}{len(times):>9}{statistics.median(times):>11.0f}{p95:>9.0f}{times[-1]:>9.0f}")
 
 
-def together(base: str, users: int, seconds: float, people: list[str], rng: random.Random) -> None:
-    """`users` reviewers at once, each alternating the queue page and a person page."""
+def together(
+    base: str, users: int, seconds: float, think: float, people: list[str], rng: random.Random
+) -> None:
+    """`users` reviewers at once, each alternating the queue page and a person page, reading
+    each for `think` seconds on average (exponentially distributed; 0: no pause at all)."""
     times: dict[str, list[float]] = {"queue": [], "person": []}
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -86,6 +92,8 @@ def together(base: str, users: int, seconds: float, people: list[str], rng: rand
 
     def reviewer(seed: float) -> None:
         mine = random.Random(seed)
+        if think:  # reviewers arrive over the first pause, not all in the same instant
+            time.sleep(mine.uniform(0, think))
         with httpx.Client(base_url=base, timeout=120) as client:
             while time.perf_counter() < stop:
                 for kind, url in (
@@ -95,6 +103,8 @@ def together(base: str, users: int, seconds: float, people: list[str], rng: rand
                     took = timed(client, url) * 1000
                     with lock:
                         times[kind].append(took)
+                    if think:
+                        time.sleep(mine.expovariate(1 / think))
 
     threads = [threading.Thread(target=reviewer, args=(s,)) for s in seeds]
     started = time.perf_counter()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +30,40 @@ class RevealRefused(Exception):
 class PublishedRun:
     workspace: Workspace
     run_id: str
+    # Keep one connection for every read until `close` (a web request's pages read several
+    # times; opening the warehouse costs more than most of them). Otherwise each read opens
+    # and closes its own, so nothing holds the file between commands.
+    hold: bool = False
+    _held: DuckDBEngine | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, root: Path, run_id: str | None = None) -> PublishedRun:
+    def open(cls, root: Path, run_id: str | None = None, hold: bool = False) -> PublishedRun:
         ws = Workspace(root)
         run = run_id or ws.require_current()
         if not ws.warehouse(run).exists():
             raise WorkspaceError(f"run {run} has no warehouse in {root}")
-        return cls(ws, run)
+        return cls(ws, run, hold)
 
     @contextmanager
     def _engine(self) -> Iterator[DuckDBEngine]:
+        if self.hold:
+            if self._held is None:
+                self._held = DuckDBEngine(self.workspace.warehouse(self.run_id), read_only=True)
+                # A page's reads are small: one thread each leaves the cores to the other
+                # requests rather than splitting every small query across them.
+                self._held.execute("SET threads = 1")
+            yield self._held
+            return
         engine = DuckDBEngine(self.workspace.warehouse(self.run_id), read_only=True)
         try:
             yield engine
         finally:
             engine.close()
+
+    def close(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._engine() as engine:

@@ -2,7 +2,8 @@
 `web/sessions.py` for how they are known: one fixed user, single-user mode, log-in with a local
 password, or the force's single sign-on through OpenID Connect).
 
-Every page has a JSON twin under /api (OpenAPI at /docs and /redoc, behind log-in). Every route asks the access policy
+Every page has a JSON twin under /api, which is what the OpenAPI description covers (at
+/docs and /redoc, behind log-in); the HTML pages and their forms are left out of it. Every route asks the access policy
 first (refusals are 403 and audited); a role sees only its purposes' queue entries and signals.
 Viewing a person and revealing an identity write audit events; a reveal needs a reason. Every
 form carries the session's CSRF token, and a POST without it is refused.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -35,8 +37,27 @@ from probity.web import (
 )
 from probity.web.headers import add_security_headers
 from probity.web.sessions import SESSION_HOURS, LoginRequired, Users, session_secret
-from probity.web.site import HERE, Site
+from probity.web.site import HERE, Site, one_connection_per_request
 from probity.web.sso import load_sso
+
+# What any route may answer instead of its result, each with a `detail` saying why (a sentence,
+# or for a malformed request FastAPI's list of the fields at fault).
+_PROBLEM = {
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {}}, "required": ["detail"]}
+        }
+    }
+}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Host not served, or a request Probity cannot use", **_PROBLEM},
+    401: {"description": "Log in first", **_PROBLEM},
+    403: {"description": "Not permitted for this user, purpose or person", **_PROBLEM},
+    404: {"description": "No such person, unit or record in the current run", **_PROBLEM},
+    409: {"description": "Someone else is working on it", **_PROBLEM},
+    422: {"description": "A value Probity cannot use", **_PROBLEM},
+    503: {"description": "No run is published yet", **_PROBLEM},
+}
 
 
 def create_app(
@@ -58,8 +79,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        responses=REFUSALS,
     )
     add_security_headers(app)
+    one_connection_per_request(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(workspace),

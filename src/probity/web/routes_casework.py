@@ -5,7 +5,7 @@ twin under /api; every view of a person and every change is audited."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,6 +16,9 @@ from probity.governance.access import Action, Principal
 from probity.publish.results import PURPOSES, RevealRefused, reveal
 from probity.web.sessions import Name, Text, Token, check_csrf
 from probity.web.site import Site, User, public
+
+# A purpose as the API takes it: the schema lists the two, so a client knows them.
+PurposeName = Literal["professional_standards", "welfare"]
 
 
 def opened(request: Request) -> dict[str, str]:
@@ -54,7 +57,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
     @app.get("/api/queue")
     def api_queue(
         user: User,
-        purpose: str | None = None,
+        purpose: PurposeName | None = None,
         concern: str | None = None,
         unit: str | None = None,
         min_priority: float | None = None,
@@ -63,7 +66,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         """The review queue of the user's purposes, highest priority first."""
         return [public(r) for r in queue_rows(user, purpose, concern, unit, min_priority, limit)]
 
-    @app.get("/queue", response_class=HTMLResponse)
+    @app.get("/queue", response_class=HTMLResponse, include_in_schema=False)
     def queue_page(
         request: Request,
         user: User,
@@ -150,7 +153,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         keys = ("timeline", "activity", "peers", "graph", "claims", "notes", "decisions")
         return {"subject": subject, **{k: context[k] for k in keys}}
 
-    @app.get("/person/{subject}", response_class=HTMLResponse)
+    @app.get("/person/{subject}", response_class=HTMLResponse, include_in_schema=False)
     def person_page(request: Request, user: User, subject: str) -> HTMLResponse:
         reason = opened(request).get(subject)
         try:
@@ -210,7 +213,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
                 403, f"{subject} is in none of your queues: open them with a case reference first"
             )
 
-    @app.post("/person/{subject}/decide", response_class=HTMLResponse)
+    @app.post("/person/{subject}/decide", response_class=HTMLResponse, include_in_schema=False)
     def decide_page(
         request: Request,
         user: User,
@@ -274,7 +277,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
             raise HTTPException(422, str(e)) from e
         return RedirectResponse(f"/person/{subject}#notes", status_code=303)
 
-    @app.post("/person/{subject}/reveal", response_class=HTMLResponse)
+    @app.post("/person/{subject}/reveal", response_class=HTMLResponse, include_in_schema=False)
     def reveal_page(
         request: Request,
         user: User,

@@ -6,9 +6,9 @@ is audited; the session keeps it for the judgements that follow."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.governance.access import Action, Principal
@@ -44,14 +44,16 @@ def add_routes(app: FastAPI, site: Site) -> None:
 
     @app.get("/api/links/candidates")
     def api_candidates(
-        user: User, reason: str = "", task: str | None = None
+        user: User,
+        reason: Annotated[str, Query(min_length=1, max_length=2000, pattern=r"\S")],
+        task: str | None = None,
     ) -> list[dict[str, Any]]:
         """Uncertain links awaiting a judgement, best first within each record; `reason` says
         why identities are being looked at (audited)."""
         begin(user, reason, task, "api")
         return candidates(task)
 
-    @app.get("/links", response_class=HTMLResponse)
+    @app.get("/links", response_class=HTMLResponse, include_in_schema=False)
     def links_page(request: Request, user: User, task: str | None = None) -> HTMLResponse:
         site.allow(user, Action.review_links)
         reason = request.session.get("link_review_reason")

@@ -41,7 +41,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         filters = {"actor": actor, "action": action, "subject": subject, "since": since}
         return audit_entries(user, filters)[:limit]
 
-    @app.get("/audit", response_class=HTMLResponse)
+    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page(
         request: Request,
         user: User,
@@ -66,7 +66,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         site.allow(user, Action.view_report)
         return site.published().report()
 
-    @app.get("/report", response_class=HTMLResponse)
+    @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
     def report_page(request: Request, user: User) -> HTMLResponse:
         site.allow(user, Action.view_report)
         return site.page(request, user, "report.html", {"report": site.published().report()})
@@ -78,7 +78,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         fairness: dict[str, Any] = site.published().report().get("fairness") or {}
         return fairness
 
-    @app.get("/fairness", response_class=HTMLResponse)
+    @app.get("/fairness", response_class=HTMLResponse, include_in_schema=False)
     def fairness_page(request: Request, user: User) -> HTMLResponse:
         site.allow(user, Action.view_report)
         report = site.published().report()

@@ -26,6 +26,6 @@ def add_routes(app: FastAPI, site: Site) -> None:
         """A unit: headcount, signals by concern against the force, members in the queue."""
         return picture(user, unit_code)
 
-    @app.get("/unit/{unit_code}", response_class=HTMLResponse)
+    @app.get("/unit/{unit_code}", response_class=HTMLResponse, include_in_schema=False)
     def unit_page(request: Request, user: User, unit_code: str) -> HTMLResponse:
         return site.page(request, user, "unit.html", {"unit": picture(user, unit_code)})

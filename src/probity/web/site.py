@@ -11,11 +11,13 @@ watch` reports apart, and lets the user note and reveal, never claim or decide.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from probity.governance.access import AccessDenied, Action, Principal
@@ -72,10 +74,18 @@ class Site:
             raise HTTPException(403, str(e)) from e
 
     def published(self) -> PublishedRun:
+        """The published run, read through one connection for the whole request when the
+        request holds one (`one_connection_per_request`)."""
+        held = _REQUEST_RUN.get()
+        if held is not None and "run" in held:
+            return held["run"]
         try:
-            return PublishedRun.open(self.workspace)
+            run = PublishedRun.open(self.workspace, hold=held is not None)
         except WorkspaceError as e:
             raise HTTPException(503, str(e)) from e
+        if held is not None:
+            held["run"] = run
+        return run
 
     @staticmethod
     def check_purpose(purpose: str | None) -> str | None:
@@ -145,6 +155,28 @@ class Site:
                 f"{person['subject']} is not in the {purpose.replace('_', ' ')} queue: "
                 f"there is nothing to {what}",
             )
+
+
+# The run a request has opened, if any: a box set for each request, filled on first use.
+_REQUEST_RUN: ContextVar[dict[str, PublishedRun] | None] = ContextVar("request_run", default=None)
+
+
+def one_connection_per_request(app: FastAPI) -> None:
+    """Every read of the published run within one request goes through one connection,
+    closed when the answer is ready."""
+
+    @app.middleware("http")
+    async def hold(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        box: dict[str, PublishedRun] = {}
+        token = _REQUEST_RUN.set(box)
+        try:
+            return await call_next(request)
+        finally:
+            _REQUEST_RUN.reset(token)
+            if "run" in box:
+                box["run"].close()
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:

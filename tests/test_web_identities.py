@@ -1,6 +1,7 @@
 """No identity without a reveal: every JSON answer about people, as a user of both purposes
 sees it after casework has been recorded, is walked for HR person ids, warrant numbers and
-real names. (Clerical link review shows identities by design, after an audited reason.)"""
+real names, the audit explorer included. (Clerical link review shows identities by design,
+after an audited reason.)"""
 
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ def test_no_json_answer_names_a_person(workspace: Path, small_force: Path) -> No
         ).json()
     for unit in units:
         answers[f"/api/unit/{unit}"] = client.get(f"/api/unit/{unit}").json()
+    # Last: the audit explorer, over every view, note and decision above.
+    answers["/api/audit"] = client.get("/api/audit").json()
+    assert any(e["action"] == "decision" for e in answers["/api/audit"])
     assert answers[f"/api/person/{first}/casefile"]["decisions"]
     assert answers[f"/api/person/{first}/casefile"]["notes"]
 

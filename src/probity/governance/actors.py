@@ -21,6 +21,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from probity.governance.access import AccessDenied
+from probity.governance.keys import secret_in
 
 TOKEN_KEY_FILE = "actor.key"
 TOKEN_ENV = "PROBITY_ACTOR_TOKEN"
@@ -38,16 +39,7 @@ def os_user() -> str:
 
 
 def _serializer(workspace: Path) -> URLSafeTimedSerializer:
-    path = workspace / TOKEN_KEY_FILE
-    if not path.exists():
-        workspace.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-        except FileExistsError:  # another process made it first
-            pass
-    return URLSafeTimedSerializer(path.read_text().strip(), salt="probity-actor")
+    return URLSafeTimedSerializer(secret_in(workspace / TOKEN_KEY_FILE), salt="probity-actor")
 
 
 def issue_token(workspace: Path, name: str) -> tuple[str, str]:

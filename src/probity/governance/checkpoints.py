@@ -22,10 +22,11 @@ import hmac
 import json
 import logging
 import os
-import secrets
 from dataclasses import dataclass
 from logging.handlers import SysLogHandler
 from pathlib import Path
+
+from probity.governance.keys import secret_in
 
 KEY_ENV = "PROBITY_AUDIT_KEY_FILE"
 CHECKPOINTS_ENV = "PROBITY_AUDIT_CHECKPOINTS"
@@ -48,16 +49,7 @@ def checkpoints_path() -> Path:
 
 def audit_key() -> bytes:
     """The audit key, made (readable by this account alone) on first use."""
-    path = key_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-        except FileExistsError:  # another process made it first
-            pass
-    return bytes.fromhex(path.read_text().strip())
+    return bytes.fromhex(secret_in(key_path()))
 
 
 def syslog_address() -> str | tuple[str, int] | None:

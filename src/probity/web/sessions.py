@@ -14,7 +14,6 @@ Three ways to serve, chosen by the deployment:
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -25,6 +24,7 @@ from fastapi import Form, HTTPException, Request
 
 from probity.governance.access import AccessDenied, Principal
 from probity.governance.audit import actor_name
+from probity.governance.keys import secret_in
 from probity.governance.users import UserDirectory
 
 SESSION_KEY_FILE = "session.key"
@@ -49,13 +49,7 @@ class LoginRequired(Exception):
 def session_secret(workspace: Path) -> str:
     """The key that signs session cookies, made once per workspace and readable by its owner
     only; deleting it logs everyone out."""
-    path = workspace / SESSION_KEY_FILE
-    if not path.exists():
-        workspace.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return secret_in(workspace / SESSION_KEY_FILE)
 
 
 def csrf_token(request: Request) -> str:

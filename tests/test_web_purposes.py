@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from probity.cli import app as cli
 from probity.governance.access import Principal, Role
 from probity.governance.audit import AuditLog
 from probity.web.app import create_app
@@ -91,3 +93,13 @@ def test_a_welfare_decision_on_a_professional_standards_subject_is_refused(ws: P
     )
     assert decided.status_code == 403
     assert not [e for e in AuditLog(ws).entries() if e["action"] == "decision"]
+
+
+def test_the_command_line_records_no_decision_outside_the_purpose_s_queue(ws: Path) -> None:
+    subject = only_in(ws, PS)
+    args = ["decide", subject, "--purpose", WF, "--outcome", "refer_welfare"]
+    args += ["--reason", "offer support", "--workspace", str(ws)]
+    assert CliRunner().invoke(cli, args).exit_code == 3
+    entries = AuditLog(ws).entries()
+    assert not [e for e in entries if e["action"] == "decision"]
+    assert entries[-1]["action"] == "denied" and entries[-1]["details"]["attempted"] == "decide"

@@ -229,6 +229,7 @@ def decide(
     """Record a review decision about a queue entry: people decide, Probity records."""
     from probity.casework.feedback import under_review
     from probity.casework.store import CaseStore
+    from probity.governance.audit import AuditLog
     from probity.publish.results import PublishedRun
 
     principal = allow(workspace, actor, "decide", purpose.value)
@@ -239,6 +240,15 @@ def decide(
         fail(str(e))
     if person is None:
         fail(f"no person {subject!r} in the current run", 2)
+    if not any(q["purpose"] == purpose.value for q in person["queue"]):
+        AuditLog(workspace).append(
+            "denied",
+            actor=principal.name,
+            subject=person["person_key"],
+            purpose=purpose.value,
+            details={"attempted": "decide", "pseudonym": subject, "channel": "cli"},
+        )
+        fail(f"{subject} is not in the {purpose.value} queue: there is nothing to decide", 3)
     try:
         CaseStore(workspace).record(
             person["person_key"],

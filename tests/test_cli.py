@@ -149,6 +149,11 @@ def test_reveal_with_a_reason_shows_hr_ids_and_is_audited(cli_run: tuple[Path, P
     ]
     assert events[0]["details"]["rows"] == 1
     assert "audit log intact" in probity("audit", "verify", "--workspace", ws).stdout
+    # The audit log's export names the person by pseudonym; a search by HR id still finds them.
+    found = probity("audit", "log", "--workspace", ws, "--subject", subject).stdout
+    rows = list(csv.DictReader(io.StringIO(found)))
+    assert rows and all(r["subject"].startswith("P-") for r in rows)
+    assert subject not in found
 
 
 def test_bad_input_fails_clearly_and_leaves_the_last_good_run_current(

@@ -73,9 +73,10 @@ def audit_log(
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
     caller: CallerOpt = None,
 ) -> None:
-    """Who looked at whom: audit events, optionally by one user, about one person, or since a
-    date. The query itself is audited."""
-    from probity.governance.audit import AuditLog, matching
+    """Who looked at whom: audit events, optionally by one user, about one person (HR id or
+    pseudonym), or since a date; people are shown by pseudonym. The query itself is audited."""
+    from probity.governance.audit import AuditLog, matching, pseudonymous
+    from probity.governance.pseudonyms import workspace_key
 
     principal = allow(workspace, caller, "view_audit")
     log = AuditLog(workspace)
@@ -88,6 +89,7 @@ def audit_log(
         actor=principal.name,
         details={"actor": by, "subject": subject, "since": since, "results": len(entries)},
     )
+    entries = pseudonymous(entries, workspace_key(workspace))
     if fmt == "json":
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return

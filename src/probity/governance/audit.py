@@ -27,6 +27,7 @@ from typing import Any
 
 from probity.governance.actors import CLAIM_ENV, os_user
 from probity.governance.checkpoints import Checkpoints, audit_key
+from probity.governance.pseudonyms import pseudonym
 
 GENESIS = "0" * 64
 # Entries written with the keyed hash carry this version; earlier ones were plain SHA-256,
@@ -280,3 +281,14 @@ def matching(
             continue
         out.append(entry)
     return out
+
+
+def pseudonymous(entries: list[dict[str, Any]], key: bytes) -> list[dict[str, Any]]:
+    """Entries as the explorer and `probity audit log` show them: each person by pseudonym.
+    The log keeps the HR id, so `matching` finds a person by either."""
+    return [
+        {**e, "subject": pseudonym(key, str(e["subject"]))}
+        if e.get("subject") and not str(e["subject"]).startswith("P-")
+        else e
+        for e in entries
+    ]

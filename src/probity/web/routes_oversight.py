@@ -9,8 +9,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from probity.governance.access import Action, Principal
-from probity.governance.audit import matching
-from probity.governance.pseudonyms import pseudonym, workspace_key
+from probity.governance.audit import matching, pseudonymous
+from probity.governance.pseudonyms import workspace_key
 from probity.web.site import Site, User
 
 
@@ -27,15 +27,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
             actor=user.name,
             details={**filters, "results": len(entries), "channel": "web"},
         )
-        # The log keeps the HR person id (so a search by either finds the person); the
-        # explorer shows the pseudonym, as every other page does.
-        key = workspace_key(site.workspace)
-        return [
-            {**e, "subject": pseudonym(key, str(e["subject"]))}
-            if e.get("subject") and not str(e["subject"]).startswith("P-")
-            else e
-            for e in entries[::-1]
-        ]
+        return pseudonymous(entries[::-1], workspace_key(site.workspace))
 
     @app.get("/api/audit")
     def api_audit(

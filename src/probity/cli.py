@@ -323,7 +323,7 @@ def _evaluate_worlds(
     fmt: ReportFormat,
     size: tuple[int, int, int],
 ) -> None:
-    from probity.evaluation.worlds import evaluate_worlds
+    from probity.evaluation.worlds import LINK_TASKS, evaluate_worlds
     from probity.synth.force import SynthSpec
 
     principal = allow(workspace, actor, "run")
@@ -363,6 +363,16 @@ def _evaluate_worlds(
     for row in rows:
         table.add_row(*(_cell(row[key]) for key in columns))
     out.print(table)
+    identity = Table("world", title="Identity links against the truth: precision / recall")
+    for link_task in LINK_TASKS:
+        identity.add_column(link_task.replace("_", " "))
+    for row in rows:
+        links = [row["links"].get(t) for t in LINK_TASKS]
+        identity.add_row(
+            row["world"],
+            *(f"{q['precision']:.3f} / {q['recall']:.3f}" if q else "-" for q in links),
+        )
+    out.print(identity)
 
 
 def _cell(value: Any) -> str:

@@ -19,7 +19,7 @@ PAIRS: list[dict[str, tuple[str, str]]] = [
     {  # the same person, spelt the same
         "surname": ("'smyth'", "'smyth'"),
         "forename": ("'john'", "'john'"),
-        "forename_canon": ("'john'", "'john'"),
+        "forename_forms": ("['john', 'jon']", "['john', 'jon']"),
         "initial": ("'j'", "'j'"),
         "forenames_full": ("'john albert'", "'john albert'"),
         "dob": ("DATE '1980-03-14'", "DATE '1980-03-14'"),
@@ -40,7 +40,7 @@ PAIRS: list[dict[str, tuple[str, str]]] = [
     {  # a typo, a nickname, a move across the district, a birth a month out
         "surname": ("'smyth'", "'smith'"),
         "forename": ("'jon'", "'jonathan'"),
-        "forename_canon": ("'jonathan'", "'jonathan'"),
+        "forename_forms": ("['jon', 'jonathan']", "['jonathan']"),
         "initial": ("'j'", "'j'"),
         "forenames_full": ("'jon'", "'jonathan paul'"),
         "dob": ("DATE '1980-03-14'", "DATE '1980-04-14'"),
@@ -59,7 +59,7 @@ PAIRS: list[dict[str, tuple[str, str]]] = [
     {  # two slips in a long surname, a birth within the year, nothing else alike
         "surname": ("'macdonald'", "'mcdonnald'"),
         "forename": ("'sarah'", "'priya'"),
-        "forename_canon": ("'sarah'", "'priya'"),
+        "forename_forms": ("['sadie', 'sarah']", "['priya']"),
         "initial": ("'s'", "'p'"),
         "forenames_full": ("'sarah jane'", "'priya devi'"),
         "dob": ("DATE '1975-12-30'", "DATE '1976-02-02'"),

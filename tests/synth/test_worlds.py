@@ -29,7 +29,7 @@ def _lookups_per_person(t: dict[str, pa.Table]) -> float:
 
 def test_every_committed_world_is_valid_and_two_are_null() -> None:
     worlds = [load_world(p) for p in sorted(WORLDS.glob("*.yaml"))]
-    assert len(worlds) >= 9
+    assert len(worlds) >= 10
     assert len({w.name for w in worlds}) == len(worlds)
     assert sum(not w.planted for w in worlds) >= 2
 
@@ -67,6 +67,15 @@ def test_a_staff_type_s_own_ethnic_mix_is_used() -> None:
     officers = people[people["staff_type"] == "officer"]
     assert 0.4 < float(np.mean(staff["ethnicity"] == "Black")) < 0.6
     assert float(np.mean(officers["ethnicity"] == "Black")) < 0.12
+
+
+def test_the_register_writes_names_with_the_world_s_habits() -> None:
+    usual = _tables(WorldSettings())["company_officers"]["officer_name"].to_pylist()
+    habits = load_world(WORLDS / "informal-registers.yaml")
+    informal = _tables(habits)["company_officers"]["officer_name"].to_pylist()
+    assert all("," in name for name in usual)
+    forename_first = sum("," not in name for name in informal) / len(informal)
+    assert abs(forename_first - habits.name_habits.forename_first_share) < 0.05
 
 
 def test_a_world_file_with_an_unknown_key_names_the_file(tmp_path: Path) -> None:

@@ -11,7 +11,10 @@ and measured:
 - for a null world (nothing planted), the professional-standards queue as a share of
   headcount: every entry is a false alarm;
 - the flag-rate ratio across ethnic groups of at least `FAIR_GROUP` people, among innocents in
-  the top 5% of headcount (highest group rate over lowest), for the queue and for the baseline.
+  the top 5% of headcount (highest group rate over lowest), for the queue and for the baseline;
+- identity resolution against the truth: precision and recall per linkage task
+  (`resolve/quality.py`), shown for the tasks whose records other systems name people in
+  their own way (`LINK_TASKS`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from probity.fairness.audit import workforce
 from probity.pipeline import run_pipeline
 from probity.policy import Policy
 from probity.publish.workspace import Workspace
+from probity.resolve.quality import linkage_quality
 from probity.synth.force import SynthSpec, build_force
 from probity.synth.settings import WorldSettings, load_world
 from probity.synth.tables import force_tables
@@ -36,6 +40,8 @@ from probity.synth.write import write_force
 from probity.warehouse.engine import DuckDBEngine, Engine
 
 PURPOSE = "professional_standards"
+# The linkage tasks the table shows (all are kept in the row).
+LINK_TASKS = ("complaint_subject", "company_officer", "system_account")
 FAIR_GROUP = 150
 TOP_SHARE = 0.05
 
@@ -68,8 +74,8 @@ def flag_ratio_among_innocents(
     return round(float(rates.max() / rates.min()), 2)
 
 
-def measure(ws: Workspace, truth: Truth) -> dict[str, Any]:
-    """One world's row, from its published run."""
+def measure(ws: Workspace, truth: Truth, truth_dir: Path | None = None) -> dict[str, Any]:
+    """One world's row, from its published run (and, with `truth_dir`, its links' quality)."""
     summary = evaluate_published(ws, truth)
     section = summary["purposes"][PURPOSE]
     planted = truth.for_purpose(PURPOSE)
@@ -87,7 +93,12 @@ def measure(ws: Workspace, truth: Truth) -> dict[str, Any]:
         baseline = baseline_ranking(engine)
         at = section["at_k"]["one_and_a_half_times_planted"]
         base_at = section["baseline"]["at_k"]["one_and_a_half_times_planted"]
+        links = linkage_quality(engine, truth_dir) if truth_dir is not None else {}
         return {
+            "links": {
+                task: {"precision": round(q.precision, 3), "recall": round(q.recall, 3)}
+                for task, q in links.items()
+            },
             "headcount": headcount,
             "planted": len(planted),
             "queued": len(ranked),
@@ -121,7 +132,10 @@ def evaluate_world(
     world = build_force(SynthSpec(spec.people, spec.years, spec.seed, settings))
     write_force(force_tables(world), exports, truth_dir)
     run_pipeline(exports, workspace, policy=policy, actor=actor, incremental=False)
-    return {"world": settings.name, **measure(Workspace(workspace), Truth.read(truth_dir))}
+    return {
+        "world": settings.name,
+        **measure(Workspace(workspace), Truth.read(truth_dir), truth_dir),
+    }
 
 
 def evaluate_worlds(

@@ -60,7 +60,7 @@ def forename() -> dict[str, Any]:
         "forename",
         nulls("forename"),
         level("forename_l = forename_r", "exact", 0.8, 0.012),
-        level("forename_canon_l = forename_canon_r", "nickname", 0.07, 0.001),
+        level("list_has_any(forename_forms_l, forename_forms_r)", "nickname", 0.07, 0.001),
         level("jaro_winkler_similarity(forename_l, forename_r) >= 0.88", "typo", 0.1, 0.01),
         level("ELSE", "different", 0.03, 0.977),
     )

@@ -8,7 +8,6 @@ review band) and unlinked. Confirmed judgements then override the model.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ if TYPE_CHECKING:
 
 # Below this many records on either side EM has too little to learn from; priors are used.
 MIN_RECORDS_FOR_EM = 300
+# Matches expected among the pairs (λ × pairs) below which m is not trained by EM (`_train`).
+MIN_MATCHES_FOR_EM = 100
 CANDIDATES_DDL = """CREATE TABLE IF NOT EXISTS link_candidates (
     task VARCHAR, record_id VARCHAR, person_key VARCHAR, probability DOUBLE, relationship VARCHAR,
     record_description VARCHAR, person_description VARCHAR)"""
@@ -63,8 +64,24 @@ def _quiet_splink() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
 
 
-def _settings(task: LinkageTask, n_people: int) -> dict[str, Any]:
-    prior = 1.0 / max(1, n_people) if task.every_record_is_someone else 1e-5
+# The share of true matches the deterministic rules are taken to find (as Splink assumes when
+# it estimates λ from them).
+DETERMINISTIC_RECALL = 0.8
+
+
+def _match_prior(engine: Engine, task: LinkageTask, n_records: int, n_people: int) -> float:
+    """λ: how likely two records taken at random match. Where every record is someone, one
+    person in n. Otherwise from the pairs the deterministic rules find (over their recall):
+    those they have linked already, which have left these sides, and any still on them; at
+    least one, so a misspelt name is never ruled out by a count of none."""
+    if task.every_record_is_someone:
+        return 1.0 / max(1, n_people)
+    linked = int(engine.fetch("SELECT count(*) FROM links WHERE task = ?", [task.name])[0][0])
+    found = max(1, linked + _deterministic_pairs(engine, task))
+    return min(1.0, found / DETERMINISTIC_RECALL / ((n_records + linked) * max(1, n_people)))
+
+
+def _settings(task: LinkageTask, prior: float) -> dict[str, Any]:
     return {
         "link_type": "link_only",
         "unique_id_column_name": "unique_id",
@@ -79,20 +96,33 @@ def _settings(task: LinkageTask, n_people: int) -> dict[str, Any]:
     }
 
 
-def _train(linker: Linker, task: LinkageTask, n_records: int, n_people: int) -> str:
-    """Estimate λ and u from the data, then m by EM when there is enough of it."""
+def _deterministic_pairs(engine: Engine, task: LinkageTask) -> int:
+    """Pairs of the two sides that a deterministic rule of the task would link."""
+    rules = " OR ".join(f"({rule})" for rule in task.deterministic) or "FALSE"
+    return int(
+        engine.fetch(f"SELECT count(*) FROM _lk_records l JOIN _lk_people r ON {rules}")[0][0]
+    )
+
+
+def _train(linker: Linker, task: LinkageTask, n_records: int, n_people: int, prior: float) -> str:
+    """Estimate u from the data, then m by EM when there is enough of it: enough records on
+    both sides, and enough matches among them (λ × pairs) for EM to find the matches as a
+    class of their own. With a few dozen matches among millions of pairs (the company
+    register against a workforce) EM settles on whatever else clusters (a shared postcode
+    and a common forename) and scores strangers as matches; there the priors of m stand.
+
+    λ is set beforehand (`_match_prior`): Splink's own estimate looks only at these sides,
+    from which the rules' links have gone, and from a count of none concludes that no pair
+    can match, leaving every misspelt name unlinked."""
     training = linker.training
-    if not task.every_record_is_someone:
-        with contextlib.suppress(Exception):  # nothing matched the rule: keep the prior
-            training.estimate_probability_two_random_records_match(
-                list(task.deterministic), recall=0.8
-            )
     try:
         training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     except Exception:
         return "priors"
     if min(n_records, n_people) < MIN_RECORDS_FOR_EM:
         return "priors, u estimated"
+    if prior * n_records * n_people < MIN_MATCHES_FOR_EM:
+        return "priors, u estimated (too few matches for EM)"
     trained = 0
     for rule in task.training:
         try:
@@ -132,7 +162,8 @@ def run_task(
     n_people = int(engine.fetch("SELECT count(*) FROM _lk_people")[0][0])
     outcome = TaskOutcome(task.name, "ran")
     if n_records and n_people:
-        settings = _settings(task, n_people)
+        prior = _match_prior(engine, task, n_records, n_people)
+        settings = _settings(task, prior)
         if on_spark is None:
             linker = Linker(
                 ["_lk_records", "_lk_people"],
@@ -145,7 +176,7 @@ def run_task(
             folder = on_spark.folder / task.name
             linker = spark_linker(engine, on_spark.spark, settings, folder)
         outcome.splink_backend = "duckdb" if on_spark is None else "spark"
-        outcome.trained = _train(linker, task, n_records, n_people)
+        outcome.trained = _train(linker, task, n_records, n_people, prior)
         predictions = linker.inference.predict(threshold_match_probability=review)
         if on_spark is None:
             _normalise(engine, predictions.physical_name)

@@ -26,10 +26,22 @@ SIDES = ("_lk_records", "_lk_people")
 
 def spark_condition(condition: str) -> str:
     """A comparison level's condition, written for DuckDB, as Spark SQL. DuckDB's
-    `jaro_winkler_similarity` is `jaro_winkler` in Splink's Spark functions."""
-    tree = sqlglot.parse_one(condition, read="duckdb")
-    for node in list(tree.find_all(exp.JarowinklerSimilarity)):
-        node.replace(exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression]))
+    `jaro_winkler_similarity` is `jaro_winkler` in Splink's Spark functions, and its
+    `list_has_any` is Spark's `arrays_overlap`."""
+    # DuckDB's list_has_any becomes a call by name: sqlglot would write it `a && b`, which
+    # Spark does not read.
+    spark_names: dict[type[exp.Expression], str] = {
+        exp.JarowinklerSimilarity: "jaro_winkler",
+        exp.ArrayOverlaps: "arrays_overlap",
+    }
+
+    def by_name(node: exp.Expression) -> exp.Expression:
+        name = spark_names.get(type(node))
+        if name is None:
+            return node
+        return exp.Anonymous(this=name, expressions=[node.this, node.expression])
+
+    tree = sqlglot.parse_one(condition, read="duckdb").transform(by_name)
     return to_spark(tree.sql(dialect="duckdb"))
 
 

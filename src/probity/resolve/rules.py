@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from probity.resolve.standardise import (
-    canonical_forename,
     first_name,
     full_forenames,
     name_tokens,
@@ -18,6 +17,7 @@ from probity.resolve.standardise import (
     recorded_forename,
     recorded_initial,
     recorded_rank,
+    same_forename,
 )
 from probity.resolve.tasks import OFFICER_ID
 from probity.warehouse.engine import Engine
@@ -119,7 +119,7 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                        m.surname = r.surname AS exact,
                        coalesce(m.rank = r.rank, false) AS same_rank,
                        coalesce(m.forename = r.forename
-                                OR {canonical_forename("m.forename")} = {canonical_forename("r.forename")},
+                                OR {same_forename("m.forename", "r.forename")},
                                 false) AS same_forename
                 FROM recorded r JOIN members m
                   -- the same first letter, or the first two swapped ('Hrat' for 'Hart')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probity.resolve.nicknames import NICKNAMES
+from probity.resolve.nicknames import forms
 
 
 def norm(col: str) -> str:
@@ -34,10 +34,19 @@ def plausible_birth_date(col: str) -> str:
     return f"CASE WHEN {col} BETWEEN DATE '1900-01-01' AND current_date THEN {col} END"
 
 
-def canonical_forename(expr: str) -> str:
-    """A nickname mapped to its usual full form ('jon' → 'john'), else the name itself."""
-    cases = " ".join(f"WHEN '{nick}' THEN '{full}'" for nick, full in NICKNAMES.items())
-    return f"CASE {expr} {cases} ELSE {expr} END"
+def forename_forms(expr: str) -> str:
+    """The forms a forename may stand for (`resolve/nicknames.py`) as a SQL list: 'sam' →
+    ['sam', 'samantha', 'samuel', …], 'mohamed' → every spelling; a name with no other forms,
+    itself alone."""
+    entries = ", ".join(
+        f"'{name}': [{', '.join(repr(f) for f in names)}]" for name, names in forms().items()
+    )
+    return f"coalesce(MAP {{{entries}}}[{expr}], [{expr}])"
+
+
+def same_forename(left: str, right: str) -> str:
+    """SQL: the two forenames are one name written two ways."""
+    return f"list_has_any({forename_forms(left)}, {forename_forms(right)})"
 
 
 # Ranks and titles a complainant may put before a name ("PC J Smyth", "Officer Smyth").
@@ -70,3 +79,19 @@ def recorded_rank(col: str) -> str:
     first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"
     ranks = ", ".join(f"'{r}'" for r in RANKS)
     return f"CASE WHEN {first} = 'SGT' THEN 'PS' WHEN {first} IN ({ranks}) THEN {first} END"
+
+
+def written_surname(col: str) -> str:
+    """The surname of a name written 'SURNAME, Forenames' or 'Forenames Surname'."""
+    return (
+        f"CASE WHEN contains({col}, ',') THEN split_part({col}, ',', 1) "
+        f"ELSE regexp_extract(trim({col}), '(\\S+)$', 1) END"
+    )
+
+
+def written_forenames(col: str) -> str:
+    """The forenames of a name written 'SURNAME, Forenames' or 'Forenames Surname'."""
+    return (
+        f"CASE WHEN contains({col}, ',') THEN split_part({col}, ',', 2) "
+        f"ELSE regexp_replace(trim({col}), '\\s*\\S+$', '') END"
+    )

@@ -13,9 +13,9 @@ from typing import Any
 
 from probity.resolve import comparisons as cmp
 from probity.resolve.standardise import (
-    canonical_forename,
     district,
     first_name,
+    forename_forms,
     full_forenames,
     name_tokens,
     norm,
@@ -24,6 +24,8 @@ from probity.resolve.standardise import (
     recorded_forename,
     recorded_initial,
     recorded_rank,
+    written_forenames,
+    written_surname,
 )
 
 # Every task's two sides carry these columns (NULL where a side has no such value).
@@ -31,7 +33,7 @@ COLUMNS = (
     "unique_id",
     "surname",
     "forename",
-    "forename_canon",
+    "forename_forms",
     "initial",
     "forenames_full",
     "dob",
@@ -78,7 +80,7 @@ def names(surname_expr: str, forenames_expr: str) -> dict[str, str]:
     return {
         "surname": norm(surname_expr),
         "forename": first,
-        "forename_canon": canonical_forename(first),
+        "forename_forms": forename_forms(first),
         "initial": f"substr({first}, 1, 1)",
         "forenames_full": full_forenames(forenames_expr),
     }
@@ -153,7 +155,7 @@ def complaint_subject() -> LinkageTask:
             unique_id="c.complaint_id",
             surname=norm(f"{tokens}[-1]"),
             forename=recorded_forename(tokens),
-            forename_canon=canonical_forename(recorded_forename(tokens)),
+            forename_forms=forename_forms(recorded_forename(tokens)),
             initial=recorded_initial(tokens),
             warrant="c.subject_warrant_number",
             rank=recorded_rank("c.subject_name_as_recorded"),
@@ -301,7 +303,7 @@ SAME_REGISTER_OFFICER = f"""SELECT a.id AS record_id, b.id AS same_id
 def company_officer() -> LinkageTask:
     records = (
         select(
-            **names("split_part(c.officer_name, ',', 1)", "split_part(c.officer_name, ',', 2)"),
+            **names(written_surname("c.officer_name"), written_forenames("c.officer_name")),
             unique_id=OFFICER_ID,
             birth_year="c.birth_year",
             birth_month="c.birth_month",

@@ -7,6 +7,9 @@ row describes a real person.
 from __future__ import annotations
 
 import numpy as np
+from nicknames import NickNamer
+
+from probity.synth.settings import NameHabits
 
 SURNAMES = np.array(
     [
@@ -615,3 +618,32 @@ def variant_forename(rng: np.random.Generator, forenames: str) -> str:
     if roll < 0.55:
         return typo(rng, first)
     return first
+
+
+_NICKNAMER: NickNamer | None = None
+
+
+def short_form(rng: np.random.Generator, forename: str) -> str:
+    """A short form of `forename` from a maintained data set (the `nicknames` package), not
+    the list the resolver was first written with; the name itself if it has none."""
+    global _NICKNAMER
+    if _NICKNAMER is None:
+        _NICKNAMER = NickNamer()
+    forms = sorted(_NICKNAMER.nicknames_of(forename.lower()))
+    return str(rng.choice(forms)).capitalize() if forms else forename
+
+
+def written_name(rng: np.random.Generator, surname: str, forenames: str, habits: NameHabits) -> str:
+    """A name as a system other than HR writes it: by default 'HARVEY, Samuel John'; with the
+    world's habits a short forename ('Sam'), a slip in the surname ('HAVEY') or the forenames
+    first ('Sam John Harvey')."""
+    # A habit the world does not have draws nothing, so the default world stays as it was.
+    first, *middle = forenames.split()
+    if habits.nickname_share and rng.random() < habits.nickname_share:
+        first = short_form(rng, first)
+    if habits.typo_share and rng.random() < habits.typo_share:
+        surname = typo(rng, surname)
+    given = " ".join([first, *middle])
+    if habits.forename_first_share and rng.random() < habits.forename_first_share:
+        return f"{given} {surname}"
+    return f"{surname.upper()}, {given}"

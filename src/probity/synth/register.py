@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from probity.synth.names import draw_forenames, draw_surnames
+from probity.synth.names import draw_forenames, draw_surnames, written_name
 from probity.synth.world import World
 
 COMPANY_WORDS = np.array(
@@ -42,8 +42,9 @@ COMPANY_KINDS = np.array(
 )
 
 
-def officer_name(surname: str, forenames: str) -> str:
-    return f"{surname.upper()}, {forenames}"
+def officer_name(world: World, surname: str, forenames: str) -> str:
+    """The register's entry for a name, as the world's habits write it."""
+    return written_name(world.rng, surname, forenames, world.settings.name_habits)
 
 
 def company(rng: np.random.Generator, serial: int) -> tuple[str, str]:
@@ -72,7 +73,7 @@ def background_register(world: World, n: int) -> dict[str, Any]:
         "company_name": name,
         "company_status": rng.choice(["active", "dissolved"], n, p=[0.85, 0.15]),
         "officer_name": np.array(
-            [officer_name(s, f) for s, f in zip(surname, forenames, strict=True)]
+            [officer_name(world, s, f) for s, f in zip(surname, forenames, strict=True)]
         ),
         "officer_role": rng.choice(["director", "secretary", "psc"], n, p=[0.75, 0.1, 0.15]),
         "birth_month": rng.integers(1, 13, n),
@@ -98,7 +99,7 @@ def directorship_row(
         "company_number": number,
         "company_name": name,
         "company_status": "active",
-        "officer_name": officer_name(str(p.surname[person]), str(p.forenames[person])),
+        "officer_name": officer_name(world, str(p.surname[person]), str(p.forenames[person])),
         "officer_role": "director",
         "birth_month": dob.month,
         "birth_year": dob.year,

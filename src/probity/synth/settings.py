@@ -17,6 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field
 Shares = dict[str, float]
 
 
+class NameHabits(BaseModel):
+    """How systems other than HR write a member of the workforce's name: the company register
+    and accounts without a person id (`synth/names.py:written_name`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    nickname_share: float = Field(
+        default=0.0, ge=0, le=1, description="a short form for the forename, where one exists"
+    )
+    typo_share: float = Field(default=0.0, ge=0, le=1, description="a keyboard slip in the surname")
+    forename_first_share: float = Field(
+        default=0.0, ge=0, le=1, description="'Sam Harvey' rather than 'HARVEY, Sam'"
+    )
+
+
 class WorldSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,6 +77,8 @@ class WorldSettings(BaseModel):
     lapsed_vetting_share: float = Field(
         default=0.0, ge=0, le=1, description="routine clearances that lapse inside the period"
     )
+    # How other systems write names.
+    name_habits: NameHabits = Field(default_factory=NameHabits)
 
 
 def load_world(path: Path) -> WorldSettings:

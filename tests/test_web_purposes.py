@@ -103,3 +103,9 @@ def test_the_command_line_records_no_decision_outside_the_purpose_s_queue(ws: Pa
     entries = AuditLog(ws).entries()
     assert not [e for e in entries if e["action"] == "decision"]
     assert entries[-1]["action"] == "denied" and entries[-1]["details"]["attempted"] == "decide"
+
+
+def test_a_role_that_may_not_open_people_is_not_offered_a_case_reference(ws: Path) -> None:
+    auditor = client(ws, "aud", Role.auditor)
+    page = auditor.get(f"/person/{only_in(ws, PS)}")
+    assert page.status_code == 403 and "case reference" not in page.text

@@ -159,7 +159,8 @@ def add_routes(app: FastAPI, site: Site) -> None:
         try:
             person = site.open_person(user, subject, "web", reason)
         except HTTPException as e:
-            if e.status_code != 403 or not site.person(user, subject) or reason:
+            # Only a refusal for want of a case reference offers to give one.
+            if e.status_code != 403 or reason or not user.can(Action.view_person):
                 raise
             example = site.access.outside_queue_example
             return site.page(

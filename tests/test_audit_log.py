@@ -177,3 +177,23 @@ def test_checkpoints_reach_the_system_log(tmp_path: Path, monkeypatch: pytest.Mo
         entry = AuditLog(tmp_path / "ws").append("view_person", actor="analyst1", subject="E1")
         message = server.recv(4096).decode()
     assert "probity-audit" in message and f"seq=1 hash={entry['hash']}" in message
+
+
+def test_a_torn_line_longer_than_the_tail_read_cuts_only_itself(tmp_path: Path) -> None:
+    log = log_with_five(tmp_path)
+    with log.path.open("a") as f:
+        f.write('{"v": 2, "seq": 6, "details": "' + "x" * 100_000)
+    log.append("view_person", actor="analyst1", subject="E9")
+    assert [e["seq"] for e in log.entries()] == [1, 2, 3, 4, 5, 6, 7]
+    assert log.verify().ok
+
+
+def test_a_replaced_audit_key_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = log_with_five(tmp_path)
+    monkeypatch.setenv("PROBITY_AUDIT_KEY_FILE", str(tmp_path / "elsewhere" / "new.key"))
+    assert not log.verify().ok  # the key is missing
+    kept = [e for e in log.entries() if e["subject"] != "E2"]
+    audit_key()  # an insider makes a new key and re-chains with it
+    rechain(log, kept, audit_key())
+    result = log.verify()
+    assert not result.ok and "another audit key" in str(result.problem)

@@ -41,7 +41,9 @@ def test_every_answer_carries_the_security_headers(workspace: Path) -> None:
 def test_a_host_the_deployment_does_not_serve_is_refused(workspace: Path) -> None:
     app = create_app(workspace, allowed_hosts=["probity.force.example"])
     assert TestClient(app, base_url="http://probity.force.example").get("/login").status_code == 200
-    assert TestClient(app, base_url="http://evil.example").get("/login").status_code == 400
+    refused = TestClient(app, base_url="http://evil.example").get("/login")
+    assert refused.status_code == 400
+    assert "script-src 'self'" in refused.headers["content-security-policy"]
 
 
 def test_api_docs_are_behind_log_in_and_load_nothing_from_elsewhere(workspace: Path) -> None:

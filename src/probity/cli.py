@@ -612,6 +612,13 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="mark the session cookie Secure (when served behind TLS)")
     ] = False,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="address of a reverse proxy whose X-Forwarded-For is believed (repeat for "
+            "more); without one, each client is known by its connection's address"
+        ),
+    ] = None,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -642,6 +649,11 @@ def serve(
         host=host,
         port=port,
         log_level="warning",
+        # The client's address (which the log-in limit counts by) is the connection's, unless
+        # a reverse proxy is named: by default uvicorn believes X-Forwarded-For from any
+        # local process, which would let a local user pose as any address.
+        proxy_headers=bool(proxy),
+        forwarded_allow_ips=",".join(proxy or []) or None,
     )
 
 

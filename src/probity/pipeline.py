@@ -432,13 +432,13 @@ def _check_shrink(
     shrinks = shrinkage(records, before, max_fraction)
     if not shrinks:
         return []
-    if not accepted_because:
+    if not (accepted_because or "").strip():
         raise ShrinkRefused(shrinks, last, max_fraction)
     described = [s.describe() for s in shrinks]
     audit.append(
         "accept_shrink",
         actor=actor,
-        reason=accepted_because,
+        reason=str(accepted_because).strip(),
         details={"run_id": run_id, "last_good_run": last, "tables": described},
     )
     return described

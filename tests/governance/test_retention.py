@@ -103,6 +103,11 @@ def test_unacted_signals_expire_and_decided_ones_stay(ws: Path) -> None:
             "SELECT count(*) FROM evidence WHERE signal_id NOT IN (SELECT signal_id FROM signals)"
         )
         assert orphans == [(0,)]
+        # The person page's copy of the signals went with them.
+        shown = engine.fetch(
+            "SELECT DISTINCT person_key FROM serving_timeline WHERE source = 'signals'"
+        )
+        assert {str(r[0]) for r in shown} <= {decided_nfa, referred}
         assert {str(r[0]) for r in engine.fetch("SELECT person_key FROM queue")} == {
             decided_nfa,
             referred,

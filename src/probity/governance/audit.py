@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from probity.governance.actors import CLAIM_ENV, os_user
-from probity.governance.checkpoints import Checkpoints, audit_key
+from probity.governance.checkpoints import Checkpoints, audit_key, key_path
 from probity.governance.pseudonyms import pseudonym
 
 GENESIS = "0" * 64
@@ -139,12 +139,19 @@ class AuditLog:
             return None
         size = self.path.stat().st_size
         with self.path.open("rb+") as f:
-            f.seek(max(0, size - TAIL_BYTES))
-            tail = f.read()
-            if not tail or tail.endswith(b"\n"):
+            f.seek(size - 1 if size else 0)
+            if size == 0 or f.read(1) == b"\n":
                 return None
-            cut = tail.rfind(b"\n")
-            keep = size - len(tail) + cut + 1 if cut >= 0 else 0
+            keep = 0  # the end of the last complete line, looked for backwards in chunks
+            end = size
+            while end > 0:
+                start = max(0, end - TAIL_BYTES)
+                f.seek(start)
+                cut = f.read(end - start).rfind(b"\n")
+                if cut >= 0:
+                    keep = start + cut + 1
+                    break
+                end = start
             f.seek(keep)
             torn = f.read()
             f.truncate(keep)
@@ -176,12 +183,34 @@ class AuditLog:
 
     def verify(self) -> Verification:
         """The chain checked entry by entry, then against the exported checkpoints."""
+        if not key_path().exists():
+            return Verification(
+                False, 0, 1, f"the audit key is missing from {key_path()}: restore it"
+            )
         key = audit_key()
         hashes: list[str] = []
         broken = self._check_chain(key, hashes)
         count = len(hashes)
         checkpoints, conflicts = self.checkpoints.read(key)
         last = (checkpoints[-1].seq, checkpoints[-1].at) if checkpoints else None
+        if self.checkpoints.foreign:
+            first = min(c.seq for c in self.checkpoints.foreign)
+            return Verification(
+                False,
+                count,
+                first,
+                f"{len(self.checkpoints.foreign)} checkpoints of this log were made with "
+                "another audit key: the key was replaced",
+                last,
+            )
+        if not checkpoints and self._keyed():
+            return Verification(
+                False,
+                count,
+                1,
+                f"no checkpoint of this log in {self.checkpoints.path}: whether entries were "
+                "cut off cannot be told (was the checkpoint file moved, or the workspace?)",
+            )
         if conflicts:
             again = min(conflicts, key=lambda c: c.seq)
             return Verification(
@@ -217,6 +246,13 @@ class AuditLog:
         if broken is not None:
             return Verification(False, count, broken[0], broken[1], last)
         return Verification(True, count, checkpoint=last)
+
+    def _keyed(self) -> bool:
+        """The log holds keyed entries (each was checkpointed as it was written)."""
+        if not self.path.exists():
+            return False
+        with self.path.open(encoding="utf-8") as f:
+            return any('"v": 2' in line for line in f)
 
     def _check_chain(self, key: bytes, hashes: list[str]) -> tuple[int, str] | None:
         """(entry number, problem) of the first entry that breaks the chain, or None; the

@@ -88,6 +88,8 @@ class Checkpoints:
         self.workspace = str(workspace.resolve())
         self.path = path
         self.syslog = syslog
+        # This workspace's checkpoints whose mark another key made (`read` fills it).
+        self.foreign: list[Checkpoint] = []
 
     @classmethod
     def configured(cls, workspace: Path) -> Checkpoints:
@@ -123,6 +125,7 @@ class Checkpoints:
             return [], []
         first: dict[int, Checkpoint] = {}
         conflicts: list[Checkpoint] = []
+        foreign: list[Checkpoint] = []
         with self.path.open(encoding="utf-8") as f:
             for line in f:
                 try:
@@ -135,9 +138,11 @@ class Checkpoints:
                 if not hmac.compare_digest(
                     self._mac(key, seq, entry_hash, at), str(record.get("mac"))
                 ):
+                    foreign.append(Checkpoint(seq, entry_hash, at))
                     continue
                 if seq not in first:
                     first[seq] = Checkpoint(seq, entry_hash, at)
                 elif first[seq].hash != entry_hash:
                     conflicts.append(Checkpoint(seq, entry_hash, at))
+        self.foreign = foreign
         return [first[seq] for seq in sorted(first)], conflicts

@@ -18,6 +18,7 @@ from pathlib import Path
 from probity.casework.feedback import REVIEW_HISTORY
 from probity.casework.store import CaseStore
 from probity.governance.audit import AuditLog
+from probity.publish.serving import build_serving_tables
 from probity.publish.workspace import Workspace
 from probity.ranking.priority import build_queue
 from probity.warehouse.engine import DuckDBEngine
@@ -135,6 +136,8 @@ def _expire_signals(
         }
         build_queue(engine, names)
         after = int(engine.fetch("SELECT count(*) FROM queue")[0][0])
+        if engine.table_exists("serving_timeline"):  # the person page's copy of the signals
+            build_serving_tables(engine)
         engine.execute("CHECKPOINT")
         return signals, evidence, before - after
     finally:

@@ -45,7 +45,11 @@ def keep_private() -> None:
 def check_private(root: Path) -> None:
     """Refuse a workspace that other accounts can read or enter."""
     for path in _near(root, CHECKED_DEPTH):
-        mode = path.lstat().st_mode
+        # The workspace itself may be reached through a link; inside it, links are checked
+        # as they are.
+        mode = path.stat().st_mode if path == root else path.lstat().st_mode
+        if path != root and path.is_symlink():
+            continue
         if mode & 0o077:
             raise WorkspaceError(
                 f"{path} is open to other accounts (mode {mode & 0o777:o}), and the workspace "

@@ -81,7 +81,6 @@ def create_app(
         openapi_url=None,
         responses=REFUSALS,
     )
-    add_security_headers(app)
     one_connection_per_request(app)
     app.add_middleware(
         SessionMiddleware,
@@ -92,6 +91,8 @@ def create_app(
         https_only=secure_cookies,
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    # Added last, so outermost: a refused host's 400 carries the headers too.
+    add_security_headers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     site = Site(workspace, Users(workspace, principal))
     site.sso = load_sso(workspace) if principal is None else None

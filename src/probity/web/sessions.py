@@ -149,10 +149,12 @@ class Throttle:
             self.attempts.pop(name, None)
 
     def _forget_quiet(self, now: float) -> None:
-        """Drop names with no attempt in the window; if all are recent, the oldest half."""
+        """Drop names with no attempt in the window; if all are recent, the oldest half of
+        those not locked (a flood of made-up names must not unlock a real one)."""
         for name in [n for n, ts in self.attempts.items() if now - ts[-1] >= LOCKOUT_SECONDS]:
             del self.attempts[name]
         if len(self.attempts) >= MAX_THROTTLED_NAMES:
-            by_age = sorted(self.attempts, key=lambda n: self.attempts[n][-1])
-            for name in by_age[: len(by_age) // 2]:
+            open_names = [n for n, ts in self.attempts.items() if len(ts) < MAX_FAILURES]
+            open_names.sort(key=lambda n: self.attempts[n][-1])
+            for name in open_names[: len(open_names) // 2 + 1]:
                 del self.attempts[name]

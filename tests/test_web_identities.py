@@ -91,3 +91,25 @@ def test_no_json_answer_names_a_person(workspace: Path, small_force: Path) -> No
             if tokens & ids or any(name in leaf.lower() for name in names):
                 found.append((path, leaf[:120]))
     assert found == [], "\n".join(map(str, found[:40]))
+
+
+def test_the_audit_explorer_finds_everything_about_a_person_by_pseudonym(
+    workspace: Path, small_force: Path
+) -> None:
+    client = TestClient(create_app(workspace))
+    row = client.get("/api/queue?limit=1").json()[0]
+    subject, purpose = row["subject"], row["purpose"]
+    token = form_token(client, f"/person/{subject}")
+    client.post(
+        f"/person/{subject}/decide",
+        data={"purpose": purpose, "outcome": "no_further_action", "reason": "seen", "csrf": token},
+    )
+    found = client.get(f"/api/audit?subject={subject}").json()
+    assert {"view_person", "decision"} <= {e["action"] for e in found}
+    assert {e["subject"] for e in found} == {subject}
+    # Asked by HR id, the query is recorded with the pseudonym.
+    ids, _ = identities(small_force)
+    hr_id = next(iter(ids))
+    client.get(f"/api/audit?subject={hr_id}")
+    queries = [e for e in client.get("/api/audit?action=audit_query").json()]
+    assert all(hr_id not in str(e["details"]) for e in queries)

@@ -76,20 +76,22 @@ def audit_log(
     """Who looked at whom: audit events, optionally by one user, about one person (HR id or
     pseudonym), or since a date; people are shown by pseudonym. The query itself is audited."""
     from probity.governance.audit import AuditLog, matching, pseudonymous
-    from probity.governance.pseudonyms import workspace_key
+    from probity.governance.pseudonyms import pseudonym, workspace_key
 
     principal = allow(workspace, caller, "view_audit")
     log = AuditLog(workspace)
+    key = workspace_key(workspace)
     try:
-        entries = matching(log.entries(), actor=by, subject=subject, since=since)
+        entries = matching(log.entries(), actor=by, subject=subject, since=since, key=key)
     except ValueError as e:
         fail(str(e), 2)
+    asked = pseudonym(key, subject) if subject and not subject.startswith("P-") else subject
     log.append(
         "audit_query",
         actor=principal.name,
-        details={"actor": by, "subject": subject, "since": since, "results": len(entries)},
+        details={"actor": by, "subject": asked, "since": since, "results": len(entries)},
     )
-    entries = pseudonymous(entries, workspace_key(workspace))
+    entries = pseudonymous(entries, key)
     if fmt == "json":
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return

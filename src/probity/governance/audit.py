@@ -293,9 +293,11 @@ def matching(
     subject: str | None = None,
     since: str | None = None,
     action: str | None = None,
+    key: bytes | None = None,
 ) -> list[dict[str, Any]]:
-    """Entries by `actor`, about `subject` (the HR id, or the pseudonym shown at the time), at
-    or after `since` (an ISO date or time, UTC if no zone is given), of kind `action`."""
+    """Entries by `actor`, about `subject` (the HR id, or the pseudonym: the one recorded at
+    the time, or, with the workspace's pseudonym `key`, the one the entry's person has), at or
+    after `since` (an ISO date or time, UTC if no zone is given), of kind `action`."""
     start = None
     if since:
         try:
@@ -310,8 +312,7 @@ def matching(
             continue
         if action and entry.get("action") != action:
             continue
-        pseudonym = entry.get("details", {}).get("pseudonym")
-        if subject and subject not in (entry.get("subject"), pseudonym):
+        if subject and subject not in _names_of(entry, key):
             continue
         if start and datetime.fromisoformat(entry["at"]) < start:
             continue
@@ -328,3 +329,12 @@ def pseudonymous(entries: list[dict[str, Any]], key: bytes) -> list[dict[str, An
         else e
         for e in entries
     ]
+
+
+def _names_of(entry: dict[str, Any], key: bytes | None) -> set[str]:
+    """What an entry's person may be searched by: HR id, and pseudonyms."""
+    person = entry.get("subject")
+    names = {str(person), str((entry.get("details") or {}).get("pseudonym"))}
+    if person and key is not None:
+        names.add(pseudonym(key, str(person)))
+    return names

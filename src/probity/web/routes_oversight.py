@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from probity.governance.access import Action, Principal
 from probity.governance.audit import matching, pseudonymous
-from probity.governance.pseudonyms import workspace_key
+from probity.governance.pseudonyms import pseudonym, workspace_key
 from probity.web.site import Site, User
 
 
@@ -18,16 +18,23 @@ def add_routes(app: FastAPI, site: Site) -> None:
     def audit_entries(user: Principal, filters: dict[str, str | None]) -> list[dict[str, Any]]:
         """Matching audit events, newest first; the query itself is audited."""
         site.allow(user, Action.view_audit)
+        key = workspace_key(site.workspace)
         try:
-            entries = matching(site.audit.entries(), **filters)
+            entries = matching(site.audit.entries(), **filters, key=key)
         except ValueError as e:
             raise HTTPException(422, str(e)) from e
+        # The query is recorded with the person by pseudonym, whichever way they were asked for.
+        person = filters.get("subject")
+        asked = {
+            **filters,
+            "subject": pseudonym(key, person) if person and not person.startswith("P-") else person,
+        }
         site.audit.append(
             "audit_query",
             actor=user.name,
-            details={**filters, "results": len(entries), "channel": "web"},
+            details={**asked, "results": len(entries), "channel": "web"},
         )
-        return pseudonymous(entries[::-1], workspace_key(site.workspace))
+        return pseudonymous(entries[::-1], key)
 
     @app.get("/api/audit")
     def api_audit(

@@ -75,8 +75,8 @@ def audit_log(
 ) -> None:
     """Who looked at whom: audit events, optionally by one user, about one person (HR id or
     pseudonym), or since a date; people are shown by pseudonym. The query itself is audited."""
-    from probity.governance.audit import AuditLog, matching, pseudonymous
-    from probity.governance.pseudonyms import pseudonym, workspace_key
+    from probity.governance.audit import AuditLog, matching, pseudonymous, shown_as
+    from probity.governance.pseudonyms import workspace_key
 
     principal = allow(workspace, caller, "view_audit")
     log = AuditLog(workspace)
@@ -85,7 +85,7 @@ def audit_log(
         entries = matching(log.entries(), actor=by, subject=subject, since=since, key=key)
     except ValueError as e:
         fail(str(e), 2)
-    asked = pseudonym(key, subject) if subject and not subject.startswith("P-") else subject
+    asked = shown_as(key, subject)
     log.append(
         "audit_query",
         actor=principal.name,

@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from probity.governance.actors import CLAIM_ENV, os_user
 from probity.governance.checkpoints import Checkpoints, audit_key, key_path
@@ -40,6 +40,19 @@ def actor_name() -> str:
     """The name a single-user workspace records: $PROBITY_ACTOR as a label, else the OS
     account. A workspace with users checks the claim (`governance/actors.py`)."""
     return os.environ.get(CLAIM_ENV) or os_user()
+
+
+def _line_start(f: BinaryIO, end: int) -> int:
+    """Where the line holding byte `end - 1` starts: just after the last newline before `end`
+    (0 if there is none), looked for backwards a chunk at a time."""
+    while end > 0:
+        start = max(0, end - TAIL_BYTES)
+        f.seek(start)
+        cut = f.read(end - start).rfind(b"\n")
+        if cut >= 0:
+            return start + cut + 1
+        end = start
+    return 0
 
 
 def _canonical(prev: str, body: dict[str, Any]) -> bytes:
@@ -142,16 +155,7 @@ class AuditLog:
             f.seek(size - 1 if size else 0)
             if size == 0 or f.read(1) == b"\n":
                 return None
-            keep = 0  # the end of the last complete line, looked for backwards in chunks
-            end = size
-            while end > 0:
-                start = max(0, end - TAIL_BYTES)
-                f.seek(start)
-                cut = f.read(end - start).rfind(b"\n")
-                if cut >= 0:
-                    keep = start + cut + 1
-                    break
-                end = start
+            keep = _line_start(f, size)
             f.seek(keep)
             torn = f.read()
             f.truncate(keep)
@@ -160,19 +164,14 @@ class AuditLog:
         return torn
 
     def _tail(self) -> tuple[int, str]:
-        """The last entry's number and hash, read from the log itself."""
+        """The last entry's number and hash, read from the log itself (which ends with a
+        complete line: `append` cuts a torn one first)."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return 0, GENESIS
         size = self.path.stat().st_size
-        span = TAIL_BYTES
         with self.path.open("rb") as f:
-            while True:
-                f.seek(max(0, size - span))
-                lines = f.read().splitlines()
-                if len(lines) > 1 or span >= size:
-                    break
-                span *= 2
-        last = json.loads(lines[-1])
+            f.seek(_line_start(f, size - 1))
+            last = json.loads(f.read())
         return int(last["seq"]), str(last["hash"])
 
     def entries(self) -> list[dict[str, Any]]:
@@ -189,7 +188,7 @@ class AuditLog:
             )
         key = audit_key()
         hashes: list[str] = []
-        broken = self._check_chain(key, hashes)
+        broken, keyed = self._check_chain(key, hashes)
         count = len(hashes)
         checkpoints, conflicts = self.checkpoints.read(key)
         last = (checkpoints[-1].seq, checkpoints[-1].at) if checkpoints else None
@@ -203,7 +202,7 @@ class AuditLog:
                 "another audit key: the key was replaced",
                 last,
             )
-        if not checkpoints and self._keyed():
+        if not checkpoints and keyed:
             return Verification(
                 False,
                 count,
@@ -247,43 +246,34 @@ class AuditLog:
             return Verification(False, count, broken[0], broken[1], last)
         return Verification(True, count, checkpoint=last)
 
-    def _keyed(self) -> bool:
-        """The log holds keyed entries (each was checkpointed as it was written)."""
+    def _check_chain(self, key: bytes, hashes: list[str]) -> tuple[tuple[int, str] | None, bool]:
+        """(entry number, problem) of the first entry that breaks the chain, or None, and
+        whether keyed entries were read; the hash of each sound entry is added to `hashes`."""
         if not self.path.exists():
-            return False
-        with self.path.open(encoding="utf-8") as f:
-            return any('"v": 2' in line for line in f)
-
-    def _check_chain(self, key: bytes, hashes: list[str]) -> tuple[int, str] | None:
-        """(entry number, problem) of the first entry that breaks the chain, or None; the
-        hash of each sound entry is added to `hashes`."""
-        if not self.path.exists():
-            return None
+            return None, False
         prev, keyed = GENESIS, False
         with self.path.open("rb") as f:
             for number, raw in enumerate(f, start=1):
                 if not raw.endswith(b"\n"):
-                    return (
-                        number,
-                        "the last entry was cut off mid-write (a crash); the next entry written records the repair",
-                    )
+                    torn = "the last entry was cut off mid-write (a crash); the next entry "
+                    return (number, torn + "written records the repair"), keyed
                 try:
                     entry = json.loads(raw)
                 except json.JSONDecodeError:
-                    return number, "entry is not valid JSON"
+                    return (number, "entry is not valid JSON"), keyed
                 body = {k: v for k, v in entry.items() if k != "hash"}
                 if entry.get("seq") != number:
-                    return number, "sequence number out of order"
+                    return (number, "sequence number out of order"), keyed
                 if entry.get("prev") != prev:
-                    return number, "does not follow the entry before it"
+                    return (number, "does not follow the entry before it"), keyed
                 if keyed and body.get("v") != KEYED:
-                    return number, "an unkeyed entry after keyed ones"
+                    return (number, "an unkeyed entry after keyed ones"), keyed
                 keyed = keyed or body.get("v") == KEYED
                 if not hmac.compare_digest(_digest(prev, body, key), str(entry.get("hash"))):
-                    return number, "content does not match its hash"
+                    return (number, "content does not match its hash"), keyed
                 prev = entry["hash"]
                 hashes.append(prev)
-        return None
+        return None, keyed
 
 
 def matching(
@@ -323,12 +313,14 @@ def matching(
 def pseudonymous(entries: list[dict[str, Any]], key: bytes) -> list[dict[str, Any]]:
     """Entries as the explorer and `probity audit log` show them: each person by pseudonym.
     The log keeps the HR id, so `matching` finds a person by either."""
-    return [
-        {**e, "subject": pseudonym(key, str(e["subject"]))}
-        if e.get("subject") and not str(e["subject"]).startswith("P-")
-        else e
-        for e in entries
-    ]
+    return [{**e, "subject": shown_as(key, e.get("subject"))} for e in entries]
+
+
+def shown_as(key: bytes, person: str | None) -> str | None:
+    """A person named in the log (HR id or pseudonym) as pages and exports name them."""
+    if not person or person.startswith("P-"):
+        return person
+    return pseudonym(key, person)
 
 
 def _names_of(entry: dict[str, Any], key: bytes | None) -> set[str]:

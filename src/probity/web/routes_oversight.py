@@ -9,8 +9,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from probity.governance.access import Action, Principal
-from probity.governance.audit import matching, pseudonymous
-from probity.governance.pseudonyms import pseudonym, workspace_key
+from probity.governance.audit import matching, pseudonymous, shown_as
+from probity.governance.pseudonyms import workspace_key
 from probity.web.site import Site, User
 
 
@@ -24,11 +24,7 @@ def add_routes(app: FastAPI, site: Site) -> None:
         except ValueError as e:
             raise HTTPException(422, str(e)) from e
         # The query is recorded with the person by pseudonym, whichever way they were asked for.
-        person = filters.get("subject")
-        asked = {
-            **filters,
-            "subject": pseudonym(key, person) if person and not person.startswith("P-") else person,
-        }
+        asked = {**filters, "subject": shown_as(key, filters.get("subject"))}
         site.audit.append(
             "audit_query",
             actor=user.name,

@@ -45,7 +45,8 @@ def add_routes(app: FastAPI, site: Site) -> None:
     @app.get("/api/links/candidates")
     def api_candidates(
         user: User,
-        reason: Annotated[str, Query(min_length=1, max_length=2000, pattern=r"\S")],
+        # A reason says something: at least one letter or digit, so never blank to `begin`.
+        reason: Annotated[str, Query(min_length=1, max_length=2000, pattern=r"[A-Za-z0-9]")],
         task: str | None = None,
     ) -> list[dict[str, Any]]:
         """Uncertain links awaiting a judgement, best first within each record; `reason` says

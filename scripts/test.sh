@@ -11,4 +11,5 @@ source scripts/postgres.sh
 uv run ruff check src tests benchmarks
 uv run ruff format --check src tests benchmarks
 uv run mypy
-uv run pytest "$@"
+# Two workers, one test file each at a time: module fixtures stay on one worker.
+uv run pytest -n auto --dist loadfile "$@"

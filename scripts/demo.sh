@@ -11,4 +11,4 @@ uv run probity synth --people "$PEOPLE" --years "$YEARS" --seed 7 --out demo/exp
 uv run probity run demo/exports --workspace demo/workspace
 uv run probity queue --workspace demo/workspace --limit 15
 echo "Open http://127.0.0.1:${PORT}/ (Ctrl-C to stop)"
-exec python3 -m uv run probity serve --workspace demo/workspace --port "$PORT"
+exec "$UV_HOME/bin/uv" run probity serve --workspace demo/workspace --port "$PORT"

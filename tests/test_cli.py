@@ -27,6 +27,7 @@ def probity(
     check: bool = True,
     env: dict[str, str] | None = None,
     timeout: float = 300,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     # The timeout only stops a hung command; how fast a run is belongs to benchmarks/.
     result = subprocess.run(
@@ -35,6 +36,7 @@ def probity(
         text=True,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
         timeout=timeout,
+        cwd=cwd,
     )
     if check and result.returncode != 0:
         raise AssertionError(

@@ -36,7 +36,10 @@ def _tables(ws: Path) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.fixture(scope="module")
 def spark_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    ws = tmp_path_factory.mktemp("spark") / "ws"
+    root = tmp_path_factory.mktemp("spark")
+    ws = root / "ws"
+    started_in = root / "started-in"
+    started_in.mkdir()
     result = probity(
         "run",
         str(small_force),
@@ -50,7 +53,10 @@ def spark_run(small_force: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         "spark.sql.shuffle.partitions=4",
         # Spark in local mode takes three to five minutes here, mostly per-query overhead.
         timeout=1200,
+        cwd=started_in,
     )
+    # Spark leaves nothing in the folder the command was started from (no `spark-warehouse/`).
+    assert list(started_in.iterdir()) == []
     return ws, result.stdout
 
 

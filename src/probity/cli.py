@@ -675,6 +675,14 @@ def detectors(
     out.print(table)
 
 
+@app.command()
+def contract() -> None:
+    """The input layout and the output contract, as markdown (the source of docs/contract.md)."""
+    from probity.contract.docs import markdown
+
+    sys.stdout.write(markdown())
+
+
 LINK_COLUMNS = ("task", "record_id", "subject", "probability", "method")
 
 

@@ -611,6 +611,48 @@ TABLES: tuple[TableSpec, ...] = (
     ),
 )
 
+# What each table is, as `docs/contract.md` says it.
+ABOUT: dict[str, str] = {
+    "people": "HR master, one row per person who has worked for the force in the period. "
+    "`person_id` is the HR employee number (e.g. `E0412337`); `warrant_number` is for officers "
+    "only; `rank` is a staff band for staff; `role` is free text (e.g. `Response`, `CID`, "
+    "`Call handler`).",
+    "units": "The force's units, with the command (e.g. a basic command unit) each belongs to "
+    "and the vetting a posting there requires.",
+    "postings": "Who was posted where, in which role, when (`end_date` null while current).",
+    "next_of_kin": "Next of kin as HR holds them.",
+    "roster": "One row per person per rostered day; `shift_start` and `shift_end` are null "
+    "when not working.",
+    "absences": "Absence spells; `reason_category` (sickness only) is health data, a special "
+    "category shown only to the welfare purpose.",
+    "overtime_claims": "Overtime claimed, with who authorised it.",
+    "expense_claims": "Expenses claimed, with who authorised them.",
+    "building_access": "Badge events at force sites.",
+    "complaints": "Complaints about staff, as recorded: the subject is identified as the "
+    "complainant described them (warrant number may be null or wrong; name as recorded, e.g. "
+    "`PC J Smyth`).",
+    "conduct_cases": "Conduct cases and their outcomes.",
+    "vetting": "Vetting clearances held.",
+    "declarations": "Declared business interests, secondary employment, associations, gifts "
+    "and financial difficulty.",
+    "training": "Courses completed.",
+    "system_accounts": "Log-ins to police systems (e.g. `SMYTHJ04`); `person_id` is null for "
+    "some legacy accounts.",
+    "record_subjects": "People held on police records, the subjects of look-ups; `flags` is a "
+    "`;` list.",
+    "access_log": "The audit trail of look-ups in police systems: the largest table by far "
+    "(hundreds of millions of rows for a large force, so usually Parquet). `justification` is "
+    "free text, often empty; `linked_reference` an incident or crime reference, often empty.",
+    "incidents": "Incidents, with where and by which unit they were dealt with.",
+    "incident_attendance": "Who attended which incident, in what role.",
+    "incident_subjects": "Record subjects involved in an incident.",
+    "stop_search": "Stops and searches, by the searching officer; the ethnicity is that of "
+    "the person searched.",
+    "use_of_force": "Uses of force, by the officer who used it.",
+    "company_officers": "A public register of company officers (the shape of Companies House "
+    "bulk data): `officer_name` as `SURNAME, Forenames`.",
+}
+
 _BY_NAME = {t.name: t for t in TABLES}
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 import pyarrow as pa
 
+from probity.contract.outputs import CONCERNS, Purpose
 from probity.detectors.carry import (
     DayLocal,
     LastDetection,
@@ -37,20 +38,6 @@ from probity.detectors.shared import SHARED, SharedLookups, shared_read, warehou
 from probity.warehouse.dialect import tables_read
 from probity.warehouse.engine import Engine
 from probity.warehouse.spark import SparkEngine
-
-Purpose = Literal["professional_standards", "welfare"]
-CONCERNS = (
-    "information_misuse",
-    "abuse_of_position_sexual",
-    "corrupt_association",
-    "undeclared_interest",
-    "claims_and_attendance",
-    "complaint_pattern",
-    "use_of_powers",
-    "vetting_compliance",
-    "welfare",
-    "team_culture",
-)
 
 
 @dataclass(frozen=True)

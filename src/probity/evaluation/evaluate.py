@@ -11,14 +11,13 @@ from aequitas.bias import Bias
 from aequitas.group import Group
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 
+from probity.contract.outputs import PURPOSES
 from probity.evaluation.baseline import baseline_ranking
 from probity.evaluation.metrics import at_k, average_precision, churn
 from probity.evaluation.truth import Truth
 from probity.fairness.audit import MIN_GROUP, workforce
 from probity.publish.workspace import Workspace
 from probity.warehouse.engine import DuckDBEngine, Engine
-
-PURPOSES = ("professional_standards", "welfare")
 
 
 def queue_ranking(engine: Engine, purpose: str) -> list[str]:

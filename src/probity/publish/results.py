@@ -6,20 +6,21 @@ through `reveal`, which writes the audit event first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from probity.contract import outputs
+from probity.contract.outputs import PURPOSES
 from probity.governance.audit import AuditLog
 from probity.governance.pseudonyms import signal_reference, workspace_key
 from probity.publish import casefile
 from probity.publish.workspace import Workspace, WorkspaceError
 from probity.warehouse.engine import DuckDBEngine
 
-QUEUE_COLUMNS = ("rank", "subject", "purpose", "priority", "concerns", "signals", "reason")
-PURPOSES = ("professional_standards", "welfare")
+QUEUE_COLUMNS = tuple(c.name for c in outputs.QUEUE_COLUMNS)
 
 
 class RevealRefused(Exception):
@@ -98,7 +99,7 @@ class PublishedRun:
             sql += f" LIMIT {int(limit)}"
         return self._query(sql, [value for _, value in used])
 
-    def queue_choices(self, purposes: list[str]) -> dict[str, list[str]]:
+    def queue_choices(self, purposes: Sequence[str]) -> dict[str, list[str]]:
         """The concerns and units found in the queue of `purposes`: what a filter can offer."""
         if not purposes:
             return {"concerns": [], "units": []}

@@ -12,6 +12,8 @@ session (`resolve/on_spark.py`). `--spark-master` and `--spark-conf` reach a clu
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,9 @@ class SparkEngine:
     def __init__(self, settings: SparkSettings) -> None:
         from pyspark.sql import SparkSession
 
+        # Probity keeps no Spark tables; without a place of its own, Spark makes
+        # `spark-warehouse/` in whatever folder the command was started from.
+        self._scratch = tempfile.mkdtemp(prefix="probity-spark-")
         builder = (
             SparkSession.builder.master(settings.master)
             .appName("probity")
@@ -45,6 +50,7 @@ class SparkEngine:
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.warehouse.dir", str(Path(self._scratch) / "warehouse"))
         )
         if settings.master.startswith("local"):
             builder = builder.config("spark.sql.shuffle.partitions", "8")
@@ -91,6 +97,7 @@ class SparkEngine:
 
     def close(self) -> None:
         self.session.stop()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def _splink_jar() -> str:

@@ -5,20 +5,21 @@ twin under /api; every view of a person and every change is audited."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.casework.feedback import under_review
 from probity.casework.store import OUTCOMES, CaseConflict, CaseStore
+from probity.contract.outputs import Purpose
 from probity.governance.access import Action, Principal
 from probity.publish.results import PURPOSES, RevealRefused, reveal
 from probity.web.sessions import Name, Text, Token, check_csrf
 from probity.web.site import Site, User, public
 
 # A purpose as the API takes it: the schema lists the two, so a client knows them.
-PurposeName = Literal["professional_standards", "welfare"]
+PurposeName = Purpose  # the purposes of the output contract
 
 
 def opened(request: Request) -> dict[str, str]:

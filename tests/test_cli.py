@@ -37,6 +37,7 @@ def probity(
         env={**os.environ, "COLUMNS": "200", **(env or {})},
         timeout=timeout,
         cwd=cwd,
+        stdin=subprocess.DEVNULL,  # no command waits on a terminal
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -63,6 +64,16 @@ def test_synth_writes_truth_beside_the_exports_never_inside(cli_run: tuple[Path,
         "truth" in p.name or p.name.startswith(("planted", "decoys")) for p in exports.iterdir()
     )
     assert (exports / "access_log.parquet").exists()
+
+
+def test_queue_piped_is_one_tab_separated_line_a_row(cli_run: tuple[Path, Path]) -> None:
+    _, ws = cli_run
+    lines = probity("queue", "--workspace", ws).stdout.splitlines()
+    as_csv = list(
+        csv.reader(io.StringIO(probity("queue", "--workspace", ws, "--format", "csv").stdout))
+    )
+    # Nothing cut to a terminal's width: the same cells as the CSV export, whole.
+    assert [line.split("\t") for line in lines] == as_csv
 
 
 def test_queue_csv_follows_the_output_contract(cli_run: tuple[Path, Path]) -> None:
@@ -299,6 +310,12 @@ def test_links_review_takes_judgements_from_the_terminal_and_audits_them(
     assert "link_judgement" in actions[1:]
     decisions = {j.decision for j in JudgementStore(ws).latest()}
     assert decisions == {"reject"}
+    judged = len(JudgementStore(ws).latest())
+    # With no input left (a pipe, or Ctrl-D) the review stops cleanly, keeping what was judged.
+    ended = probity("links", "review", "--workspace", ws, "--reason", "again", check=False)
+    assert ended.returncode == 0, ended.stderr
+    assert "0 judgements recorded" in ended.stdout
+    assert len(JudgementStore(ws).latest()) == judged
 
 
 def test_evaluate_measures_the_queue_against_truth_and_the_baseline(
@@ -416,3 +433,19 @@ def test_a_workspace_opened_to_other_accounts_is_refused(
     assert "open to other accounts" in result.stderr and "chmod -R go=" in result.stderr
     os.chmod(copy / "runs", 0o700)
     assert probity("queue", "--workspace", copy).returncode == 0
+
+
+def test_version_is_printed() -> None:
+    from importlib.metadata import version
+
+    assert probity("--version").stdout == f"probity {version('probity')}\n"
+
+
+def test_serve_refuses_a_workspace_that_does_not_exist(tmp_path: Path) -> None:
+    misspelt = tmp_path / "worksapce"
+    result = probity("serve", "--workspace", misspelt, check=False, timeout=60)
+    assert result.returncode == 1
+    assert "no workspace at" in result.stderr
+    assert not misspelt.exists()
+    # The web stack imports without a deprecation warning (Authlib on httpx2).
+    assert "Warning" not in result.stderr

@@ -43,8 +43,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"probity {version('probity')}\n")
+        raise typer.Exit()
+
+
 @app.callback()
-def private_files() -> None:
+def private_files(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and stop"
+        ),
+    ] = False,
+) -> None:
     """Everything a command writes (workspaces, exports, reports) is its owner's alone."""
     keep_private()
 
@@ -637,7 +652,11 @@ def serve(
     from probity.web.headers import LOCAL_HOSTS
 
     hosts = allowed_host or [*LOCAL_HOSTS, *([host] if host not in ("0.0.0.0", "::") else [])]
-
+    if not workspace.is_dir():
+        # A misspelt path would otherwise become an empty workspace, served as "no run yet".
+        fail(
+            f"no workspace at {workspace}: `probity run EXPORTS --workspace {workspace}` makes one"
+        )
     if actor is None and UserDirectory(workspace).configured():
         principal, who = None, "users who log in"
     else:
@@ -723,6 +742,10 @@ def links(
     _emit(rows, LINK_COLUMNS, fmt.value, f"Links: {task}")
 
 
+# Columns of free text: wrapped on a terminal; every other column is kept whole.
+WRAPPING_COLUMNS = {"reason", "concerns", "detail", "why"}
+
+
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, title: str) -> None:
     if fmt == "csv":
         writer = csv.DictWriter(
@@ -734,8 +757,21 @@ def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, title:
         sys.stdout.write(
             json.dumps([{k: r[k] for k in columns} for r in rows], indent=2, default=str) + "\n"
         )
+    elif not sys.stdout.isatty():
+        # Piped or redirected: one line a row, tab separated, nothing cut to a terminal's width.
+        def cell(value: Any) -> str:
+            return " ".join(str(value).split())
+
+        sys.stdout.write("\t".join(columns) + "\n")
+        sys.stdout.writelines("\t".join(cell(r[k]) for k in columns) + "\n" for r in rows)
     else:
-        table = Table(*columns, title=title)
+        # On a terminal, the free text wraps and the short values (pseudonyms above all) never do.
+        table = Table(title=title, expand=True)
+        for k in columns:
+            if k in WRAPPING_COLUMNS:
+                table.add_column(k, overflow="fold", ratio=3 if k == "reason" else 1)
+            else:
+                table.add_column(k, no_wrap=True)
         for r in rows:
             table.add_row(*(str(r[k]) for k in columns))
         out.print(table)
@@ -784,11 +820,18 @@ def links_review(
         out.print(f"\n[bold]{task_name}[/] record {record_id}: {options[0]['record_description']}")
         for i, o in enumerate(options, start=1):
             out.print(f"  {i}. p={o['probability']:.3f}  {o['person_description']}")
-        answer = (
-            typer.prompt("number to confirm, n = none of these, s = skip, q = quit", default="s")
-            .strip()
-            .lower()
-        )
+        try:
+            answer = (
+                typer.prompt(
+                    "number to confirm, n = none of these, s = skip, q = quit", default="s"
+                )
+                .strip()
+                .lower()
+            )
+        except (typer.Abort, EOFError):
+            # The input ended (or Ctrl-D): stop as if asked to quit, keeping what was judged.
+            out.print()
+            answer = "q"
         if answer == "q":
             break
         if answer == "s":

@@ -98,7 +98,7 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
 def test_repeated_lookups_of_a_vulnerable_victim_after_closure_are_flagged(tmp_path: Path) -> None:
     assert signals(force(tmp_path), "victim_lookups_after_closure")["E1"] == (
         "Looked up a vulnerable victim met on duty (CAD1) 3 times after the incident closed, "
-        "between 25 Jan 2026 and 8 Feb 2026 (2 while off duty), citing no incident they attend."
+        "between 25 Jan 2026 and 8 Feb 2026 (2 while off duty), citing no incident they attended."
     )
 
 

@@ -58,7 +58,7 @@ def _signals(p: Params) -> str:
              || ' met on duty (' || string_agg(incident_ref, ', ' ORDER BY incident_ref) || ') ' || sum(n) || ' times after the incident closed, '
              || {date_range_sql("min(first_at)", "max(last_at)")}
              || CASE WHEN sum(off) > 0 THEN ' (' || sum(off) || ' while off duty)' ELSE '' END
-             || ', citing no incident they attend.'
+             || ', citing no incident they attended.'
              || CASE WHEN any_value(c.complaints) > 0
                      THEN ' ' || any_value(c.complaints) || ' complaint'
                           || CASE WHEN any_value(c.complaints) > 1 THEN 's about them allege'

@@ -51,3 +51,20 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+# The longest test files, started first so that the two workers (`-n auto --dist loadfile`)
+# finish together instead of one waiting on the last of them.
+LONGEST_FIRST = (
+    "tests/test_spark_engine.py",
+    "tests/ingest/test_incremental.py",
+    "tests/evaluation/test_worlds.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def order(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=order)  # stable: within a file, and among the rest, the order is kept

@@ -95,3 +95,42 @@ def written_forenames(col: str) -> str:
         f"CASE WHEN contains({col}, ',') THEN split_part({col}, ',', 2) "
         f"ELSE regexp_replace(trim({col}), '\\s*\\S+$', '') END"
     )
+
+
+# Titles and ranks written out that a display name may carry.
+TITLES = ("mr", "mrs", "ms", "miss", "dr", "det", "detective", "constable", "sergeant", "inspector")
+
+
+def display_name_words(col: str) -> str:
+    """The words of a display name without ranks, titles, collar numbers or full stops, as a
+    SQL list ("PC J. Smith 4471" → ['J', 'Smith'])."""
+    cleaned = f"regexp_replace(regexp_replace({col}, '[.,()]', ' ', 'g'), '\\b\\d+\\b', ' ', 'g')"
+    # A staff grade ("Band D") and titles written out are not names either.
+    cleaned = f"regexp_replace({cleaned}, '(?i)\\bband\\s+\\S+', ' ', 'g')"
+    titles = ", ".join(f"'{t}'" for t in TITLES)
+    return f"list_filter({name_tokens(cleaned)}, lambda x: x <> '' AND lower(x) NOT IN ({titles}))"
+
+
+def surname_comes_first(col: str, first_is_a_surname: str, last_is_a_surname: str) -> str:
+    """SQL: a display name is written surname first ('SMITH, John', 'SMITH John', 'Smith J'),
+    not forenames first ('John Smith', 'J Smith', 'John SMITH').
+
+    Read from the name itself where it says: a comma, a surname in capitals beside a forename
+    that is not, an initial. Otherwise from the workforce: the order whose surname HR holds
+    (`first_is_a_surname` / `last_is_a_surname`: SQL true when the first / last word is some
+    person's surname); forenames first when neither or both are."""
+    words = display_name_words(col)
+    first, last = f"{words}[1]", f"{words}[-1]"
+
+    def capitals(w: str) -> str:
+        return f"(length({w}) > 1 AND {w} = upper({w}) AND {w} <> lower({w}))"
+
+    return f"""CASE
+        WHEN contains({col}, ',') THEN true
+        WHEN len({words}) < 2 THEN true
+        WHEN {capitals(first)} AND NOT {capitals(last)} THEN true
+        WHEN {capitals(last)} AND NOT {capitals(first)} THEN false
+        WHEN length({last}) = 1 THEN true
+        WHEN length({first}) = 1 THEN false
+        WHEN {first_is_a_surname} AND NOT {last_is_a_surname} THEN true
+        ELSE false END"""

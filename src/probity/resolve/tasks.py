@@ -13,6 +13,7 @@ from typing import Any
 
 from probity.resolve import comparisons as cmp
 from probity.resolve.standardise import (
+    display_name_words,
     district,
     first_name,
     forename_forms,
@@ -24,6 +25,7 @@ from probity.resolve.standardise import (
     recorded_forename,
     recorded_initial,
     recorded_rank,
+    surname_comes_first,
     written_forenames,
     written_surname,
 )
@@ -228,11 +230,24 @@ def complaint_subject() -> LinkageTask:
     )
 
 
+# HR's surnames, to read the order of a display name that does not say it (`surname_comes_first`).
+_HR_SURNAMES = f"(SELECT DISTINCT {norm('surname')} AS surname FROM people)"
+
+
 def system_account() -> LinkageTask:
     display = "trim(a.display_name)"
     has_comma = f"contains({display}, ',')"
-    surname_part = f"CASE WHEN {has_comma} THEN split_part({display}, ',', 1) ELSE split_part({display}, ' ', 1) END"
-    fore_part = f"CASE WHEN {has_comma} THEN split_part({display}, ',', 2) ELSE substr({display}, length(split_part({display}, ' ', 1)) + 2) END"
+    words = display_name_words(display)
+    first_word = f"{norm(words + '[1]')}"
+    last_word = f"{norm(words + '[-1]')}"
+    surname_first = surname_comes_first(
+        display, "hr_first.surname IS NOT NULL", "hr_last.surname IS NOT NULL"
+    )
+    surname_part = f"""CASE WHEN {has_comma} THEN split_part({display}, ',', 1)
+        WHEN {surname_first} THEN {words}[1] ELSE {words}[-1] END"""
+    fore_part = f"""CASE WHEN {has_comma} THEN split_part({display}, ',', 2)
+        WHEN {surname_first} THEN array_to_string({words}[2:], ' ')
+        ELSE array_to_string({words}[1:-1], ' ') END"""
     records = (
         select(
             **names(surname_part, fore_part),
@@ -242,7 +257,11 @@ def system_account() -> LinkageTask:
             created="a.created_date",
             description="a.account_id || ' · ' || coalesce(a.system, '?') || ' · \"' || coalesce(a.display_name, '?') || '\" · created ' || coalesce(CAST(a.created_date AS VARCHAR), '?')",
         )
-        + f"\nFROM system_accounts a WHERE {unlinked('system_account', 'a.account_id')}"
+        + f"""
+FROM system_accounts a
+LEFT JOIN {_HR_SURNAMES} hr_first ON hr_first.surname = {first_word}
+LEFT JOIN {_HR_SURNAMES} hr_last ON hr_last.surname = {last_word}
+WHERE {unlinked("system_account", "a.account_id")}"""
     )
     people = (
         select(

@@ -1,0 +1,70 @@
+"""Log-ins with no person id, known only by their display name, as other systems write it:
+'SMITH, John', 'John Smith', 'PC 4471 Hugh GRANT', 'Band D Mary Taylor'. The order is read
+from the name where it says (a comma, a surname in capitals, an initial) and otherwise from
+which word HR holds as a surname; a display name nobody in HR bears is tied to no one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from probity.ingest.load import ingest
+from probity.resolve.judgements import JudgementStore
+from probity.resolve.resolver import resolve
+from probity.warehouse.engine import DuckDBEngine
+from tests.exports import UNITS, person, write_csv
+from tests.resolve.test_names_as_written import crowd
+
+PEOPLE = [
+    person("E1", surname="Smith", forenames="John Paul"),
+    person("E2", surname="Taylor", forenames="Mary"),
+    person("E3", surname="Grant", forenames="Hugh", warrant_number="4471"),
+    person("E4", surname="Smith", forenames="Joanne"),
+    person("E5", surname="Oduya", forenames="Kemi"),
+]
+
+LEGACY = {  # display name → who it is (None: nobody in HR)
+    "John Smith": "E1",
+    "SMITH, Joanne": "E4",
+    "Band D Mary Taylor": "E2",
+    "PC 4471 Hugh GRANT": "E3",
+    "ODUYA Kemi": "E5",
+    "Kemi Oduya": "E5",
+    "Peter Smith": None,
+    "Training account 3": None,
+}
+
+
+def account_links(folder: Path) -> dict[str, str]:
+    staff = [
+        person(f"B{i}", surname=s, forenames=f, date_of_birth=f"{y}-{m:02d}-10")
+        for i, (s, f, m, y, _) in enumerate(crowd(400, "SW"))
+    ]
+    accounts = [
+        {"account_id": f"X{i:03d}", "system": "INTEL", "display_name": name}
+        for i, name in enumerate(LEGACY)
+    ] + [  # the crowd's own log-ins, carrying their person ids as most do
+        {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
+        for i in range(400)
+    ]
+    write_csv(folder, "people", PEOPLE + staff)
+    write_csv(folder, "units", UNITS)
+    write_csv(folder, "system_accounts", accounts)
+    engine = DuckDBEngine()
+    result = ingest(engine, folder)
+    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
+    rows = engine.fetch("SELECT record_id, person_key FROM links WHERE task = 'system_account'")
+    return {str(r): str(p) for r, p in rows}
+
+
+def test_display_names_in_any_order_are_tied_to_their_owner(tmp_path: Path) -> None:
+    found = account_links(tmp_path)
+    for i, (name, owner) in enumerate(LEGACY.items()):
+        if owner is not None:
+            assert found.get(f"X{i:03d}") == owner, name
+
+
+def test_a_name_nobody_bears_is_tied_to_no_one(tmp_path: Path) -> None:
+    found = account_links(tmp_path)
+    for i, (name, owner) in enumerate(LEGACY.items()):
+        if owner is None:
+            assert f"X{i:03d}" not in found, name

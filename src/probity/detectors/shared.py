@@ -10,9 +10,10 @@ detector does. So the look-ups detectors share are found once per run, in one pa
   `high_profile_browsing`.
 - `tied_lookups`: look-ups by a person of someone they are tied to outside any policing
   purpose, one row per look-up and tie: a relative, a colleague in their unit, a neighbour at
-  their home postcode, or a vulnerable victim they met on duty (with the incident; only
-  look-ups after it closed, all its reader needs). Read by `relatives_lookup`,
-  `acquaintance_lookups` and `victim_lookups_after_closure`.
+  their home postcode, someone they declared a notifiable association with, or a vulnerable
+  victim they met on duty (with the incident; only look-ups after it closed, all its reader
+  needs). Read by `relatives_lookup`, `acquaintance_lookups`, `associate_lookups` and
+  `victim_lookups_after_closure`.
 
 They are built the first time a detector reads either view in a run (a table in DuckDB, read
 through temporary views dropped when detection ends; cached views in Spark). Nothing in them
@@ -102,6 +103,14 @@ _TIES = f"""
     FROM links l JOIN person_dim me ON me.person_key = l.person_key
     JOIN person_dim o ON o.unit_code = me.unit_code AND o.person_key <> me.person_key
     WHERE l.task = 'record_subject_person'
+    UNION ALL  -- someone the person declared a notifiable association with, on police records:
+               -- born the same day, and the declared name holds the record's surname
+    SELECT DISTINCT r.person_key, s.subject_id, 'associate', d.kind, NULL, NULL
+    FROM declarations d
+    JOIN person_refs r ON r.ref = d.person_id
+    JOIN record_subjects s ON s.date_of_birth = d.counterpart_date_of_birth
+    WHERE d.kind = 'notifiable_association' AND nullif(trim(s.surname), '') IS NOT NULL
+      AND contains(upper(d.counterpart_name), upper(trim(s.surname)))
     UNION ALL  -- at the person's home postcode, not of their household (relatives are above)
     SELECT h.person_key, s.subject_id, 'neighbour', NULL, NULL, NULL
     FROM record_subjects s JOIN person_home h

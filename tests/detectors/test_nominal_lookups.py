@@ -56,11 +56,22 @@ def force(folder: Path, analyst_volume: int = 1) -> Path:
     write_csv(
         folder,
         "incident_subjects",
-        [{"incident_ref": "CAD9", "subject_id": "N1", "subject_role": "suspect"}],
+        [
+            {"incident_ref": "CAD9", "subject_id": "N1", "subject_role": "suspect"},
+            {"incident_ref": "CAD9", "subject_id": "N6", "subject_role": "suspect"},
+        ],
     )
     rows = []
     # R1, a response officer: back to two nominals on three days, no reason recorded.
     rows += [lookup("R1", n, f"2026-02-0{d}T21:00") for d in (1, 3, 6) for n in ("N1", "N5")]
+    # R3, working a case they never attended: two nominals, each part of the incident cited.
+    rows += [
+        lookup("R3", n, f"2026-02-0{d}T11:00", "CAD9") for d in (1, 3, 6) for n in ("N1", "N6")
+    ]
+    # R4 cites the same incident for two nominals who are no part of it.
+    rows += [
+        lookup("R4", n, f"2026-02-0{d}T11:00", "CAD9") for d in (1, 3, 6) for n in ("N5", "N7")
+    ]
     # R2: the same nominal while their own incident involving him is open.
     rows += [lookup("R2", "N1", f"2026-03-0{d}T11:00") for d in (1, 2, 3)]
     # Response officers' routine work rarely touches a nominal; an analyst's often does, and
@@ -88,6 +99,12 @@ def test_lookups_during_ones_own_incident_and_routine_intelligence_work_are_not_
     found = signals(force(tmp_path), "nominal_lookups")
     assert "R2" not in found
     assert not {f"A{i}" for i in range(1, 31)} & set(found)
+
+
+def test_citing_an_incident_the_nominal_is_part_of_explains_the_lookups(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "nominal_lookups")
+    assert "R3" not in found
+    assert found["R4"].startswith("Looked up 2 organised-crime nominals repeatedly (6 look-ups")
 
 
 def test_analysts_looking_up_five_times_as_much_are_still_held_to_their_peers(

@@ -68,3 +68,38 @@ def test_a_name_nobody_bears_is_tied_to_no_one(tmp_path: Path) -> None:
     for i, (name, owner) in enumerate(LEGACY.items()):
         if owner is None:
             assert f"X{i:03d}" not in found, name
+
+
+def test_where_logins_are_numbers_not_fitting_the_name_is_no_evidence_against(
+    tmp_path: Path,
+) -> None:
+    # A force whose logins are numbers ('PN00412'): measured on the logins that carry a person
+    # id, not fitting the name is what every login does, so it must not outweigh the name.
+    # Common surnames, as in any force: a shared surname alone says little.
+    surnames = ["Taylor", "Smith", "Jones", "Brown", "Patel", "Khan", "Evans", "Moore"]
+    forenames = [
+        f"{a}{b}"
+        for a in ("Al", "Be", "Ca", "Da", "El")
+        for b in ("ex", "ny", "ra", "on", "is", "ma")
+    ]
+    staff = [
+        person(f"B{i}", surname=surnames[i % 8], forenames=forenames[(i // 8) % 30])
+        for i in range(2000)
+    ]
+    accounts = [
+        {"account_id": f"PN{i:05d}", "system": "PNC", "person_id": f"B{i}", "display_name": "?"}
+        for i in range(2000)
+    ] + [
+        {"account_id": "PN90001", "system": "PNC", "display_name": "SMITH, Joanne"},
+        {"account_id": "PN90002", "system": "PNC", "display_name": "Mary Taylor"},
+    ]
+    write_csv(tmp_path, "people", PEOPLE + staff)
+    write_csv(tmp_path, "units", UNITS)
+    write_csv(tmp_path, "system_accounts", accounts)
+    engine = DuckDBEngine()
+    result = ingest(engine, tmp_path)
+    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
+    rows = engine.fetch("SELECT record_id, person_key FROM links WHERE task = 'system_account'")
+    found = {str(r): str(p) for r, p in rows}
+    assert found.get("PN90001") == "E4"
+    assert found.get("PN90002") == "E2"

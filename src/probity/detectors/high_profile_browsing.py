@@ -13,7 +13,7 @@ def _evidence(p: Params) -> str:
     return f"""
     WITH famous AS ({lookups_of_flagged("high_profile")}
     ),
-    purposeful AS ({purposeful("famous")}),
+    purposeful AS ({purposeful("famous", citing_the_subject=True)}),
     unexplained AS (SELECT * FROM famous WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
     returned AS (
         SELECT person_key, subject_id FROM unexplained GROUP BY ALL
@@ -74,8 +74,9 @@ DETECTOR = Detector(
     title="Repeated browsing of a high-profile person's record",
     looks_for=(
         "Records flagged high-profile (public figures, people in the news) that a person "
-        "looked up on several different days, citing no incident they attended and while no "
-        "incident of theirs involving the person was open; flagged when the days they returned "
+        "looked up on several different days, citing no incident they attended or that the "
+        "person looked up is part of, and while no incident of theirs involving the person was "
+        "open; flagged when the days they returned "
         "to such records are improbable for someone in their peer group making as many "
         "look-ups of people (null model, false-discovery rate `fdr`)."
     ),

@@ -10,10 +10,21 @@ from __future__ import annotations
 from probity.detectors.shared import WATCHED_FLAGS, has_flag
 
 
-def purposeful(lookups: str, grace_days: int = 2) -> str:
+def purposeful(lookups: str, grace_days: int = 2, citing_the_subject: bool = False) -> str:
     """Look-ups with a policing purpose: citing an incident the person attended, or made while
     an incident of theirs involving the same subject was open (or within `grace_days` of its
-    closing)."""
+    closing).
+
+    With `citing_the_subject`, also a look-up that cites a real incident the looked-up person is
+    part of, whoever attended it: the work of analysts, call handlers and investigators, who
+    look people up for incidents they never attend. A reviewer can check the reference. Not for
+    the people a person is tied to (relatives, associates, colleagues): dealing with them is a
+    conflict of interest whatever the incident."""
+    cited = f"""
+        UNION ALL
+        SELECT x._source_row FROM {lookups} x
+        JOIN incident_subjects s
+          ON s.incident_ref = x.linked_reference AND s.subject_id = x.subject_id"""
     return f"""
         SELECT x._source_row FROM {lookups} x
         JOIN incident_attendance a ON a.incident_ref = x.linked_reference
@@ -25,7 +36,7 @@ def purposeful(lookups: str, grace_days: int = 2) -> str:
         JOIN incident_attendance a ON a.incident_ref = i.incident_ref
         JOIN person_refs r ON r.ref = a.person_id AND r.person_key = x.person_key
         WHERE x.event_time BETWEEN i.opened_time
-              AND coalesce(i.closed_time, i.opened_time) + INTERVAL {int(grace_days)} DAY"""
+              AND coalesce(i.closed_time, i.opened_time) + INTERVAL {int(grace_days)} DAY{cited if citing_the_subject else ""}"""
 
 
 def on_duty(lookups: str) -> str:

@@ -13,7 +13,7 @@ def _evidence(p: Params) -> str:
     return f"""
     WITH nominal_lookups AS ({lookups_of_flagged("ocg_nominal")}
     ),
-    purposeful AS ({purposeful("nominal_lookups")}),
+    purposeful AS ({purposeful("nominal_lookups", citing_the_subject=True)}),
     unexplained AS (SELECT * FROM nominal_lookups WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
     repeated AS (  -- nominals this person came back to, on more than one day
         SELECT person_key, subject_id FROM unexplained GROUP BY ALL
@@ -67,8 +67,8 @@ DETECTOR = Detector(
     title="Repeated look-ups of organised-crime nominals",
     looks_for=(
         "Organised-crime nominals the person looked up at least three times on more than one day, "
-        "citing no incident they attended and while no incident of theirs involving the nominal "
-        "was open; raised when the number of such look-ups is improbable for someone in the "
+        "citing no incident they attended or that the nominal is part of, and while no incident "
+        "of theirs involving the nominal was open; raised when the number of such look-ups is improbable for someone in the "
         "person's peer group (role × unit kind × rank) making as many look-ups of people (null "
         "model, false-discovery rate `fdr`), so intelligence roles are judged against each other."
     ),

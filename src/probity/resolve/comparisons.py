@@ -136,22 +136,28 @@ def unit_as_recorded() -> dict[str, Any]:
     )
 
 
-def login_convention() -> dict[str, Any]:
-    """Logins are built from the surname and initial, and a legacy login usually wraps the
-    person's current one ('LSMYTHJ04' and 'SMYTHJ04')."""
+def login_convention(fit_share: float = 0.95) -> dict[str, Any]:
+    """Where a force builds logins from the surname and initial, a login that does not fit the
+    name is evidence against; a legacy login usually wraps the person's current one
+    ('LSMYTHJ04' and 'SMYTHJ04').
+
+    `fit_share` is the share of this force's logins that fit their holder's name, measured on
+    each run from the logins that carry a person id (`tasks.login_fit_share_sql`): where
+    logins are numbers ('PN74048'), not fitting says nothing, and is given no weight against."""
     both = "login_l IS NOT NULL AND login_r IS NOT NULL"
     wraps = f"{both} AND (contains(login_l, login_r) OR contains(login_r, login_l))"
+    fits = min(max(fit_share, 0.0), 0.95)
     return comparison(
         "login",
         nulls("stem"),
-        level(wraps, "wraps their login", 0.7, 0.00002),
+        level(wraps, "wraps their login", 0.7 * fits / 0.95, 0.00002),
         level(
             "contains(stem_l, stem_r) OR contains(stem_r, stem_l)",
             "login fits the name",
-            0.25,
+            0.25 * fits / 0.95,
             0.002,
         ),
-        level("ELSE", "does not fit", 0.05, 0.99798),
+        level("ELSE", "does not fit", 1 - fits, 0.99798),
     )
 
 

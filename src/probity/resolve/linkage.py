@@ -81,12 +81,12 @@ def _match_prior(engine: Engine, task: LinkageTask, n_records: int, n_people: in
     return min(1.0, found / DETERMINISTIC_RECALL / ((n_records + linked) * max(1, n_people)))
 
 
-def _settings(task: LinkageTask, prior: float) -> dict[str, Any]:
+def _settings(task: LinkageTask, prior: float, engine: Engine) -> dict[str, Any]:
     return {
         "link_type": "link_only",
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": prior,
-        "comparisons": list(task.comparisons),
+        "comparisons": list(task.measured(engine) if task.measured else task.comparisons),
         "blocking_rules_to_generate_predictions": [
             {"blocking_rule": b, "sql_dialect": "duckdb"} for b in task.blocking
         ],
@@ -163,7 +163,7 @@ def run_task(
     outcome = TaskOutcome(task.name, "ran")
     if n_records and n_people:
         prior = _match_prior(engine, task, n_records, n_people)
-        settings = _settings(task, prior)
+        settings = _settings(task, prior, engine)
         if on_spark is None:
             linker = Linker(
                 ["_lk_records", "_lk_people"],

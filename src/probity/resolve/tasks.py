@@ -7,7 +7,7 @@ number of pairs compared in proportion to the data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from probity.resolve.standardise import (
     written_forenames,
     written_surname,
 )
+from probity.warehouse.engine import Engine
 
 # Every task's two sides carry these columns (NULL where a side has no such value).
 COLUMNS = (
@@ -128,6 +129,9 @@ class LinkageTask:
     # so two random records match with probability 1 / people. Otherwise it is estimated
     # from the deterministic rules.
     every_record_is_someone: bool = False
+    # Comparisons some of whose weights are measured on this run's data (replacing
+    # `comparisons` when set), for habits that differ between forces.
+    measured: Callable[[Engine], tuple[dict[str, Any], ...]] | None = None
     # The task's own match threshold where it differs from the policy's general one (the
     # policy file can still set either).
     match_threshold: float | None = None
@@ -234,6 +238,33 @@ def complaint_subject() -> LinkageTask:
 _HR_SURNAMES = f"(SELECT DISTINCT {norm('surname')} AS surname FROM people)"
 
 
+def _account_comparisons(fit_share: float = 0.95) -> tuple[dict[str, Any], ...]:
+    return (
+        cmp.surname(),
+        cmp.initial(),
+        cmp.forename(),
+        cmp.login_convention(fit_share),
+        cmp.served_when_created(),
+    )
+
+
+# Of the logins that carry their holder's person id, the share built from the holder's surname
+# and initial: how far this force's logins follow that convention at all.
+LOGIN_FIT_SHARE_SQL = f"""
+    SELECT avg(CASE WHEN contains(login, stem) THEN 1.0 ELSE 0.0 END)
+    FROM (SELECT regexp_replace(upper(a.account_id), '[^A-Z]', '', 'g') AS login,
+                 upper(substr({norm("p.surname")}, 1, 5) || substr({first_name("p.forenames")}, 1, 1)) AS stem
+          FROM system_accounts a JOIN links l ON l.task = 'system_account' AND l.record_id = a.account_id
+          JOIN people p ON p.person_id = l.person_key
+          WHERE l.method = 'account_person_id')
+    WHERE stem IS NOT NULL"""
+
+
+def _login_fit_share(engine: Engine) -> float:
+    share = engine.fetch(LOGIN_FIT_SHARE_SQL)[0][0]
+    return 0.95 if share is None else float(share)
+
+
 def system_account() -> LinkageTask:
     display = "trim(a.display_name)"
     has_comma = f"contains({display}, ',')"
@@ -281,13 +312,8 @@ FROM people p LEFT JOIN (
         name="system_account",
         records_sql=records,
         people_sql=people,
-        comparisons=(
-            cmp.surname(),
-            cmp.initial(),
-            cmp.forename(),
-            cmp.login_convention(),
-            cmp.served_when_created(),
-        ),
+        comparisons=_account_comparisons(),
+        measured=lambda engine: _account_comparisons(_login_fit_share(engine)),
         blocking=(
             "l.surname = r.surname",
             "l.initial = r.initial AND substr(l.surname, 1, 3) = substr(r.surname, 1, 3)",

@@ -7,7 +7,7 @@ from probity.detectors.base import CONCERNS
 from probity.ranking.priority import priority
 
 strength = st.floats(min_value=0.01, max_value=0.99)
-signal = st.tuples(st.sampled_from(CONCERNS), strength)
+signal = st.tuples(st.sampled_from(tuple(CONCERNS)), strength)
 
 
 def test_independent_concerns_that_converge_outrank_one_concern_repeated() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -8,24 +9,56 @@ from probity.detectors.registry import detector
 from tests.exports import UNITS, lookup, person, shift, write_csv
 from tests.warehouse import prepared, signals
 
+PEERS = 30
 
-def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Path:
-    write_csv(folder, "people", [person("E1", warrant_number="500001"), person("E2"), person("E3")])
-    write_csv(folder, "units", UNITS)
+
+def ordinary_returns(i: int) -> int:
+    """Days a peer goes back to their victim's record after closure: a third of them, once."""
+    return 1 if i % 3 == 0 else 0
+
+
+def force(
+    folder: Path,
+    more_lookups: list[dict[str, Any]] | None = None,
+    returns: Callable[[int], int] = ordinary_returns,
+) -> Path:
+    """E1 goes back to a vulnerable victim on six days after closure; E2 to a theft victim; E3
+    for a new case of theirs. Thirty peers in the same job each met a victim of their own, and
+    go back to the record as `returns` says."""
+    peers = [f"B{i}" for i in range(PEERS)]
+    everyone = ["E1", "E2", "E3", *peers]
     write_csv(
         folder,
-        "roster",
-        [shift("E1", "2026-02-01"), shift("E2", "2026-02-01"), shift("E3", "2026-02-01")],
+        "people",
+        [person("E1", warrant_number="500001"), person("E2"), person("E3")]
+        + [person(b) for b in peers],
     )
+    write_csv(folder, "units", UNITS)
+    write_csv(folder, "roster", [shift(p, "2026-02-01") for p in everyone])
     write_csv(
         folder,
         "system_accounts",
-        [{"account_id": f"A{i}", "person_id": f"E{i}"} for i in (1, 2, 3)],
+        [{"account_id": f"A{p[1:]}" if p[0] == "E" else f"A{p}", "person_id": p} for p in everyone],
     )
+    background_incidents = [
+        {
+            "incident_ref": f"CB{i}",
+            "opened_time": "2026-01-05T10:00",
+            "closed_time": "2026-01-06T10:00",
+            "category": "domestic",
+        }
+        for i in range(PEERS)
+    ]
+    background_lookups = [
+        lookup(f"AB{i}", f"VB{i}", f"2026-02-{10 + day:02d}T11:00")
+        for i in range(PEERS)
+        for day in range(returns(i))
+    ]
     write_csv(
         folder,
         "incidents",
         [
+            *background_incidents,
             {
                 "incident_ref": "CAD1",
                 "opened_time": "2026-01-10T22:00",
@@ -54,6 +87,7 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
             {"incident_ref": "CAD2", "person_id": "E2", "attendance_role": "attending"},
             {"incident_ref": "CAD1", "person_id": "E3", "attendance_role": "attending"},
             {"incident_ref": "CAD3", "person_id": "E3", "attendance_role": "oic"},
+            *({"incident_ref": f"CB{i}", "person_id": f"B{i}"} for i in range(PEERS)),
         ],
     )
     write_csv(
@@ -62,6 +96,7 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
         [
             {"subject_id": "V1", "surname": "Rossi", "flags": "victim;vulnerable"},
             {"subject_id": "V2", "surname": "Nowak", "flags": "victim"},
+            *({"subject_id": f"VB{i}", "flags": "victim;vulnerable"} for i in range(PEERS)),
         ],
     )
     write_csv(
@@ -71,16 +106,23 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
             {"incident_ref": "CAD1", "subject_id": "V1", "subject_role": "victim"},
             {"incident_ref": "CAD2", "subject_id": "V2", "subject_role": "victim"},
             {"incident_ref": "CAD3", "subject_id": "V1", "subject_role": "victim"},
+            *(
+                {"incident_ref": f"CB{i}", "subject_id": f"VB{i}", "subject_role": "victim"}
+                for i in range(PEERS)
+            ),
         ],
     )
     write_csv(
         folder,
         "access_log",
         [
-            # E1: three look-ups of the victim weeks after closure, two in the evening off duty.
+            # E1: six look-ups of the victim weeks after closure, five in the evening off duty.
             lookup("A1", "V1", "2026-01-25T21:30"),
             lookup("A1", "V1", "2026-02-01T10:00"),
             lookup("A1", "V1", "2026-02-08T22:15"),
+            lookup("A1", "V1", "2026-02-15T22:15"),
+            lookup("A1", "V1", "2026-02-22T22:15"),
+            lookup("A1", "V1", "2026-03-01T22:15"),
             # E2: a theft victim who is not vulnerable, looked up after closure: not this typology.
             lookup("A2", "V2", "2026-01-25T21:30"),
             lookup("A2", "V2", "2026-02-01T10:00"),
@@ -89,6 +131,7 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
             lookup("A3", "V1", "2026-03-02T10:00", "CAD3"),
             lookup("A3", "V1", "2026-03-05T10:00", "CAD3"),
             lookup("A3", "V1", "2026-03-09T10:00", "CAD3"),
+            *background_lookups,
             *(more_lookups or []),
         ],
     )
@@ -97,9 +140,26 @@ def force(folder: Path, more_lookups: list[dict[str, Any]] | None = None) -> Pat
 
 def test_repeated_lookups_of_a_vulnerable_victim_after_closure_are_flagged(tmp_path: Path) -> None:
     assert signals(force(tmp_path), "victim_lookups_after_closure")["E1"] == (
-        "Looked up a vulnerable victim met on duty (CAD1) 3 times after the incident closed, "
-        "between 25 Jan 2026 and 8 Feb 2026 (2 while off duty), citing no incident they attended."
+        "Looked up a vulnerable victim met on duty (CAD1) 6 times after the incident closed, "
+        "between 25 Jan 2026 and 1 Mar 2026 (5 while off duty), citing no incident they attended; "
+        "the chance of so many at the rate of peers: 1 in 10^13."
     )
+
+
+def test_a_job_whose_work_is_following_victims_up_is_held_to_its_own_rate(
+    tmp_path: Path,
+) -> None:
+    # A safeguarding team: everyone goes back to their victim on three to five days after the
+    # case closes. Four days is ordinary there; it is not where few go back at all.
+    safeguarding = signals(
+        force(tmp_path / "a", returns=lambda i: 3 + i % 3), "victim_lookups_after_closure"
+    )
+    assert not {f"B{i}" for i in range(PEERS)} & set(safeguarding)
+    quiet = signals(
+        force(tmp_path / "b", returns=lambda i: 4 if i == 0 else ordinary_returns(i)),
+        "victim_lookups_after_closure",
+    )
+    assert "B0" in quiet
 
 
 def test_victims_who_are_not_vulnerable_and_lookups_for_a_new_case_are_not_flagged(
@@ -131,8 +191,9 @@ def test_related_complaints_are_shown_beside_the_look_ups_and_weigh_in(tmp_path:
     d = detector("victim_lookups_after_closure")
     run_detector(engine, d, d.params(), absent)
     reasons = dict(engine.fetch("SELECT person_key, reason FROM signals"))
-    assert reasons["E1"].endswith(
-        "1 complaint about them alleges abuse of position for a sexual purpose or sexual conduct."
+    assert (
+        "1 complaint about them alleges abuse of position for a sexual purpose or sexual conduct"
+        in reasons["E1"]
     )
     evidence = engine.fetch(
         "SELECT detail FROM evidence WHERE signal_id = 'victim_lookups_after_closure:E1' "

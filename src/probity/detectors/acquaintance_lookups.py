@@ -8,8 +8,10 @@ defined in `shared.py` with the others, so that the audit log is read once for a
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import known_person_detail, on_duty, purposeful
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import expected_events_sql
 
 
 def _evidence(p: Params) -> str:
@@ -29,6 +31,24 @@ def _evidence(p: Params) -> str:
     """
 
 
+def _tested(p: Params) -> str:
+    # Look-ups of colleagues and neighbours without purpose, against the person's look-ups of
+    # people at the rest of their peer group's rate: someone who works the systems all day
+    # meets their own street and their own unit by chance, and their peers show how often.
+    return f"""
+    WITH volume AS (
+        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
+    ),
+    rates AS (
+        SELECT g.person_key, g.peer_group, coalesce(e.n, 0) AS events,
+               CAST(v.lookups AS DOUBLE) AS exposure
+        FROM peer_groups g JOIN volume v USING (person_key)
+        LEFT JOIN (SELECT person_key, count(*) AS n FROM _evidence GROUP BY 1) e USING (person_key)
+    )
+    {expected_events_sql("rates", p["prior_lookups"], int(p["min_peers"]))}
+    """
+
+
 def _signals(p: Params) -> str:
     return f"""
     WITH ties AS (SELECT person_key, tie, count(DISTINCT subject_id) AS n FROM _evidence GROUP BY 1, 2),
@@ -38,7 +58,7 @@ def _signals(p: Params) -> str:
         FROM ties GROUP BY 1
     )
     SELECT e.person_key,
-           least(1.0, 0.45 + 0.05 * count(*) + 0.03 * count(*) FILTER (WHERE off_duty)) AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            'Looked up the police record' || CASE WHEN any_value(w.records) > 1 THEN 's' ELSE '' END
              || ' of ' || any_value(w.whom) || ' ' || count(*) || ' times '
              || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
@@ -60,7 +80,9 @@ DETECTOR = Detector(
     looks_for=(
         "Searches and views in police systems of a record subject who is a colleague in the "
         "person's own unit (through the identity links) or lives at the person's home postcode "
-        "outside their household, where the look-up cites no incident the person attended."
+        "outside their household, where the look-up cites no incident the person attended; "
+        "raised when their number is improbable for someone in the person's peer group making "
+        "as many look-ups of people (null model, false-discovery rate `fdr`)."
     ),
     why=(
         "Curiosity about people one knows (a colleague's domestic incident, a neighbour's "
@@ -78,7 +100,11 @@ DETECTOR = Detector(
     thresholds=(
         Threshold("min_lookups", 5, "look-ups without purpose before a signal is raised"),
         Threshold("min_off_duty", 2, "or this many of them made while off duty"),
+        Threshold("prior_lookups", 0.5, "weight of the force's rate in a peer rate, in look-ups"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

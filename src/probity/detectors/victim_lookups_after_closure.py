@@ -5,8 +5,11 @@ Which victims a person met, in incidents that put them at risk, is one of the ti
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import on_duty, purposeful
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import expected_events_sql
+from probity.detectors.shared import has_flag
 
 
 def _evidence(p: Params) -> str:
@@ -39,6 +42,44 @@ def _evidence(p: Params) -> str:
     """
 
 
+# The victims each person met on duty at incidents that put them at risk: their exposure, since
+# who meets more victims has more reason to meet them again.
+_VICTIMS_MET = f"""
+    SELECT r.person_key, count(DISTINCT s.subject_id) AS victims
+    FROM incident_attendance a
+    JOIN person_refs r ON r.ref = a.person_id
+    JOIN incidents i ON i.incident_ref = a.incident_ref
+    JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
+    JOIN record_subjects rs ON rs.subject_id = s.subject_id
+    WHERE i.closed_time IS NOT NULL
+      AND ({has_flag("rs.flags", "vulnerable")} OR i.category IN ('domestic', 'sexual_offence'))
+    GROUP BY 1"""
+
+
+def _tested(p: Params) -> str:
+    # The days a person kept going back to one victim's record after closure without purpose
+    # (victims gone back to on `min_days` days or more: pursuit returns to one person, a
+    # follow-up touches many once), against the victims they met at the rate of the rest of
+    # their peer group: in a safeguarding role, following victims up is the work, and their
+    # peers' rate says so.
+    return f"""
+    WITH returns AS (
+        SELECT person_key, sum(days) AS days FROM (
+            SELECT person_key, subject_id, count(DISTINCT CAST(occurred_at AS DATE)) AS days
+            FROM _evidence WHERE source_table = 'access_log' GROUP BY 1, 2
+            HAVING count(DISTINCT CAST(occurred_at AS DATE)) >= {int(p["min_days"])})
+        GROUP BY 1
+    ),
+    rates AS (
+        SELECT g.person_key, g.peer_group, coalesce(r.days, 0) AS events,
+               CAST(v.victims AS DOUBLE) AS exposure
+        FROM peer_groups g JOIN ({_VICTIMS_MET}) v USING (person_key)
+        LEFT JOIN returns r USING (person_key)
+    )
+    {expected_events_sql("rates", p["prior_days"], int(p["min_peers"]))}
+    """
+
+
 def _signals(p: Params) -> str:
     return f"""
     WITH per_victim AS (
@@ -52,8 +93,7 @@ def _signals(p: Params) -> str:
         GROUP BY 1
     )
     SELECT person_key,
-           least(1.0, 0.55 + 0.04 * sum(n) + 0.04 * sum(off)
-                      + 0.1 * least(coalesce(any_value(c.complaints), 0), 2)) AS strength,
+           CAST(NULL AS DOUBLE) AS strength,
            'Looked up ' || CASE WHEN count(*) > 1 THEN count(*) || ' vulnerable victims' ELSE 'a vulnerable victim' END
              || ' met on duty (' || string_agg(incident_ref, ', ' ORDER BY incident_ref) || ') ' || sum(n) || ' times after the incident closed, '
              || {date_range_sql("min(first_at)", "max(last_at)")}
@@ -78,10 +118,12 @@ DETECTOR = Detector(
     looks_for=(
         "Repeated searches or views of a victim the person met at a domestic or sexual-offence "
         "incident (or one flagged vulnerable), made after the incident was closed, citing no "
-        "incident the person attends and made while no other incident of theirs involving the "
-        "victim was open, on at least two different days; look-ups off duty weigh more, and so "
-        "do complaints about the person alleging abuse of position or sexual conduct, which are "
-        "shown beside the look-ups (never a signal on their own)."
+        "incident the person attended and made while no other incident of theirs involving the "
+        "victim was open, on at least two different days; raised when the days they went back "
+        "to such records are improbable for someone in their peer group meeting as many victims "
+        "(null model, false-discovery rate `fdr`), so safeguarding roles, whose work is following "
+        "victims up, are held to each other. Complaints about the person alleging abuse of "
+        "position or sexual conduct are shown beside the look-ups (never a signal on their own)."
     ),
     why=(
         "Abuse of position for a sexual purpose is among the most serious findings against police "
@@ -103,7 +145,12 @@ DETECTOR = Detector(
             "min_lookups", 3, "look-ups of one victim after closure before a signal is raised"
         ),
         Threshold("grace_days", 2, "days after closure in which follow-up look-ups are ordinary"),
+        Threshold("min_days", 3, "days going back to one victim that count as returning to them"),
+        Threshold("prior_days", 0.5, "weight of the force's rate in a peer rate, in days"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested),
 )

@@ -100,6 +100,20 @@ def calibrated(prior: float, fdr: float = 0.05) -> tuple[Threshold, ...]:
     )
 
 
+def rule_strength(severity: str) -> str:
+    """SQL for a rule breach's strength (a finding by definition: overtime on a sick day, a
+    posting above the vetting held), on the scale of the calibrated detectors: `severity`, the
+    probability that a reviewer finds a real concern in such a breach, less where this run finds
+    the breach common (a share of the workforce read from `_evidence`): a systemic failing, such
+    as a vetting backlog, says less about each person it touches. From a fifth of the workforce
+    on, a third of the severity is kept."""
+    share = (
+        "(SELECT count(DISTINCT person_key) FROM _evidence) "
+        "/ greatest(1, (SELECT count(*) FROM person_dim))"
+    )
+    return f"(({severity}) * greatest(1.0 / 3, 1 - 5 * {share}))"
+
+
 SIGNALS_DDL = """CREATE OR REPLACE TABLE signals (
     signal_id VARCHAR, detector VARCHAR, concern VARCHAR, purpose VARCHAR, person_key VARCHAR,
     strength DOUBLE, reason VARCHAR, period_start TIMESTAMP, period_end TIMESTAMP, evidence_rows BIGINT)"""

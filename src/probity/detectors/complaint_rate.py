@@ -9,14 +9,18 @@ from probity.detectors.peers import expected_events_sql, shrunk_ratio_sql
 
 
 def _evidence(p: Params) -> str:
+    # Complaints found groundless (not upheld, withdrawn) are left out: allegations fall
+    # unequally on Black and Asian officers and mostly end there (Casey Review), so counting
+    # them would pass the bias on. Upheld, pending and otherwise resolved complaints count.
     return """
     SELECT l.person_key, 'complaints' AS source_table, c._source_file AS source_file, c._source_row AS source_row,
            CAST(coalesce(c.incident_date, c.received_date) AS TIMESTAMP) AS occurred_at,
            c.complaint_id || ': ' || replace(coalesce(c.allegation_category, 'unspecified'), '_', ' ')
              || ' (' || coalesce(c.complainant_type, '?') || ' complainant, ' || coalesce(c.outcome, '?') || ')'
              AS detail,
-           c.allegation_category
+           c.allegation_category, c.outcome = 'upheld' AS upheld
     FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
+    WHERE coalesce(c.outcome, 'pending') NOT IN ('not_upheld', 'withdrawn')
     """
 
 
@@ -46,7 +50,8 @@ def _signals(p: Params) -> str:
     WITH counts AS (
         SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
                mode(allegation_category) AS theme,
-               count(*) FILTER (WHERE allegation_category = mode_theme) AS theme_count
+               count(*) FILTER (WHERE allegation_category = mode_theme) AS theme_count,
+               count(*) FILTER (WHERE upheld) AS upheld
         FROM (SELECT *, mode(allegation_category) OVER (PARTITION BY person_key) AS mode_theme FROM _evidence)
         GROUP BY person_key
     ),
@@ -54,7 +59,8 @@ def _signals(p: Params) -> str:
     shrunk AS ({shrunk_ratio_sql("contact", k, int(p["min_peers"]))})
     SELECT s.person_key,
            CAST(NULL AS DOUBLE) AS strength,
-           s.events || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")} || ', '
+           s.events || ' complaints not found groundless ' || {date_range_sql("n.first_at", "n.last_at")}
+             || CASE WHEN n.upheld > 0 THEN ' (' || n.upheld || ' upheld)' ELSE '' END || ', '
              || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
              || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'
                      THEN '; ' || n.theme_count || ' allege ' || replace(n.theme, '_', ' ') ELSE '' END
@@ -71,8 +77,9 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Complaints beyond what comparable duties explain",
     looks_for=(
-        "People whose complaints, per unit of public contact (incidents attended, stops, uses of "
-        "force), are improbable at their peer group's rate (null model, false-discovery rate "
+        "People whose complaints not found groundless (upheld, pending or otherwise resolved; "
+        "not those not upheld or withdrawn), per unit of public contact (incidents attended, "
+        "stops, uses of force), are improbable at their peer group's rate (null model, false-discovery rate "
         "`fdr`); a repeated allegation theme is named in the reason."
     ),
     why=(

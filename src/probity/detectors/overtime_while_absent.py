@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, date_range_sql, rule_strength
 
 
 def _evidence(p: Params) -> str:
@@ -44,7 +44,7 @@ def _evidence(p: Params) -> str:
 def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
-           least(1.0, 0.4 + 0.1 * count(*)) AS strength,
+           {rule_strength("least(0.95, 0.8 + 0.05 * count(*))")} AS strength,
            'Claimed overtime on ' || count(*) || ' days recorded as sickness or annual leave ('
              || round(sum(hours), 1) || ' hours, £' || format('{{:,.2f}}', CAST(sum(amount) AS DOUBLE)) || ') '
              || {date_range_sql("min(occurred_at)", "max(occurred_at)")} || '.' AS reason,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold
+from probity.detectors.base import Detector, Params, Threshold, rule_strength
 
 
 def _evidence(p: Params) -> str:
@@ -31,7 +31,7 @@ def _evidence(p: Params) -> str:
 def _signals(p: Params) -> str:
     return f"""
     SELECT person_key,
-           least(1.0, 0.7 + 0.1 * (count(*) - 1)) AS strength,
+           {rule_strength("least(0.95, 0.85 + 0.05 * (count(*) - 1))")} AS strength,
            'Listed in the company register as ' || string_agg(detail, '; ' ORDER BY occurred_at, detail)
              || ', with no business interest or secondary employment declared for '
              || CASE WHEN count(*) > 1 THEN 'them.' ELSE 'it.' END AS reason,

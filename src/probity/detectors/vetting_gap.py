@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params
+from probity.detectors.base import Detector, Params, rule_strength
 
 # Vetting levels in order of assurance (management vetting sits with NPPV3).
 LEVELS = "(VALUES ('RV', 0), ('NPPV1', 1), ('NPPV2', 2), ('MV', 3), ('NPPV3', 3), ('SC', 4), ('DV', 5)) AS l(level, rank)"
@@ -44,9 +44,10 @@ def _evidence(p: Params) -> str:
 
 
 def _signals(p: Params) -> str:
-    return """
+    # Posted above the vetting held is the graver breach; a lapse is often paperwork.
+    return f"""
     SELECT person_key,
-           CASE WHEN bool_or(NOT lapsed) THEN 0.6 ELSE 0.5 END AS strength,
+           {rule_strength("CASE WHEN bool_or(NOT lapsed) THEN 0.95 ELSE 0.85 END")} AS strength,
            upper(substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 1, 1))
              || substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 2) || '.' AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end

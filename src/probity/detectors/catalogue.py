@@ -27,7 +27,12 @@ def markdown() -> str:
         "1/(−e·p·ln p). A one-in-a-million count is a stronger signal than a one-in-twenty one, "
         "whatever detector counted it; the reason gives the chance.",
         "- **Rules** (a breach that is a finding by definition: overtime claimed on a sick day, "
-        "a posting above the vetting held) are graded by severity in their own query.",
+        "a posting above the vetting held) take a severity on the same scale, the chance that a "
+        "reviewer finds a real concern in such a breach, less where the run finds the breach "
+        "across much of the workforce (`rule_strength` in `detectors/base.py`: a systemic "
+        "failing such as a vetting backlog says less about each person; from a fifth of the "
+        "workforce on, a third of the severity is kept). Vetting gaps, overtime on absent days "
+        "and undeclared directorships are graded so; the other rules still by their own query.",
         "- The queue combines signals as independent evidence across concerns, and within a "
         "concern counts only the strongest (`ranking/priority.py`). A fairness alert on a queue is "
         "attributed to the detectors behind it and, by default, the detector carrying most of "

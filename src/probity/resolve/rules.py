@@ -11,15 +11,13 @@ from collections.abc import Callable
 from probity.resolve.standardise import (
     first_name,
     full_forenames,
-    name_tokens,
     norm,
     postcode,
-    recorded_forename,
-    recorded_initial,
+    recorded_name,
     recorded_rank,
     same_forename,
 )
-from probity.resolve.tasks import OFFICER_ID
+from probity.resolve.tasks import OFFICER_ID, RECORDED_UNIT, RECORDED_UNIT_JOIN
 from probity.warehouse.engine import Engine
 
 LINKS_DDL = """CREATE OR REPLACE TABLE links (
@@ -85,16 +83,16 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
     day (an incident attended, a stop and search, a use of force), since complaints arise from
     contact. The one namesake who agrees on more of these than every other is the subject;
     a tie is left to the probabilistic model and clerical review."""
-    tokens = name_tokens("c.subject_name_as_recorded")
+    name = recorded_name("c.subject_name_as_recorded")
     engine.execute(
         f"""INSERT INTO links
             WITH recorded AS (
-                SELECT c.complaint_id, c.incident_date, {norm(tokens + "[-1]")} AS surname,
-                       {recorded_initial(tokens)} AS initial,
-                       {recorded_forename(tokens)} AS forename,
+                SELECT c.complaint_id, c.incident_date, {name["surname"]} AS surname,
+                       {name["initial"]} AS initial,
+                       {name["forename"]} AS forename,
                        {recorded_rank("c.subject_name_as_recorded")} AS rank,
-                       {norm("c.subject_unit_as_recorded")} AS place
-                FROM complaints c
+                       {RECORDED_UNIT} AS place
+                FROM complaints c {RECORDED_UNIT_JOIN}
                 WHERE c.incident_date IS NOT NULL
                   AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
             ),

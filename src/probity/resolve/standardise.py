@@ -60,25 +60,15 @@ def name_tokens(col: str) -> str:
     return f"list_filter({tokens}, lambda x: upper(x) NOT IN ({ranks}) AND lower(x) <> 'officer')"
 
 
-def recorded_forename(tokens: str) -> str:
-    """The first name in a name as recorded (`tokens` from `name_tokens`), when it is written
-    out rather than given as an initial."""
-    return (
-        f"CASE WHEN len({tokens}) > 1 AND length({tokens}[1]) > 1 THEN {norm(tokens + '[1]')} END"
-    )
-
-
-def recorded_initial(tokens: str) -> str:
-    """The first initial in a name as recorded (`tokens` from `name_tokens`), if any."""
-    return f"CASE WHEN len({tokens}) > 1 THEN lower(substr({tokens}[1], 1, 1)) END"
-
-
 def recorded_rank(col: str) -> str:
     """The rank a name as recorded starts with, upper case and spelled as HR spells it (a
     sergeant is "PS" there, "Sgt" on many complaint forms), if any."""
     first = f"upper(string_split(trim(regexp_replace({col}, '\\s+', ' ', 'g')), ' ')[1])"
     ranks = ", ".join(f"'{r}'" for r in RANKS)
-    return f"CASE WHEN {first} = 'SGT' THEN 'PS' WHEN {first} IN ({ranks}) THEN {first} END"
+    return (
+        f"CASE WHEN {first} IN ('SGT', 'SERGEANT') THEN 'PS' WHEN {first} = 'CONSTABLE' THEN 'PC' "
+        f"WHEN {first} = 'INSPECTOR' THEN 'INSP' WHEN {first} IN ({ranks}) THEN {first} END"
+    )
 
 
 def written_surname(col: str) -> str:
@@ -98,13 +88,27 @@ def written_forenames(col: str) -> str:
 
 
 # Titles and ranks written out that a display name may carry.
-TITLES = ("mr", "mrs", "ms", "miss", "dr", "det", "detective", "constable", "sergeant", "inspector")
+TITLES = (
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "miss",
+    "dr",
+    "det",
+    "detective",
+    "constable",
+    "sergeant",
+    "inspector",
+    "staff",
+    "member",
+)
 
 
 def display_name_words(col: str) -> str:
     """The words of a display name without ranks, titles, collar numbers or full stops, as a
     SQL list ("PC J. Smith 4471" → ['J', 'Smith'])."""
-    cleaned = f"regexp_replace(regexp_replace({col}, '[.,()]', ' ', 'g'), '\\b\\d+\\b', ' ', 'g')"
+    cleaned = f"regexp_replace(regexp_replace({col}, '[.,()/]', ' ', 'g'), '\\b\\d+\\b', ' ', 'g')"
     # A staff grade ("Band D") and titles written out are not names either.
     cleaned = f"regexp_replace({cleaned}, '(?i)\\bband\\s+\\S+', ' ', 'g')"
     titles = ", ".join(f"'{t}'" for t in TITLES)
@@ -134,3 +138,19 @@ def surname_comes_first(col: str, first_is_a_surname: str, last_is_a_surname: st
         WHEN length({first}) = 1 THEN false
         WHEN {first_is_a_surname} AND NOT {last_is_a_surname} THEN true
         ELSE false END"""
+
+
+def recorded_name(col: str) -> dict[str, str]:
+    """Surname, first name (when written out) and initial of a name as a complainant or a
+    clerk recorded it, in either order: 'PC J Smyth', 'Constable Rajesh Islam', 'JOHNSON,
+    Grace', 'Sergeant Hill', 'Ms/Mr Kign'. Ranks, titles and collar numbers are dropped; the
+    order is read as `surname_comes_first` reads it from the name alone, forenames first where
+    nothing says otherwise (as people write names)."""
+    words = display_name_words(col)
+    first = surname_comes_first(col, "false", "false")
+    others = f"(CASE WHEN {first} THEN {words}[2:] ELSE {words}[1:-1] END)"
+    return {
+        "surname": norm(f"(CASE WHEN {first} THEN {words}[1] ELSE {words}[-1] END)"),
+        "forename": f"(CASE WHEN len({others}) > 0 AND length({others}[1]) > 1 THEN {norm(others + '[1]')} END)",
+        "initial": f"(CASE WHEN len({others}) > 0 THEN lower(substr({others}[1], 1, 1)) END)",
+    }

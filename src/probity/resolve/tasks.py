@@ -18,12 +18,10 @@ from probity.resolve.standardise import (
     first_name,
     forename_forms,
     full_forenames,
-    name_tokens,
     norm,
     plausible_birth_date,
     postcode,
-    recorded_forename,
-    recorded_initial,
+    recorded_name,
     recorded_rank,
     surname_comes_first,
     written_forenames,
@@ -154,21 +152,32 @@ class LinkageTask:
         )
 
 
+# The unit a complainant named, as the units table names it where they gave its code ('BW-CUS'
+# for 'Brackwater Custody suite'), so that it compares with the person's unit either way.
+RECORDED_UNIT_JOIN = (
+    "LEFT JOIN units recorded_unit "
+    "ON upper(recorded_unit.unit_code) = upper(trim(c.subject_unit_as_recorded))"
+)
+RECORDED_UNIT = f"coalesce({norm('recorded_unit.name')}, {norm('c.subject_unit_as_recorded')})"
+
+
 def complaint_subject() -> LinkageTask:
-    tokens = name_tokens("c.subject_name_as_recorded")
+    name = recorded_name("c.subject_name_as_recorded")
     records = (
         select(
             unique_id="c.complaint_id",
-            surname=norm(f"{tokens}[-1]"),
-            forename=recorded_forename(tokens),
-            forename_forms=forename_forms(recorded_forename(tokens)),
-            initial=recorded_initial(tokens),
+            surname=name["surname"],
+            forename=name["forename"],
+            forename_forms=forename_forms(name["forename"]),
+            initial=name["initial"],
             warrant="c.subject_warrant_number",
             rank=recorded_rank("c.subject_name_as_recorded"),
-            unit=norm("c.subject_unit_as_recorded"),
+            unit=RECORDED_UNIT,
             description="coalesce(c.subject_name_as_recorded, '?') || ' · ' || coalesce(c.subject_unit_as_recorded, '?') || ' · warrant ' || coalesce(c.subject_warrant_number, '?') || ' · incident ' || coalesce(CAST(c.incident_date AS VARCHAR), '?')",
         )
-        + f"\nFROM complaints c WHERE {unlinked('complaint_subject', 'c.complaint_id')}"
+        + f"""
+FROM complaints c {RECORDED_UNIT_JOIN}
+WHERE {unlinked("complaint_subject", "c.complaint_id")}"""
     )
     people = (
         select(
@@ -243,6 +252,7 @@ def _account_comparisons(fit_share: float = 0.95) -> tuple[dict[str, Any], ...]:
         cmp.surname(),
         cmp.initial(),
         cmp.forename(),
+        cmp.middle_names(),
         cmp.login_convention(fit_share),
         cmp.served_when_created(),
     )

@@ -103,3 +103,31 @@ def test_where_logins_are_numbers_not_fitting_the_name_is_no_evidence_against(
     found = {str(r): str(p) for r, p in rows}
     assert found.get("PN90001") == "E4"
     assert found.get("PN90002") == "E2"
+
+
+def test_of_two_namesakes_the_one_who_started_when_the_log_in_was_made_holds_it(
+    tmp_path: Path,
+) -> None:
+    people = [
+        person("H1", surname="Harris", forenames="Matthew", start_date="2016-10-09"),
+        person("H2", surname="Harris", forenames="Matthew Kevin", start_date="2024-01-21"),
+    ]
+    staff = [
+        person(f"B{i}", surname=s, forenames=f, start_date=f"{2000 + i % 20}-0{1 + i % 9}-01")
+        for i, (s, f, _, _, _) in enumerate(crowd(400, "SW"))
+    ]
+    accounts = [
+        {"account_id": "mharris", "system": "INTEL", "display_name": "Matthew Harris",
+         "created_date": "2016-10-09"},
+    ] + [
+        {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
+        for i in range(400)
+    ]  # fmt: skip
+    write_csv(tmp_path, "people", people + staff)
+    write_csv(tmp_path, "units", UNITS)
+    write_csv(tmp_path, "system_accounts", accounts)
+    engine = DuckDBEngine()
+    result = ingest(engine, tmp_path)
+    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
+    rows = engine.fetch("SELECT person_key FROM links WHERE record_id = 'mharris'")
+    assert rows == [("H1",)]

@@ -167,9 +167,15 @@ def served_when_created() -> dict[str, Any]:
         "(created_l BETWEEN start_r AND coalesce(leave_r, created_l)) OR "
         "(created_r BETWEEN start_l AND coalesce(leave_l, created_r))"
     )
+    # Most log-ins are made in a new starter's first weeks; few strangers started then.
+    first_weeks = (
+        "(created_l BETWEEN start_r AND start_r + INTERVAL 31 DAY) OR "
+        "(created_r BETWEEN start_l AND start_l + INTERVAL 31 DAY)"
+    )
     return comparison(
         "service",
         "(created_l IS NULL AND created_r IS NULL) OR (start_l IS NULL AND start_r IS NULL)",
-        level(inside, "created during service", 0.97, 0.6),
+        level(first_weeks, "created in their first weeks", 0.4, 0.01),
+        level(inside, "created during service", 0.57, 0.59),
         level("ELSE", "created outside service", 0.03, 0.4),
     )

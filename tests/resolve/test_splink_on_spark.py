@@ -56,6 +56,12 @@ PAIRS: list[dict[str, tuple[str, str]]] = [
         "start": ("NULL", "DATE '2010-01-04'"),
         "leave": ("NULL", "DATE '2020-01-04'"),
     },
+    {  # the sides the other way round: a log-in made in its holder's first weeks
+        "surname": ("'okafor'", "'okafor'"),
+        "created": ("NULL", "DATE '2018-02-20'"),
+        "start": ("DATE '2018-02-01'", "NULL"),
+        "leave": ("DATE '2025-03-31'", "NULL"),
+    },
     {  # two slips in a long surname, a birth within the year, nothing else alike
         "surname": ("'macdonald'", "'mcdonnald'"),
         "forename": ("'sarah'", "'priya'"),

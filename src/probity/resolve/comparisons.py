@@ -169,8 +169,8 @@ def served_when_created() -> dict[str, Any]:
     )
     # Most log-ins are made in a new starter's first weeks; few strangers started then.
     first_weeks = (
-        "(created_l BETWEEN start_r AND start_r + INTERVAL 31 DAY) OR "
-        "(created_r BETWEEN start_l AND start_l + INTERVAL 31 DAY)"
+        "(created_l BETWEEN start_r AND CAST(start_r AS DATE) + INTERVAL 31 DAY) OR "
+        "(created_r BETWEEN start_l AND CAST(start_l AS DATE) + INTERVAL 31 DAY)"
     )
     return comparison(
         "service",

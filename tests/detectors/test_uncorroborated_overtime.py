@@ -76,3 +76,37 @@ def test_one_bare_claim_and_activity_other_than_badges_are_not_flagged(tmp_path:
     found = signals(force(tmp_path), "uncorroborated_overtime")
     assert "E02" not in found  # one claim in ten, as the force-wide share allows
     assert "E03" not in found  # no badge, but at work in police systems
+
+
+def test_whole_days_with_nothing_to_show_stand_out_among_many_bare_short_extensions(
+    tmp_path: Path,
+) -> None:
+    # Everyone claims hour-long extensions to their shifts, half of them with no swipe in the
+    # hour (the swipe came before it), and two rest days a month, at work by their swipes.
+    # E05 also claims five rest days of ten hours with nothing at all to show for them; E06
+    # claims five such days, each with a swipe.
+    people = [person(f"E{i:02d}") for i in range(1, 21)]
+    claims, badge = [], []
+    for p in people:
+        pid = p["person_id"]
+        for j, day in enumerate(DAYS[:20]):
+            claims.append(
+                {**claim(f"{pid}-x{j}", pid, day), "start_time": f"{day}T17:00",
+                 "end_time": f"{day}T18:00", "hours": 1}
+            )  # fmt: skip
+            if j % 2:
+                badge.append({"event_time": f"{day}T17:50", "person_id": pid, "site_code": "S"})
+        rest_days = DAYS[20:25] if pid in ("E05", "E06") else DAYS[20:22]
+        for j, day in enumerate(rest_days):
+            claims.append(claim(f"{pid}-r{j}", pid, day))
+            if pid != "E05":
+                badge += swipes(pid, day)
+    write_csv(tmp_path, "people", people)
+    write_csv(tmp_path, "units", UNITS)
+    write_csv(tmp_path, "overtime_claims", claims)
+    write_csv(tmp_path, "building_access", badge)
+    found = signals(tmp_path, "uncorroborated_overtime")
+    assert "E05" in found
+    assert "5 of them for 4 hours or more" in found["E05"]
+    assert "E06" not in found
+    assert not {f"E{i:02d}" for i in range(7, 21)} & set(found)

@@ -84,31 +84,55 @@ def _evidence(p: Params, since: date | None = None) -> str:
 
 def _signals(p: Params) -> str:
     # Some claims lack a record for innocent reasons (a forgotten card, a site without
-    # readers). The force-wide share of such claims sets what is expected of each person;
-    # a person is raised when their count is improbable under it.
+    # readers, a short extension to a shift whose swipe came before it). The force-wide share
+    # of such claims sets what is expected of each person; a person is raised when their
+    # count is improbable under it. Claims of `long_hours` or more (a shift's worth, often on a
+    # rest day) are tested apart at their own force-wide share: a whole day claimed with
+    # nothing to show for it is rarer than a missing swipe on an hour's extension, and hides
+    # among them when the two are counted together.
+    long = f"hours >= {p['long_hours']}"
+    tail = p["max_tail_probability"]
     return f"""
     WITH totals AS (
-        SELECT r.person_key, count(*) AS claims FROM overtime_claims o
-        JOIN person_refs r ON r.ref = o.person_id GROUP BY 1
+        SELECT r.person_key, count(*) AS claims, count(*) FILTER (WHERE o.{long}) AS long_claims
+        FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id GROUP BY 1
     ),
     mine AS (
-        SELECT person_key, count(*) AS bare, sum(hours) AS hours,
-               min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        SELECT person_key, count(*) AS bare, count(*) FILTER (WHERE {long}) AS bare_long,
+               sum(hours) AS hours, min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM _evidence GROUP BY 1
     ),
-    force_wide AS (SELECT (SELECT count(*) FROM _evidence) / nullif(sum(claims), 0) AS share FROM totals),
-    scored AS (
-        SELECT m.*, t.claims, t.claims * f.share AS expected FROM mine m JOIN totals t USING (person_key), force_wide f
+    force_wide AS (
+        SELECT (SELECT count(*) FROM _evidence) / nullif(sum(claims), 0) AS share,
+               (SELECT count(*) FROM _evidence WHERE {long}) AS bare_long, sum(long_claims) AS long_claims
+        FROM totals
+    ),
+    scored AS (  -- long claims at everyone else's share: few people claim them
+        SELECT m.*, t.claims, t.claims * f.share AS expected,
+               t.long_claims * coalesce((f.bare_long - m.bare_long)
+                                        / nullif(f.long_claims - t.long_claims, 0), 0) AS expected_long
+        FROM mine m JOIN totals t USING (person_key), force_wide f
+    ),
+    tested AS (
+        SELECT *,
+               bare >= {int(p["min_claims"])}
+                 AND {poisson_tail_sql("bare", "expected")} < {tail} AS many,
+               bare_long >= {int(p["min_claims"])}
+                 AND {poisson_tail_sql("bare_long", "expected_long")} < {tail} AS many_long
+        FROM scored
     )
     SELECT person_key,
-           least(1.0, 0.45 + 0.05 * bare) AS strength,
+           least(1.0, 0.45 + 0.05 * bare + CASE WHEN many_long THEN 0.2 ELSE 0 END) AS strength,
            bare || ' of ' || claims || ' overtime claims (' || round(hours, 1) || ' hours) '
              || {date_range_sql("first_at", "last_at")}
-             || ' have no badge swipe, look-up or incident in the hours claimed; about '
-             || round(expected, 1) || ' would be expected at the force-wide rate.' AS reason,
+             || ' have no badge swipe, look-up or incident in the hours claimed'
+             || CASE WHEN many_long
+                     THEN ', ' || bare_long || ' of them for {p["long_hours"]:g} hours or more; about '
+                          || round(expected_long, 1) || ' such would be expected at the force-wide rate.'
+                     ELSE '; about ' || round(expected, 1) || ' would be expected at the force-wide rate.'
+                END AS reason,
            first_at AS period_start, last_at AS period_end
-    FROM scored
-    WHERE bare >= {int(p["min_claims"])} AND {poisson_tail_sql("bare", "expected")} < {p["max_tail_probability"]}
+    FROM tested WHERE many OR many_long
     """
 
 
@@ -120,7 +144,8 @@ DETECTOR = Detector(
     looks_for=(
         "Overtime claims for hours with no badge swipe, no look-up in police systems and no "
         "incident attended (allowing a margin either side); raised when a person has more such "
-        "claims than the force-wide share makes plausible (Poisson tail)."
+        "claims than the force-wide share makes plausible (Poisson tail), or more such claims "
+        "of `long_hours` or more than the force-wide share of those makes plausible."
     ),
     why=(
         "Claiming for hours not worked is one of the commonest forms of fraud by police staff; "
@@ -133,6 +158,7 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_claims", 4, "uncorroborated claims before a signal is raised"),
+        Threshold("long_hours", 4, "hours from which a claim is tested with the long claims"),
         Threshold(
             "max_tail_probability", 0.0001, "Poisson tail probability at the force-wide share"
         ),

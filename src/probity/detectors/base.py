@@ -100,15 +100,16 @@ def calibrated(prior: float, fdr: float = 0.05) -> tuple[Threshold, ...]:
     )
 
 
-def rule_strength(severity: str) -> str:
+def rule_strength(severity: str, among: str = "true") -> str:
     """SQL for a rule breach's strength (a finding by definition: overtime on a sick day, a
     posting above the vetting held), on the scale of the calibrated detectors: `severity`, the
     probability that a reviewer finds a real concern in such a breach, less where this run finds
     the breach common (a share of the workforce read from `_evidence`): a systemic failing, such
     as a vetting backlog, says less about each person it touches. From a fifth of the workforce
-    on, a third of the severity is kept."""
+    on, a third of the severity is kept. `among` (SQL over `_evidence`) counts one kind of
+    breach apart from another the rule also finds."""
     share = (
-        "(SELECT count(DISTINCT person_key) FROM _evidence) "
+        f"(SELECT count(DISTINCT person_key) FROM _evidence WHERE {among}) "
         "/ greatest(1, (SELECT count(*) FROM person_dim))"
     )
     return f"(({severity}) * greatest(1.0 / 3, 1 - 5 * {share}))"

@@ -8,19 +8,24 @@ from probity.detectors.null_model import NullModel
 from probity.detectors.peers import expected_events_sql, shrunk_ratio_sql
 
 
+GROUNDLESS = "('not_upheld', 'withdrawn')"
+
+
 def _evidence(p: Params) -> str:
-    # Complaints found groundless (not upheld, withdrawn) are left out: allegations fall
+    # Complaints found groundless (not upheld, withdrawn) count half: allegations fall
     # unequally on Black and Asian officers and mostly end there (Casey Review), so counting
-    # them would pass the bias on. Upheld, pending and otherwise resolved complaints count.
-    return """
+    # them whole passes the bias on; leaving them out would lose what real misconduct leaves
+    # (most complaints about it are not upheld either). Upheld, pending and otherwise
+    # resolved complaints count whole.
+    return f"""
     SELECT l.person_key, 'complaints' AS source_table, c._source_file AS source_file, c._source_row AS source_row,
            CAST(coalesce(c.incident_date, c.received_date) AS TIMESTAMP) AS occurred_at,
            c.complaint_id || ': ' || replace(coalesce(c.allegation_category, 'unspecified'), '_', ' ')
              || ' (' || coalesce(c.complainant_type, '?') || ' complainant, ' || coalesce(c.outcome, '?') || ')'
              AS detail,
-           c.allegation_category, c.outcome = 'upheld' AS upheld
+           c.allegation_category, c.outcome = 'upheld' AS upheld,
+           CASE WHEN c.outcome IN {GROUNDLESS} THEN 0.5 ELSE 1.0 END AS weight
     FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
-    WHERE coalesce(c.outcome, 'pending') NOT IN ('not_upheld', 'withdrawn')
     """
 
 
@@ -29,7 +34,7 @@ _CONTACT = """
     SELECT g.person_key, g.peer_group, coalesce(c.complaints, 0) AS events,
            e.incidents_attended + 2 * e.stops + 3 * e.uses_of_force AS exposure
     FROM peer_groups g JOIN exposure e USING (person_key)
-    LEFT JOIN (SELECT person_key, count(*) AS complaints FROM _evidence GROUP BY person_key) c
+    LEFT JOIN (SELECT person_key, sum(weight) AS complaints FROM _evidence GROUP BY person_key) c
       USING (person_key)
 """
 
@@ -51,7 +56,8 @@ def _signals(p: Params) -> str:
         SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
                mode(allegation_category) AS theme,
                count(*) FILTER (WHERE allegation_category = mode_theme) AS theme_count,
-               count(*) FILTER (WHERE upheld) AS upheld
+               count(*) FILTER (WHERE upheld) AS upheld, count(*) AS complaints,
+               count(*) FILTER (WHERE weight < 1) AS groundless
         FROM (SELECT *, mode(allegation_category) OVER (PARTITION BY person_key) AS mode_theme FROM _evidence)
         GROUP BY person_key
     ),
@@ -59,8 +65,12 @@ def _signals(p: Params) -> str:
     shrunk AS ({shrunk_ratio_sql("contact", k, int(p["min_peers"]))})
     SELECT s.person_key,
            CAST(NULL AS DOUBLE) AS strength,
-           s.events || ' complaints not found groundless ' || {date_range_sql("n.first_at", "n.last_at")}
-             || CASE WHEN n.upheld > 0 THEN ' (' || n.upheld || ' upheld)' ELSE '' END || ', '
+           n.complaints || ' complaints ' || {date_range_sql("n.first_at", "n.last_at")}
+             || coalesce(' (' || nullif(concat_ws('; ',
+                    CASE WHEN n.upheld > 0 THEN n.upheld || ' upheld' END,
+                    CASE WHEN n.groundless > 0
+                         THEN n.groundless || ' not upheld or withdrawn, counted at half' END), '')
+                  || ')', '') || ', '
              || round(s.ratio, 1) || ' times the rate of peers with comparable public contact'
              || CASE WHEN n.theme_count >= {int(p["min_theme"])} AND n.theme IS NOT NULL AND n.theme <> 'other'
                      THEN '; ' || n.theme_count || ' allege ' || replace(n.theme, '_', ' ') ELSE '' END
@@ -77,9 +87,8 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Complaints beyond what comparable duties explain",
     looks_for=(
-        "People whose complaints not found groundless (upheld, pending or otherwise resolved; "
-        "not those not upheld or withdrawn), per unit of public contact (incidents attended, "
-        "stops, uses of force), are improbable at their peer group's rate (null model, false-discovery rate "
+        "People whose complaints (those not upheld or withdrawn counted at half), per unit of "
+        "public contact (incidents attended, stops, uses of force), are improbable at their peer group's rate (null model, false-discovery rate "
         "`fdr`); a repeated allegation theme is named in the reason."
     ),
     why=(

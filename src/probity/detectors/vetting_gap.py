@@ -44,12 +44,12 @@ def _evidence(p: Params) -> str:
 
 
 def _signals(p: Params) -> str:
-    # Posted above the vetting held is the graver breach; a lapse is often paperwork, and a
-    # backlog of lapses says nothing of a posting above the vetting held.
+    # Posted above the vetting held is the graver breach; a lapse is often paperwork (a renewal
+    # overdue), and a backlog of lapses says nothing of a posting above the vetting held.
     return f"""
     SELECT person_key,
            CASE WHEN bool_or(NOT lapsed) THEN {rule_strength("0.95", "NOT lapsed")}
-                ELSE {rule_strength("0.85", "lapsed")} END AS strength,
+                ELSE {rule_strength("0.6", "lapsed")} END AS strength,
            upper(substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 1, 1))
              || substr(string_agg(detail, '; ' ORDER BY occurred_at, detail), 2) || '.' AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end

@@ -129,7 +129,11 @@ class LinkageTask:
     every_record_is_someone: bool = False
     # Comparisons some of whose weights are measured on this run's data (replacing
     # `comparisons` when set), for habits that differ between forces.
-    measured: Callable[[Engine], tuple[dict[str, Any], ...]] | None = None
+    # (Out of the repr, which signs the task for reuse: a function's repr names its address;
+    # its code is signed with the package's.)
+    measured: Callable[[Engine], tuple[dict[str, Any], ...]] | None = field(
+        default=None, repr=False
+    )
     # The task's own match threshold where it differs from the policy's general one (the
     # policy file can still set either).
     match_threshold: float | None = None

@@ -72,6 +72,8 @@ def force(folder: Path, analyst_volume: int = 1) -> Path:
     rows += [
         lookup("R4", n, f"2026-02-0{d}T11:00", "CAD9") for d in (1, 3, 6) for n in ("N5", "N7")
     ]
+    # R5: R1's look-ups, but in a burst over three days of one week: a job being worked.
+    rows += [lookup("R5", n, f"2026-02-1{d}T21:00") for d in (0, 1, 2) for n in ("N8", "N9")]
     # R2: the same nominal while their own incident involving him is open.
     rows += [lookup("R2", "N1", f"2026-03-0{d}T11:00") for d in (1, 2, 3)]
     # Response officers' routine work rarely touches a nominal; an analyst's often does, and
@@ -113,3 +115,9 @@ def test_analysts_looking_up_five_times_as_much_are_still_held_to_their_peers(
     found = signals(force(tmp_path, analyst_volume=5), "nominal_lookups")
     assert not {f"A{i}" for i in range(1, 31)} & set(found)
     assert "R1" in found
+
+
+def test_a_burst_within_one_week_is_not_a_return(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "nominal_lookups")
+    assert "R5" not in found
+    assert "R1" in found  # as many look-ups, over two weeks

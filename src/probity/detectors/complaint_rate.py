@@ -7,7 +7,6 @@ from probity.detectors.base import Detector, Params, Threshold, calibrated, date
 from probity.detectors.null_model import NullModel
 from probity.detectors.peers import expected_events_sql, shrunk_ratio_sql
 
-
 GROUNDLESS = "('not_upheld', 'withdrawn')"
 
 

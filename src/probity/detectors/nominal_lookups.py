@@ -15,9 +15,11 @@ def _evidence(p: Params) -> str:
     ),
     purposeful AS ({purposeful("nominal_lookups", citing_the_subject=True)}),
     unexplained AS (SELECT * FROM nominal_lookups WHERE _source_row NOT IN (SELECT _source_row FROM purposeful)),
-    repeated AS (  -- nominals this person came back to, on more than one day
+    repeated AS (  -- nominals this person came back to, in more than one week: a burst of
+                   -- look-ups over a few days is a job being worked, a return weeks later is not
         SELECT person_key, subject_id FROM unexplained GROUP BY ALL
-        HAVING count(*) >= {int(p["min_lookups"])} AND count(DISTINCT CAST(event_time AS DATE)) >= 2
+        HAVING count(*) >= {int(p["min_lookups"])}
+           AND count(DISTINCT date_trunc('week', event_time)) >= 2
     )
     SELECT u.person_key, 'access_log' AS source_table, u._source_file AS source_file, u._source_row AS source_row,
            u.event_time AS occurred_at,
@@ -66,7 +68,8 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Repeated look-ups of organised-crime nominals",
     looks_for=(
-        "Organised-crime nominals the person looked up at least three times on more than one day, "
+        "Organised-crime nominals the person looked up at least three times in more than one "
+        "week, "
         "citing no incident they attended or that the nominal is part of, and while no incident "
         "of theirs involving the nominal was open; raised when the number of such look-ups is improbable for someone in the "
         "person's peer group (role × unit kind × rank) making as many look-ups of people (null "

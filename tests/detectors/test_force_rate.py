@@ -59,3 +59,35 @@ def test_force_far_above_the_colleagues_in_a_quieter_area_is_flagged(tmp_path: P
     assert found["N1"].startswith("8 uses of force in 20 incidents attended")
     assert "in the same role and area" in found["N1"]
     assert not set(QUIET[1:]) & set(found)
+
+
+def test_force_in_proportion_to_the_kind_of_incidents_attended_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    # Thirty officers in one team each attend fifteen thefts (no force) and five violent
+    # incidents (force at two of them). V0 is sent to violence alone and uses force at the
+    # same rate there; V1 attends what the others do and uses force eight times.
+    people = [f"V{i}" for i in range(30)]
+    incidents, attendance, force_rows = [], [], []
+    for pid in people:
+        kinds = ["violence"] * 20 if pid == "V0" else ["theft"] * 15 + ["violence"] * 5
+        uses = 8 if pid in ("V0", "V1") else 2
+        violent = [j for j, k in enumerate(kinds) if k == "violence"]
+        with_force = violent[:uses] if pid != "V1" else list(range(uses))
+        for j, kind in enumerate(kinds):
+            ref = f"CAD-{pid}-{j}"
+            incidents.append({"incident_ref": ref, "category": kind, "grade": "immediate"})
+            attendance.append({"incident_ref": ref, "person_id": pid})
+            if j in with_force:
+                force_rows.append(
+                    {"event_id": f"F-{pid}-{j}", "event_time": f"2026-03-{1 + j:02d}T12:00",
+                     "person_id": pid, "incident_ref": ref, "tactic": "unarmed_skills"}
+                )  # fmt: skip
+    write_csv(tmp_path, "people", [person(pid) for pid in people])
+    write_csv(tmp_path, "units", UNITS)
+    write_csv(tmp_path, "incidents", incidents)
+    write_csv(tmp_path, "incident_attendance", attendance)
+    write_csv(tmp_path, "use_of_force", force_rows)
+    found = signals(tmp_path, "force_rate")
+    assert "V0" not in found
+    assert "V1" in found

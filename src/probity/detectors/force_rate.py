@@ -28,9 +28,38 @@ def _rates(p: Params) -> str:
     """
 
 
+# What the incidents a person attended would bring at the force's rate for each kind of
+# incident (category × grade): an officer sent to more violence uses force more, and counting
+# incidents alone lends that mix's spread to the null, where real excess hides.
+_MIX = """
+    WITH attended AS (
+        SELECT DISTINCT r.person_key, a.incident_ref,
+               coalesce(i.category, '?') || ' | ' || coalesce(i.grade, '?') AS kind
+        FROM incident_attendance a JOIN person_refs r ON r.ref = a.person_id
+        LEFT JOIN incidents i ON i.incident_ref = a.incident_ref
+    ),
+    used AS (
+        SELECT r.person_key, u.incident_ref, count(*) AS uses
+        FROM use_of_force u JOIN person_refs r ON r.ref = u.person_id
+        WHERE u.incident_ref IS NOT NULL GROUP BY 1, 2
+    ),
+    kinds AS (
+        SELECT a.kind, sum(coalesce(u.uses, 0)) / count(*) AS rate
+        FROM attended a LEFT JOIN used u USING (person_key, incident_ref) GROUP BY 1
+    )
+    SELECT a.person_key, sum(k.rate) AS expected_uses
+    FROM attended a JOIN kinds k USING (kind) GROUP BY 1
+"""
+
+
 def _tested(p: Params) -> str:
+    # Uses of force against what the incidents attended would bring at the force's rate for
+    # each kind, at the rest of the peer group's ratio to it.
     return f"""
-    WITH rates AS ({_rates(p)})
+    WITH rates AS (
+        SELECT r.person_key, r.peer_group, r.events, coalesce(m.expected_uses, 0) AS exposure
+        FROM ({_rates(p)}) r LEFT JOIN ({_MIX}) m USING (person_key)
+    )
     {expected_events_sql("rates", p["prior_uses"], int(p["min_peers"]))}
     """
 
@@ -65,8 +94,9 @@ DETECTOR = Detector(
     looks_for=(
         "People whose uses of force per incident attended are well above their peers' (role × "
         "unit kind × rank in the same command, or across smaller commands where one has too "
-        "few), improbable at the peers' rate for the incidents they attended (null model, "
-        "false-discovery rate `fdr`)."
+        "few), improbable at the peers' rate for the kinds of incident they attended (category "
+        "× grade, at the force's rate of force for each kind; null model, false-discovery rate "
+        "`fdr`)."
     ),
     why=(
         "Force used far more often than by colleagues doing the same work is a recognised early "

@@ -23,7 +23,7 @@ def _evidence(p: Params) -> str:
              || ' (' || coalesce(c.complainant_type, '?') || ' complainant, ' || coalesce(c.outcome, '?') || ')'
              AS detail,
            c.allegation_category, c.outcome = 'upheld' AS upheld,
-           CASE WHEN c.outcome IN {GROUNDLESS} THEN 0.5 ELSE 1.0 END AS weight
+           CAST(CASE WHEN c.outcome IN {GROUNDLESS} THEN 0.5 ELSE 1.0 END AS DOUBLE) AS weight
     FROM complaints c JOIN links l ON l.task = 'complaint_subject' AND l.record_id = c.complaint_id
     """
 

@@ -34,6 +34,20 @@ LEGACY = {  # display name → who it is (None: nobody in HR)
 }
 
 
+def linked(
+    folder: Path, people: list[dict[str, object]], accounts: list[dict[str, object]]
+) -> dict[str, str]:
+    """The system-account links a run of the resolver makes: account -> person."""
+    write_csv(folder, "people", people)
+    write_csv(folder, "units", UNITS)
+    write_csv(folder, "system_accounts", accounts)
+    engine = DuckDBEngine()
+    result = ingest(engine, folder)
+    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
+    rows = engine.fetch("SELECT record_id, person_key FROM links WHERE task = 'system_account'")
+    return {str(r): str(p) for r, p in rows}
+
+
 def account_links(folder: Path) -> dict[str, str]:
     staff = [
         person(f"B{i}", surname=s, forenames=f, date_of_birth=f"{y}-{m:02d}-10")
@@ -46,14 +60,7 @@ def account_links(folder: Path) -> dict[str, str]:
         {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
         for i in range(400)
     ]
-    write_csv(folder, "people", PEOPLE + staff)
-    write_csv(folder, "units", UNITS)
-    write_csv(folder, "system_accounts", accounts)
-    engine = DuckDBEngine()
-    result = ingest(engine, folder)
-    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
-    rows = engine.fetch("SELECT record_id, person_key FROM links WHERE task = 'system_account'")
-    return {str(r): str(p) for r, p in rows}
+    return linked(folder, PEOPLE + staff, accounts)
 
 
 def test_display_names_in_any_order_are_tied_to_their_owner(tmp_path: Path) -> None:
@@ -93,14 +100,7 @@ def test_where_logins_are_numbers_not_fitting_the_name_is_no_evidence_against(
         {"account_id": "PN90001", "system": "PNC", "display_name": "SMITH, Joanne"},
         {"account_id": "PN90002", "system": "PNC", "display_name": "Mary Taylor"},
     ]
-    write_csv(tmp_path, "people", PEOPLE + staff)
-    write_csv(tmp_path, "units", UNITS)
-    write_csv(tmp_path, "system_accounts", accounts)
-    engine = DuckDBEngine()
-    result = ingest(engine, tmp_path)
-    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
-    rows = engine.fetch("SELECT record_id, person_key FROM links WHERE task = 'system_account'")
-    found = {str(r): str(p) for r, p in rows}
+    found = linked(tmp_path, PEOPLE + staff, accounts)
     assert found.get("PN90001") == "E4"
     assert found.get("PN90002") == "E2"
 
@@ -123,11 +123,4 @@ def test_of_two_namesakes_the_one_who_started_when_the_log_in_was_made_holds_it(
         {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
         for i in range(400)
     ]  # fmt: skip
-    write_csv(tmp_path, "people", people + staff)
-    write_csv(tmp_path, "units", UNITS)
-    write_csv(tmp_path, "system_accounts", accounts)
-    engine = DuckDBEngine()
-    result = ingest(engine, tmp_path)
-    resolve(engine, judgements=JudgementStore.to_table([]), absent_tables=set(result.absent_tables))
-    rows = engine.fetch("SELECT person_key FROM links WHERE record_id = 'mharris'")
-    assert rows == [("H1",)]
+    assert linked(tmp_path, people + staff, accounts).get("mharris") == "H1"

@@ -8,10 +8,15 @@ defined in `shared.py` with the others, so that the audit log is read once for a
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
-from probity.detectors.lookup_purpose import known_person_detail, on_duty, purposeful
+from probity.detectors.base import Detector, Params, Threshold, calibrated
+from probity.detectors.lookup_purpose import (
+    known_person_detail,
+    on_duty,
+    purposeful,
+    times_off_duty_unexplained,
+)
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql
+from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
 
 
 def _evidence(p: Params) -> str:
@@ -35,16 +40,9 @@ def _tested(p: Params) -> str:
     # Look-ups of colleagues and neighbours without purpose, against the person's look-ups of
     # people at the rest of their peer group's rate: someone who works the systems all day
     # meets their own street and their own unit by chance, and their peers show how often.
+    rates = per_lookup_rates_sql("SELECT person_key, count(*) AS n FROM _evidence GROUP BY 1")
     return f"""
-    WITH volume AS (
-        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
-    ),
-    rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(e.n, 0) AS events,
-               CAST(v.lookups AS DOUBLE) AS exposure
-        FROM peer_groups g JOIN volume v USING (person_key)
-        LEFT JOIN (SELECT person_key, count(*) AS n FROM _evidence GROUP BY 1) e USING (person_key)
-    )
+    WITH rates AS ({rates})
     {expected_events_sql("rates", p["prior_lookups"], int(p["min_peers"]))}
     """
 
@@ -60,11 +58,7 @@ def _signals(p: Params) -> str:
     SELECT e.person_key,
            CAST(NULL AS DOUBLE) AS strength,
            'Looked up the police record' || CASE WHEN any_value(w.records) > 1 THEN 's' ELSE '' END
-             || ' of ' || any_value(w.whom) || ' ' || count(*) || ' times '
-             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
-             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
-                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
-             || ', citing no incident they attended.' AS reason,
+             || ' of ' || any_value(w.whom) || {times_off_duty_unexplained()} AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
     FROM _evidence e JOIN whom w USING (person_key) GROUP BY e.person_key
     HAVING count(*) >= {int(p["min_lookups"])}

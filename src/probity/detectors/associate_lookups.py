@@ -9,8 +9,13 @@ in `shared.py`, found in the same pass over the audit log as the others.
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.lookup_purpose import known_person_detail, on_duty, purposeful
+from probity.detectors.base import Detector, Params, Threshold
+from probity.detectors.lookup_purpose import (
+    known_person_detail,
+    on_duty,
+    purposeful,
+    times_off_duty_unexplained,
+)
 from probity.detectors.shared import has_flag
 
 
@@ -43,11 +48,7 @@ def _signals(p: Params) -> str:
                      ELSE 'someone' END
              || ' they declared a notifiable association with'
              || CASE WHEN bool_or(nominal) THEN ' (recorded as an organised-crime nominal)' ELSE '' END
-             || ' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
-             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
-             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
-                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
-             || ', citing no incident they attended.' AS reason,
+             || {times_off_duty_unexplained()} AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
     FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p["min_lookups"])}
     """

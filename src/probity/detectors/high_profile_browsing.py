@@ -6,7 +6,7 @@ from __future__ import annotations
 from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql
+from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
 
 
 def _evidence(p: Params) -> str:
@@ -37,18 +37,10 @@ _RETURNS = """
 
 
 def _tested(p: Params) -> str:
-    # Exposure is the person's look-ups of people: someone who works the systems all day meets
-    # high-profile records more often, and their peers' rate says how much more.
+    # Returns to high-profile records against the person's look-ups of people.
+    rates = per_lookup_rates_sql(f"SELECT person_key, returns AS n FROM ({_RETURNS})")
     return f"""
-    WITH volume AS (
-        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
-    ),
-    rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(r.returns, 0) AS events,
-               CAST(v.lookups AS DOUBLE) AS exposure
-        FROM peer_groups g JOIN volume v USING (person_key)
-        LEFT JOIN ({_RETURNS}) r USING (person_key)
-    )
+    WITH rates AS ({rates})
     {expected_events_sql("rates", p["prior_returns"], int(p["min_peers"]))}
     """
 

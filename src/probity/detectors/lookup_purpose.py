@@ -7,6 +7,7 @@ Each function takes the name of a query whose rows are look-ups with `person_key
 
 from __future__ import annotations
 
+from probity.detectors.base import date_range_sql
 from probity.detectors.shared import WATCHED_FLAGS, has_flag
 
 
@@ -71,3 +72,14 @@ def known_person_detail(whom: str) -> str:
              || CASE WHEN h._source_row IN (SELECT _source_row FROM on_duty) THEN '' ELSE ', off duty' END
              || CASE WHEN h.linked_reference IS NULL THEN ', no reference cited'
                      ELSE ', citing ' || h.linked_reference || ' which they did not attend' END"""
+
+
+def times_off_duty_unexplained() -> str:
+    """SQL ending a reason about look-ups of someone the person knows, aggregated over rows
+    with `occurred_at` and `off_duty`: ' 3 times between 1 May 2026 and 9 May 2026 (2 while
+    off duty), citing no incident they attended.'"""
+    return f"""' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
+             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
+             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
+                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
+             || ', citing no incident they attended.'"""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql
+from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
 
 
 def _evidence(p: Params) -> str:
@@ -33,17 +33,9 @@ def _tested(p: Params) -> str:
     # Look-ups of nominals returned to, against the person's look-ups of people at the rate of
     # the rest of their peer group: an intelligence role that works nominals all day is held to
     # its own.
+    rates = per_lookup_rates_sql("SELECT person_key, count(*) AS n FROM _evidence GROUP BY 1")
     return f"""
-    WITH volume AS (
-        SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key
-    ),
-    returned AS (SELECT person_key, count(*) AS nominals FROM _evidence GROUP BY 1),
-    rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(r.nominals, 0) AS events,
-               CAST(v.lookups AS DOUBLE) AS exposure
-        FROM peer_groups g JOIN volume v USING (person_key)
-        LEFT JOIN returned r USING (person_key)
-    )
+    WITH rates AS ({rates})
     {expected_events_sql("rates", p["prior_nominals"], int(p["min_peers"]))}
     """
 

@@ -75,3 +75,17 @@ def expected_events_sql(rates: str, prior: float, min_peers: int) -> str:
     SELECT person_key, peer_group, events AS observed, exposure * peer_rate AS expected
     FROM ({shrunk_ratio_sql(rates, prior, min_peers)}) WHERE exposure > 0
     """
+
+
+def per_lookup_rates_sql(events: str) -> str:
+    """SQL for rates (person_key, peer_group, events, exposure) of the look-up detectors:
+    `events` (a query of person_key, n) against the person's look-ups of people, for everyone
+    in a peer group who made any. Someone who works the systems all day meets more of every
+    kind of record, and their peers' rate says how many more."""
+    return f"""
+    SELECT g.person_key, g.peer_group, coalesce(e.n, 0) AS events,
+           CAST(v.lookups AS DOUBLE) AS exposure
+    FROM peer_groups g
+    JOIN (SELECT person_key, sum(person_lookups) AS lookups FROM log_months GROUP BY person_key) v
+      USING (person_key)
+    LEFT JOIN ({events}) e USING (person_key)"""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
-from probity.detectors.lookup_purpose import known_person_detail, on_duty, purposeful
+from probity.detectors.base import Detector, Params, Threshold
+from probity.detectors.lookup_purpose import (
+    known_person_detail,
+    on_duty,
+    purposeful,
+    times_off_duty_unexplained,
+)
 
 
 def _evidence(p: Params) -> str:
@@ -28,11 +33,7 @@ def _signals(p: Params) -> str:
     SELECT person_key,
            least(1.0, 0.5 + 0.06 * count(*) + 0.04 * count(*) FILTER (WHERE off_duty)) AS strength,
            'Looked up the police record of their ' || string_agg(DISTINCT replace(relationship, '_', ' '), ' and ' ORDER BY replace(relationship, '_', ' '))
-             || ' ' || count(*) || ' time' || CASE WHEN count(*) > 1 THEN 's ' ELSE ' ' END
-             || {date_range_sql("min(occurred_at)", "max(occurred_at)")}
-             || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
-                     THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
-             || ', citing no incident they attended.' AS reason,
+             || {times_off_duty_unexplained()} AS reason,
            min(occurred_at) AS period_start, max(occurred_at) AS period_end
     FROM _evidence GROUP BY person_key HAVING count(*) >= {int(p["min_lookups"])}
     """

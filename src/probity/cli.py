@@ -743,7 +743,7 @@ def links(
 
 
 # Columns of free text: wrapped on a terminal; every other column is kept whole.
-WRAPPING_COLUMNS = {"reason", "concerns", "detail", "why"}
+WRAPPING_COLUMNS = {"reason", "concerns"}
 
 
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, title: str) -> None:

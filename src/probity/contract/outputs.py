@@ -64,11 +64,6 @@ COMMANDS: tuple[Command, ...] = (
     ),
 )
 
-# The keys `probity report --format json` always holds, and those of each table and detector.
-REPORT_KEYS = ("run_id", "status", "started_at", "finished_at", "tables", "detectors", "fairness")
-REPORT_TABLE_KEYS = ("rows_read", "rows_loaded", "rows_quarantined", "quarantine_reasons")
-REPORT_DETECTOR_KEYS = ("status", "signals")
-
 
 @dataclass(frozen=True)
 class QueueColumn:

@@ -9,31 +9,13 @@ defined in `shared.py` with the others, so that the audit log is read once for a
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold, calibrated
-from probity.detectors.lookup_purpose import (
-    known_person_detail,
-    on_duty,
-    purposeful,
-    times_off_duty_unexplained,
-)
+from probity.detectors.lookup_purpose import tied_lookups_unexplained, times_off_duty_unexplained
 from probity.detectors.null_model import NullModel
 from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
 
 
 def _evidence(p: Params) -> str:
-    return f"""
-    WITH hits AS (
-        SELECT person_key, _source_file, _source_row, event_time, action, subject_id,
-               linked_reference, tie
-        FROM tied_lookups WHERE tie IN ('colleague', 'neighbour')
-    ),
-    purposeful AS ({purposeful("hits")}),
-    on_duty AS ({on_duty("hits")})
-    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
-           h._source_row AS source_row, h.event_time AS occurred_at,
-           {known_person_detail("h.tie")} AS detail,
-           h.tie, h.subject_id, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
-    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
-    """
+    return tied_lookups_unexplained("('colleague', 'neighbour')", "h.tie", "h.tie")
 
 
 def _tested(p: Params) -> str:

@@ -10,32 +10,15 @@ in `shared.py`, found in the same pass over the audit log as the others.
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold
-from probity.detectors.lookup_purpose import (
-    known_person_detail,
-    on_duty,
-    purposeful,
-    times_off_duty_unexplained,
-)
+from probity.detectors.lookup_purpose import tied_lookups_unexplained, times_off_duty_unexplained
 from probity.detectors.shared import has_flag
 
 
 def _evidence(p: Params) -> str:
-    return f"""
-    WITH hits AS (
-        SELECT person_key, _source_file, _source_row, event_time, action, subject_id,
-               linked_reference
-        FROM tied_lookups WHERE tie = 'associate'
-    ),
-    purposeful AS ({purposeful("hits")}),
-    on_duty AS ({on_duty("hits")})
-    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
-           h._source_row AS source_row, h.event_time AS occurred_at,
-           {known_person_detail("'declared associate'")} AS detail,
-           h.subject_id, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty,
-           {has_flag("s.flags", "ocg_nominal")} AS nominal
-    FROM hits h JOIN record_subjects s USING (subject_id)
-    WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
-    """
+    nominals = f"SELECT subject_id FROM record_subjects WHERE {has_flag('flags', 'ocg_nominal')}"
+    return tied_lookups_unexplained(
+        "('associate')", "'declared associate'", f"h.subject_id IN ({nominals}) AS nominal"
+    )
 
 
 def _signals(p: Params) -> str:

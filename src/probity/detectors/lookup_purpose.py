@@ -83,3 +83,20 @@ def times_off_duty_unexplained() -> str:
              || CASE WHEN count(*) FILTER (WHERE off_duty) > 0
                      THEN ' (' || count(*) FILTER (WHERE off_duty) || ' while off duty)' ELSE '' END
              || ', citing no incident they attended.'"""
+
+
+def tied_lookups_unexplained(ties: str, whom: str, columns: str = "") -> str:
+    """SQL for a tie detector's evidence: the look-ups in `tied_lookups` whose tie is in `ties`
+    (a SQL list of names) that cite no purpose, with the evidence columns, a `detail` naming
+    the person looked up as `whom` (SQL over the look-up `h`), `subject_id`, `off_duty`, and
+    any further `columns` (SQL over `h`, each with its name)."""
+    extra = f", {columns}" if columns else ""
+    return f"""
+    WITH hits AS (SELECT * FROM tied_lookups WHERE tie IN {ties}),
+    purposeful AS ({purposeful("hits")}),
+    on_duty AS ({on_duty("hits")})
+    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
+           h._source_row AS source_row, h.event_time AS occurred_at,
+           {known_person_detail(whom)} AS detail, h.subject_id,
+           h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty{extra}
+    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)"""

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from probity.detectors.base import Detector, Params, Threshold
-from probity.detectors.lookup_purpose import (
-    known_person_detail,
-    on_duty,
-    purposeful,
-    times_off_duty_unexplained,
-)
+from probity.detectors.lookup_purpose import tied_lookups_unexplained, times_off_duty_unexplained
 
 
 def _evidence(p: Params) -> str:
-    return f"""
-    WITH hits AS (
-        SELECT person_key, _source_file, _source_row, event_time, action, subject_id,
-               linked_reference, relationship
-        FROM tied_lookups WHERE tie = 'relative'
-    ),
-    purposeful AS ({purposeful("hits")}),
-    on_duty AS ({on_duty("hits")})
-    SELECT h.person_key, 'access_log' AS source_table, h._source_file AS source_file,
-           h._source_row AS source_row, h.event_time AS occurred_at,
-           {known_person_detail("replace(h.relationship, '_', ' ')")} AS detail,
-           h.relationship, h._source_row NOT IN (SELECT _source_row FROM on_duty) AS off_duty
-    FROM hits h WHERE h._source_row NOT IN (SELECT _source_row FROM purposeful)
-    """
+    return tied_lookups_unexplained(
+        "('relative')", "replace(h.relationship, '_', ' ')", "h.relationship"
+    )
 
 
 def _signals(p: Params) -> str:

@@ -85,16 +85,22 @@ def has_flag(flags: str, flag: str) -> str:
     return f"list_contains(string_split(coalesce({flags}, ''), ';'), '{flag}')"
 
 
-_TIES = f"""
-    SELECT DISTINCT r.person_key, s.subject_id, 'victim' AS tie,
-           CAST(NULL AS VARCHAR) AS relationship, i.incident_ref, i.closed_time
+# Victims met on duty (`r` the person, `s` the victim, `i` the incident), at closed incidents
+# that put them at risk: the victim tie, and the exposure `victim_lookups_after_closure` weighs
+# returns to them against.
+VICTIMS_MET = f"""
     FROM incident_attendance a
     JOIN person_refs r ON r.ref = a.person_id
     JOIN incidents i ON i.incident_ref = a.incident_ref
     JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
     JOIN record_subjects rs ON rs.subject_id = s.subject_id
-    WHERE i.closed_time IS NOT NULL  -- incidents that put the victim at risk
-      AND ({has_flag("rs.flags", "vulnerable")} OR i.category IN ('domestic', 'sexual_offence'))
+    WHERE i.closed_time IS NOT NULL
+      AND ({has_flag("rs.flags", "vulnerable")} OR i.category IN ('domestic', 'sexual_offence'))"""
+
+_TIES = f"""
+    SELECT DISTINCT r.person_key, s.subject_id, 'victim' AS tie,
+           CAST(NULL AS VARCHAR) AS relationship, i.incident_ref, i.closed_time
+    {VICTIMS_MET}
     UNION ALL
     SELECT person_key, record_id, 'relative', relationship, NULL, NULL
     FROM links WHERE task = 'record_subject_relative'

@@ -9,7 +9,7 @@ from probity.detectors.base import Detector, Params, Threshold, calibrated, date
 from probity.detectors.lookup_purpose import on_duty, purposeful
 from probity.detectors.null_model import NullModel
 from probity.detectors.peers import expected_events_sql
-from probity.detectors.shared import has_flag
+from probity.detectors.shared import VICTIMS_MET
 
 
 def _evidence(p: Params) -> str:
@@ -42,20 +42,6 @@ def _evidence(p: Params) -> str:
     """
 
 
-# The victims each person met on duty at incidents that put them at risk: their exposure, since
-# who meets more victims has more reason to meet them again.
-_VICTIMS_MET = f"""
-    SELECT r.person_key, count(DISTINCT s.subject_id) AS victims
-    FROM incident_attendance a
-    JOIN person_refs r ON r.ref = a.person_id
-    JOIN incidents i ON i.incident_ref = a.incident_ref
-    JOIN incident_subjects s ON s.incident_ref = i.incident_ref AND s.subject_role = 'victim'
-    JOIN record_subjects rs ON rs.subject_id = s.subject_id
-    WHERE i.closed_time IS NOT NULL
-      AND ({has_flag("rs.flags", "vulnerable")} OR i.category IN ('domestic', 'sexual_offence'))
-    GROUP BY 1"""
-
-
 def _tested(p: Params) -> str:
     # The days a person kept going back to one victim's record after closure without purpose
     # (victims gone back to on `min_days` days or more: pursuit returns to one person, a
@@ -71,10 +57,12 @@ def _tested(p: Params) -> str:
         GROUP BY 1
     ),
     rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(r.days, 0) AS events,
+        SELECT g.person_key, g.peer_group, coalesce(d.days, 0) AS events,
                CAST(v.victims AS DOUBLE) AS exposure
-        FROM peer_groups g JOIN ({_VICTIMS_MET}) v USING (person_key)
-        LEFT JOIN returns r USING (person_key)
+        FROM peer_groups g
+        JOIN (SELECT r.person_key, count(DISTINCT s.subject_id) AS victims {VICTIMS_MET} GROUP BY 1) v
+          USING (person_key)
+        LEFT JOIN returns d USING (person_key)
     )
     {expected_events_sql("rates", p["prior_days"], int(p["min_peers"]))}
     """

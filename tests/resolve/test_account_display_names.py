@@ -124,3 +124,53 @@ def test_of_two_namesakes_the_one_who_started_when_the_log_in_was_made_holds_it(
         for i in range(400)
     ]  # fmt: skip
     assert linked(tmp_path, people + staff, accounts).get("mharris") == "H1"
+
+
+def legacy_links(folder: Path, legacy: list[dict[str, object]]) -> dict[str, str]:
+    """Links made for `legacy` accounts beside two Cooks and a Smyth whose current log-ins
+    carry their person ids."""
+    people = [
+        person("C1", surname="Cook", forenames="Anthony", start_date="2018-10-29"),
+        person("C2", surname="Cook", forenames="Abigail", start_date="2020-09-08"),
+        person("S1", surname="Smyth", forenames="John", start_date="2009-03-02"),
+    ]
+    staff = [
+        person(f"B{i}", surname=s, forenames=f, start_date=f"{2000 + i % 20}-0{1 + i % 9}-01")
+        for i, (s, f, _, _, _) in enumerate(crowd(400, "SW"))
+    ]
+    accounts = [
+        {"account_id": "acook", "system": "INTEL", "person_id": "C1", "display_name": "Anthony Cook"},
+        {"account_id": "SMYTHJ04", "system": "RMS", "person_id": "S1", "display_name": "SMYTH, John"},
+        *legacy,
+    ] + [
+        {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
+        for i in range(400)
+    ]  # fmt: skip
+    return linked(folder, people + staff, accounts)
+
+
+def test_a_legacy_login_wrapping_a_current_one_is_its_owners(tmp_path: Path) -> None:
+    found = legacy_links(
+        tmp_path,
+        [
+            {"account_id": "LSMYTHJ04", "system": "CAD", "display_name": "SMYTH, J"},
+            {"account_id": "XSMYTHJ04", "system": "CUSTODY", "display_name": "Johnny Smyth"},
+        ],
+    )
+    assert found.get("LSMYTHJ04") == "S1"
+    assert found.get("XSMYTHJ04") == "S1"
+
+
+def test_a_namesakes_numbered_login_is_not_taken_for_a_wrap(tmp_path: Path) -> None:
+    # 'acook3' is how the system told a second A Cook from the first; her display name and
+    # the day it was made say whose it is.
+    found = legacy_links(
+        tmp_path,
+        [
+            {"account_id": "acook3", "system": "INTEL", "display_name": "COOK, Abigail",
+             "created_date": "2020-09-08"},
+            {"account_id": "LSMYTHJ04", "system": "CAD", "display_name": "SMYTH, Jane"},
+        ],
+    )  # fmt: skip
+    assert found.get("acook3") == "C2"
+    assert found.get("LSMYTHJ04") != "S1"

@@ -46,8 +46,11 @@ def system_accounts(engine: Engine) -> None:
 
 def legacy_logins(engine: Engine) -> None:
     """An account without a person id whose login wraps exactly one person's current login
-    ('LSMYTHJ04' around 'SMYTHJ04'), with the display name's surname agreeing."""
-    display_surname = norm("regexp_extract(a.display_name, '^[^, ]+')")
+    ('LSMYTHJ04' around 'SMYTHJ04'), with the display name agreeing: the same surname, and the
+    same first name (or a nickname of it) or initial where it gives one. A login that is
+    another's with a number after it ('acook3' beside 'acook') is how a system tells namesakes
+    apart, not a wrap, and is left to the model."""
+    name = recorded_name("a.display_name")
     engine.execute(
         f"""INSERT INTO links
             SELECT 'system_account', a.account_id, l.person_key, 1.0, 'login_wraps_current_login', NULL
@@ -55,8 +58,12 @@ def legacy_logins(engine: Engine) -> None:
             JOIN links l ON l.task = 'system_account' AND l.method LIKE 'account_%'
                         AND contains(upper(a.account_id), upper(l.record_id))
                         AND upper(a.account_id) <> upper(l.record_id)
+                        AND NOT regexp_full_match(upper(a.account_id), upper(l.record_id) || '[0-9]+')
             JOIN people p ON p.person_id = l.person_key
-            WHERE a.person_id IS NULL AND {display_surname} = {norm("p.surname")}
+            WHERE a.person_id IS NULL AND {name["surname"]} = {norm("p.surname")}
+              AND ({name["initial"]} IS NULL OR {name["initial"]} = substr({first_name("p.forenames")}, 1, 1))
+              AND ({name["forename"]} IS NULL
+                   OR {same_forename(name["forename"], first_name("p.forenames"))})
             QUALIFY count(*) OVER (PARTITION BY a.account_id) = 1"""
     )
 

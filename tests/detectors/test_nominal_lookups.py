@@ -12,6 +12,8 @@ lookup = partial(exported_lookup, action="search")
 
 
 ORDINARY = [f"S{i}" for i in range(300)]
+# Days in February 2026 over three weeks.
+SPREAD = ("01", "03", "06", "09")
 
 
 def force(folder: Path, analyst_volume: int = 1) -> Path:
@@ -62,18 +64,16 @@ def force(folder: Path, analyst_volume: int = 1) -> Path:
         ],
     )
     rows = []
-    # R1, a response officer: back to two nominals on three days, no reason recorded.
-    rows += [lookup("R1", n, f"2026-02-0{d}T21:00") for d in (1, 3, 6) for n in ("N1", "N5")]
+    # R1, a response officer: back to three nominals on four days, no reason recorded.
+    rows += [lookup("R1", n, f"2026-02-{d}T21:00") for d in SPREAD for n in ("N1", "N5", "N10")]
     # R3, working a case they never attended: two nominals, each part of the incident cited.
     rows += [
         lookup("R3", n, f"2026-02-0{d}T11:00", "CAD9") for d in (1, 3, 6) for n in ("N1", "N6")
     ]
     # R4 cites the same incident for two nominals who are no part of it.
-    rows += [
-        lookup("R4", n, f"2026-02-0{d}T11:00", "CAD9") for d in (1, 3, 6) for n in ("N5", "N7")
-    ]
-    # R5: R1's look-ups, but in a burst over three days of one week: a job being worked.
-    rows += [lookup("R5", n, f"2026-02-1{d}T21:00") for d in (0, 1, 2) for n in ("N8", "N9")]
+    rows += [lookup("R4", n, f"2026-02-{d}T11:00", "CAD9") for d in SPREAD for n in ("N5", "N7")]
+    # R5: R1's look-ups, but in a burst over four days of one week: a job being worked.
+    rows += [lookup("R5", n, f"2026-02-1{d}T21:00") for d in (0, 1, 2, 3) for n in ("N8", "N9")]
     # R2: the same nominal while their own incident involving him is open.
     rows += [lookup("R2", "N1", f"2026-03-0{d}T11:00") for d in (1, 2, 3)]
     # Response officers' routine work rarely touches a nominal; an analyst's often does, and
@@ -91,7 +91,7 @@ def force(folder: Path, analyst_volume: int = 1) -> Path:
 def test_repeated_nominal_lookups_beyond_peers_are_flagged(tmp_path: Path) -> None:
     reason = signals(force(tmp_path), "nominal_lookups")["R1"]
     assert reason.startswith(
-        "Looked up 2 organised-crime nominals repeatedly (6 look-ups between 1 Feb 2026 and 6 Feb 2026)"
+        "Looked up 3 organised-crime nominals repeatedly (12 look-ups between 1 Feb 2026 and 9 Feb 2026)"
     )
 
 
@@ -106,7 +106,7 @@ def test_lookups_during_ones_own_incident_and_routine_intelligence_work_are_not_
 def test_citing_an_incident_the_nominal_is_part_of_explains_the_lookups(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "nominal_lookups")
     assert "R3" not in found
-    assert found["R4"].startswith("Looked up 2 organised-crime nominals repeatedly (6 look-ups")
+    assert found["R4"].startswith("Looked up 2 organised-crime nominals repeatedly (8 look-ups")
 
 
 def test_analysts_looking_up_five_times_as_much_are_still_held_to_their_peers(

@@ -142,21 +142,21 @@ def test_repeated_lookups_of_a_vulnerable_victim_after_closure_are_flagged(tmp_p
     assert signals(force(tmp_path), "victim_lookups_after_closure")["E1"] == (
         "Looked up a vulnerable victim met on duty (CAD1) 6 times after the incident closed, "
         "between 25 Jan 2026 and 1 Mar 2026 (5 while off duty), citing no incident they attended; "
-        "the chance of so many at the rate of peers: 1 in 10^13."
+        "the chance of so many at the rate of peers: 1 in 580,000,000."
     )
 
 
 def test_a_job_whose_work_is_following_victims_up_is_held_to_its_own_rate(
     tmp_path: Path,
 ) -> None:
-    # A safeguarding team: everyone goes back to their victim on three to five days after the
-    # case closes. Four days is ordinary there; it is not where few go back at all.
+    # A safeguarding team: everyone goes back to their victim on three to six days after the
+    # case closes. Six days is ordinary there; it is not where few go back at all.
     safeguarding = signals(
-        force(tmp_path / "a", returns=lambda i: 3 + i % 3), "victim_lookups_after_closure"
+        force(tmp_path / "a", returns=lambda i: 3 + i % 4), "victim_lookups_after_closure"
     )
     assert not {f"B{i}" for i in range(PEERS)} & set(safeguarding)
     quiet = signals(
-        force(tmp_path / "b", returns=lambda i: 4 if i == 0 else ordinary_returns(i)),
+        force(tmp_path / "b", returns=lambda i: 6 if i == 0 else ordinary_returns(i)),
         "victim_lookups_after_closure",
     )
     assert "B0" in quiet

@@ -6,7 +6,7 @@ from __future__ import annotations
 from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
+from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql, repeats_sql
 
 
 def _evidence(p: Params) -> str:
@@ -27,18 +27,11 @@ def _evidence(p: Params) -> str:
     """
 
 
-# Returns: for each record, the days it was looked up on after the first.
-_RETURNS = """
-    SELECT person_key,
-           count(DISTINCT subject_id || '|' || CAST(CAST(occurred_at AS DATE) AS VARCHAR))
-             - count(DISTINCT subject_id) AS returns
-    FROM _evidence GROUP BY person_key
-"""
-
-
 def _tested(p: Params) -> str:
-    # Returns to high-profile records against the person's look-ups of people.
-    rates = per_lookup_rates_sql(f"SELECT person_key, returns AS n FROM ({_RETURNS})")
+    # Days going back to high-profile records (from the third of each on) against the person's
+    # look-ups of people.
+    days = "count(DISTINCT CAST(occurred_at AS DATE))"
+    rates = per_lookup_rates_sql(repeats_sql(days, int(p["min_days"])))
     return f"""
     WITH rates AS ({rates})
     {expected_events_sql("rates", p["prior_returns"], int(p["min_peers"]))}

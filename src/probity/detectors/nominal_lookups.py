@@ -6,7 +6,7 @@ from __future__ import annotations
 from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import lookups_of_flagged, purposeful, unexplained_detail
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql
+from probity.detectors.peers import expected_events_sql, per_lookup_rates_sql, repeats_sql
 
 
 def _evidence(p: Params) -> str:
@@ -30,10 +30,10 @@ def _evidence(p: Params) -> str:
 
 
 def _tested(p: Params) -> str:
-    # Look-ups of nominals returned to, against the person's look-ups of people at the rate of
-    # the rest of their peer group: an intelligence role that works nominals all day is held to
-    # its own.
-    rates = per_lookup_rates_sql("SELECT person_key, count(*) AS n FROM _evidence GROUP BY 1")
+    # Look-ups of nominals returned to (from the third of each on), against the person's
+    # look-ups of people at the rate of the rest of their peer group: an intelligence role that
+    # works nominals all day is held to its own.
+    rates = per_lookup_rates_sql(repeats_sql("count(*)", int(p["min_lookups"])))
     return f"""
     WITH rates AS ({rates})
     {expected_events_sql("rates", p["prior_nominals"], int(p["min_peers"]))}
@@ -63,7 +63,8 @@ DETECTOR = Detector(
         "Organised-crime nominals the person looked up at least three times in more than one "
         "week, "
         "citing no incident they attended or that the nominal is part of, and while no incident "
-        "of theirs involving the nominal was open; raised when the number of such look-ups is improbable for someone in the "
+        "of theirs involving the nominal was open; raised when the number of such look-ups (from the "
+        "third of each nominal on) is improbable for someone in the "
         "person's peer group (role × unit kind × rank) making as many look-ups of people (null "
         "model, false-discovery rate `fdr`), so intelligence roles are judged against each other."
     ),

@@ -77,6 +77,22 @@ def expected_events_sql(rates: str, prior: float, min_peers: int) -> str:
     """
 
 
+def repeats_sql(unit: str, minimum: int) -> str:
+    """SQL (person_key, n): how far the person went beyond a repeat, over the records in
+    `_evidence` they came back to. A record counts 1 when its `unit` (look-ups, or days it was
+    looked up on) first reaches `minimum`, and 1 more for each unit beyond.
+
+    Look-ups of one record come in bunches of at least `minimum` (that is what makes them a
+    repeat), so counting them one by one would make a single bunch look like `minimum`
+    independent events and tell the null model that chance alone almost never does it."""
+    return f"""
+    SELECT person_key, sum(units - {minimum - 1}) AS n FROM (
+        SELECT person_key, subject_id, {unit} AS units FROM _evidence
+        WHERE source_table = 'access_log' GROUP BY 1, 2
+        HAVING {unit} >= {minimum})
+    GROUP BY 1"""
+
+
 def per_lookup_rates_sql(events: str) -> str:
     """SQL for rates (person_key, peer_group, events, exposure) of the look-up detectors:
     `events` (a query of person_key, n) against the person's look-ups of people, for everyone

@@ -8,7 +8,7 @@ from __future__ import annotations
 from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.lookup_purpose import on_duty, purposeful
 from probity.detectors.null_model import NullModel
-from probity.detectors.peers import expected_events_sql
+from probity.detectors.peers import expected_events_sql, repeats_sql
 from probity.detectors.shared import VICTIMS_MET
 
 
@@ -43,21 +43,15 @@ def _evidence(p: Params) -> str:
 
 
 def _tested(p: Params) -> str:
-    # The days a person kept going back to one victim's record after closure without purpose
-    # (victims gone back to on `min_days` days or more: pursuit returns to one person, a
-    # follow-up touches many once), against the victims they met at the rate of the rest of
+    # The days a person kept going back to one victim's record after closure without purpose,
+    # from the third on (victims gone back to on `min_days` days or more: pursuit returns to one
+    # person, a follow-up touches many once), against the victims they met at the rate of the rest of
     # their peer group: in a safeguarding role, following victims up is the work, and their
     # peers' rate says so.
     return f"""
-    WITH returns AS (
-        SELECT person_key, sum(days) AS days FROM (
-            SELECT person_key, subject_id, count(DISTINCT CAST(occurred_at AS DATE)) AS days
-            FROM _evidence WHERE source_table = 'access_log' GROUP BY 1, 2
-            HAVING count(DISTINCT CAST(occurred_at AS DATE)) >= {int(p["min_days"])})
-        GROUP BY 1
-    ),
+    WITH returns AS ({repeats_sql("count(DISTINCT CAST(occurred_at AS DATE))", int(p["min_days"]))}),
     rates AS (
-        SELECT g.person_key, g.peer_group, coalesce(d.days, 0) AS events,
+        SELECT g.person_key, g.peer_group, coalesce(d.n, 0) AS events,
                CAST(v.victims AS DOUBLE) AS exposure
         FROM peer_groups g
         JOIN (SELECT r.person_key, count(DISTINCT s.subject_id) AS victims {VICTIMS_MET} GROUP BY 1) v

@@ -17,6 +17,9 @@ def force(folder: Path) -> Path:
             person("E4", unit_code="SERT"),  # lapsed, but a newer clearance covers it
             person("E5", unit_code="SERT", leave_date="2025-12-31"),  # left: not flagged
             person("E6", unit_code="SERT"),  # no vetting record at all
+            person("E7", unit_code="SERT"),  # under review: the clearance stands meanwhile
+            person("E8", unit_code="SERT"),  # withdrawn before it would have expired
+            person("E9", unit_code="SERT"),  # under review, but expired: lapsed all the same
         ],
     )
     write_csv(folder, "units", UNITS)
@@ -67,6 +70,20 @@ def force(folder: Path) -> Path:
                 "expiry_date": "2020-01-01",
                 "status": "lapsed",
             },
+            *(
+                {
+                    "person_id": who,
+                    "vetting_level": "NPPV2",
+                    "granted_date": "2020-01-01",
+                    "expiry_date": expiry,
+                    "status": status,
+                }
+                for who, status, expiry in (
+                    ("E7", "under_review", "2030-01-01"),
+                    ("E8", "withdrawn", "2030-01-01"),
+                    ("E9", "under_review", "2026-01-01"),
+                )
+            ),
         ],
     )
     return folder
@@ -93,3 +110,16 @@ def test_no_vetting_record_is_flagged(tmp_path: Path) -> None:
 def test_higher_clearance_renewed_clearance_and_leavers_are_not_flagged(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "vetting_gap")
     assert not {"E3", "E4", "E5"} & set(found)
+
+
+def test_a_clearance_under_review_stands_until_it_expires(tmp_path: Path) -> None:
+    found = signals(force(tmp_path), "vetting_gap")
+    assert "E7" not in found
+    assert found["E9"] == "NPPV2 vetting under_review, expired 1 Jan 2026, while serving in SERT."
+
+
+def test_a_withdrawn_clearance_is_flagged_without_an_expiry_not_yet_reached(
+    tmp_path: Path,
+) -> None:
+    found = signals(force(tmp_path), "vetting_gap")
+    assert found["E8"] == "NPPV2 vetting withdrawn, while serving in SERT."

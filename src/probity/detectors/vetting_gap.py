@@ -11,9 +11,11 @@ LEVELS = "(VALUES ('RV', 0), ('NPPV1', 1), ('NPPV2', 2), ('MV', 3), ('NPPV3', 3)
 def _evidence(p: Params) -> str:
     return f"""
     WITH as_of AS (SELECT coalesce(max(duty_date), current_date) AS day FROM roster),
-    held AS (
+    held AS (  -- a clearance under review stands until the vetting unit decides otherwise
         SELECT r.person_key, v.*, l.rank AS held_rank,
-               v.status = 'active' AND coalesce(v.expiry_date, DATE '9999-12-31') >= (SELECT day FROM as_of) AS valid
+               coalesce(v.expiry_date, DATE '9999-12-31') < (SELECT day FROM as_of) AS expired,
+               v.status IN ('active', 'under_review')
+                 AND coalesce(v.expiry_date, DATE '9999-12-31') >= (SELECT day FROM as_of) AS valid
         FROM vetting v JOIN person_refs r ON r.ref = v.person_id JOIN {LEVELS} ON l.level = v.vetting_level
     ),
     needed AS (
@@ -30,7 +32,7 @@ def _evidence(p: Params) -> str:
            CASE WHEN h.valid
                 THEN 'holds ' || h.vetting_level || ' but ' || n.unit_code || ' requires ' || n.required_vetting
                 ELSE h.vetting_level || ' vetting ' || coalesce(h.status, '?')
-                     || coalesce(', expired ' || strftime(h.expiry_date, '%-d %b %Y'), '')
+                     || CASE WHEN h.expired THEN ', expired ' || strftime(h.expiry_date, '%-d %b %Y') ELSE '' END
                      || ', while serving in ' || n.unit_code END AS detail,
            NOT h.valid AS lapsed
     FROM needed n JOIN held h ON h.person_key = n.person_key
@@ -64,8 +66,8 @@ DETECTOR = Detector(
     title="Posted above the vetting held, or vetting lapsed",
     looks_for=(
         "Serving people whose current unit requires a vetting level that they do not hold as an "
-        "active, unexpired clearance: either they hold a lower level, or their clearance lapsed, "
-        "expired or was withdrawn, or there is no vetting record at all."
+        "unexpired clearance, active or under review: either they hold a lower level, or their "
+        "clearance lapsed, expired or was withdrawn, or there is no vetting record at all."
     ),
     why=(
         "Vetting is the force's assurance that people with access to sensitive information and "

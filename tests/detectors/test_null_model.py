@@ -8,6 +8,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from probity.detectors.base import calibrated
 from probity.detectors.null_model import (
     calibrate,
     count_dispersion,
@@ -143,3 +144,40 @@ def test_two_people_far_beyond_chance_in_one_peer_group_do_not_hide_each_other()
     )
     kept = set(calibrate(table, "counts", 0.05, 0.005).table.column("person_key").to_pylist())
     assert {"Q0", "Q1"} <= kept
+
+
+def _shares_table(observed: np.ndarray, trials: np.ndarray, share: np.ndarray) -> pa.Table:
+    return pa.table(
+        {
+            "person_key": [f"P{i}" for i in range(len(observed))],
+            "peer_group": ["all"] * len(observed),
+            "observed": observed,
+            "trials": trials,
+            "expected_share": share,
+        }
+    )
+
+
+def test_the_people_found_do_not_set_the_share_the_rest_are_held_to() -> None:
+    # A tenth of claims are ordinarily bare. Twenty people made every one of their claims
+    # bare, which lifts the stated share (everyone's claims pooled) above a tenth; ten more
+    # made half of theirs bare. Judged against the lifted share, the ten would pass.
+    rng = np.random.default_rng(8)
+    trials = np.full(400, 20.0)
+    observed = rng.binomial(20, 0.1, 400).astype(float)
+    observed[:20] = 20.0
+    observed[20:30] = 9.0
+    stated = np.full(400, observed.sum() / trials.sum())
+    found = calibrate(_shares_table(observed, trials, stated), "shares", 0.05, 0.005)
+    kept = set(found.table.column("person_key").to_pylist())
+    assert {f"P{i}" for i in range(30)} <= kept
+    assert len(kept - {f"P{i}" for i in range(30)}) <= 2
+
+
+def test_the_default_false_discovery_rate_leaves_a_null_world_almost_unflagged() -> None:
+    fdr = next(t.default for t in calibrated(prior=0.005) if t.name == "fdr")
+    flagged = [
+        calibrate(_table(*_null_counts(seed, 5_000, 0.3)), "counts", fdr, 0.005).flagged
+        for seed in range(10)
+    ]
+    assert sum(flagged) <= 4

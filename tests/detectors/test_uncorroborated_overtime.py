@@ -1,5 +1,6 @@
-"""Overtime with no badge, look-up or incident in the hours claimed, beyond the force-wide
-share, is flagged; claims with badge records, or a lone bare claim, are not."""
+"""Overtime of most of a shift with no badge, look-up or incident in the hours claimed, beyond
+the force-wide share for its reason, is flagged; claims with badge records, a lone bare claim,
+or short extensions to a shift are not."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def test_many_bare_claims_are_flagged(tmp_path: Path) -> None:
     found = signals(force(tmp_path), "uncorroborated_overtime")
     assert set(found) == {"E01"}
     assert found["E01"].startswith(
-        "8 of 10 overtime claims (80.0 hours) between 1 Mar 2026 and 8 Mar 2026"
+        "8 of 10 overtime claims of 4 hours or more (80.0 hours) between 1 Mar 2026 and 8 Mar 2026"
     )
 
 
@@ -84,7 +85,8 @@ def test_whole_days_with_nothing_to_show_stand_out_among_many_bare_short_extensi
     # Everyone claims hour-long extensions to their shifts, half of them with no swipe in the
     # hour (the swipe came before it), and two rest days a month, at work by their swipes.
     # E05 also claims five rest days of ten hours with nothing at all to show for them; E06
-    # claims five such days, each with a swipe.
+    # claims five such days, each with a swipe. E07's extensions never have a swipe in the
+    # hour: the shift before each shows them at work.
     people = [person(f"E{i:02d}") for i in range(1, 21)]
     claims, badge = [], []
     for p in people:
@@ -94,7 +96,7 @@ def test_whole_days_with_nothing_to_show_stand_out_among_many_bare_short_extensi
                 {**claim(f"{pid}-x{j}", pid, day), "start_time": f"{day}T17:00",
                  "end_time": f"{day}T18:00", "hours": 1}
             )  # fmt: skip
-            if j % 2:
+            if j % 2 and pid != "E07":
                 badge.append({"event_time": f"{day}T17:50", "person_id": pid, "site_code": "S"})
         rest_days = DAYS[20:25] if pid in ("E05", "E06") else DAYS[20:22]
         for j, day in enumerate(rest_days):
@@ -107,6 +109,33 @@ def test_whole_days_with_nothing_to_show_stand_out_among_many_bare_short_extensi
     write_csv(tmp_path, "building_access", badge)
     found = signals(tmp_path, "uncorroborated_overtime")
     assert "E05" in found
-    assert "5 of them for 4 hours or more" in found["E05"]
+    assert found["E05"].startswith("5 of 5 overtime claims of 4 hours or more (50.0 hours)")
     assert "E06" not in found
+    assert "E07" not in found
     assert not {f"E{i:02d}" for i in range(7, 21)} & set(found)
+
+
+def test_each_claim_is_held_to_the_share_usual_for_its_reason(tmp_path: Path) -> None:
+    # Events at outside venues have no badge reader: two in five event claims are bare for
+    # everyone, who claim ten events and ten days' cover at a station, swiped. E21 works
+    # events only, twenty of them, twelve bare: a few more than usual for events. E22 claims
+    # twenty days' cover, six of them bare: few, but cover is almost never bare.
+    people = [person(f"E{i:02d}") for i in range(1, 23)]
+    claims, badge = [], []
+    for p in people:
+        pid = p["person_id"]
+        reasons = {"E21": ["event"] * 20, "E22": ["cover"] * 20}.get(
+            pid, ["event"] * 10 + ["cover"] * 10
+        )
+        bare = {"E21": set(range(12)), "E22": set(range(6))}.get(pid, set(range(4)))
+        for j, (day, reason) in enumerate(zip(DAYS[:20], reasons, strict=True)):
+            claims.append({**claim(f"{pid}-{j}", pid, day), "reason_code": reason})
+            if j not in bare:
+                badge += swipes(pid, day)
+    write_csv(tmp_path, "people", people)
+    write_csv(tmp_path, "units", UNITS)
+    write_csv(tmp_path, "overtime_claims", claims)
+    write_csv(tmp_path, "building_access", badge)
+    found = signals(tmp_path, "uncorroborated_overtime")
+    assert "E22" in found
+    assert "E21" not in found

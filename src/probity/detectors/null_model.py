@@ -9,7 +9,9 @@ shrunk toward the force's, `peers.expected_events_sql`). The framework then:
    the exposure it is stated against (returning to a record grows with the square of the
    look-ups made, not in proportion), so the expectation is recalibrated as c·expected^b, with
    c and b fitted by Poisson regression over everyone tested (b = 1 and c = 1 when the
-   detector's expectation is right);
+   detector's expectation is right); a share is rescaled by what the people not found (step 2)
+   bore over what it predicted for them (`rescaled`), since the people found are in the
+   share everyone else is held to;
 2. fits how much people doing the same job differ when nothing is wrong (overdispersion), by
    the method of moments over this run's tested people, per peer group (shrunk toward the
    force's figure with a prior worth `GROUP_PRIOR` people), so that a busy role's spread is not
@@ -91,6 +93,18 @@ def recalibrated(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     if not ELASTICITY[0] <= b <= ELASTICITY[1]:
         return expected
     return np.asarray(fit.predict(x), dtype=float)
+
+
+def rescaled(
+    observed: np.ndarray, trials: np.ndarray, share: np.ndarray, kept: np.ndarray
+) -> np.ndarray:
+    """The stated shares times what the `kept` people's trials bore over what the shares
+    predicted for them: 1 on the first fit, where the stated shares are everyone else's, and
+    less once the people found (whose trials went into everyone else's shares) are left out."""
+    predicted = float((trials * share)[kept].sum())
+    if predicted <= 0:
+        return share
+    return np.clip(share * float(observed[kept].sum()) / predicted, 1e-6, MAX_RHO)
 
 
 def _count_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -198,20 +212,22 @@ def leave_one_out(
     return (others * own + GROUP_PRIOR * pooled) / (others + GROUP_PRIOR)
 
 
+# A null model fitted on the people kept: their tail function (of each person's dispersion) and
+# each person's part of the dispersion's moment estimate.
+Fit = tuple[Callable[[np.ndarray], np.ndarray], np.ndarray, np.ndarray]
+
+
 def robust_tails(
-    tail: Callable[[np.ndarray], np.ndarray],
-    excess: np.ndarray,
-    scale: np.ndarray,
-    groups: np.ndarray,
-    upper: float,
-    fdr: float,
+    fit: Callable[[np.ndarray], Fit], groups: np.ndarray, upper: float, fdr: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Tail probabilities, and each person's dispersion, fitted on everyone, then again without
-    the people found until those found do not change (at most `MAX_REFITS` fits). The
-    largest parts are capped once, against everyone (`capped`)."""
-    excess = np.minimum(excess, capped(excess, scale))
-    found = np.zeros(len(excess), dtype=bool)
+    """Tail probabilities, and each person's dispersion, from the null model `fit` on everyone,
+    then again without the people found until those found do not change (at most
+    `MAX_REFITS` fits): neither the expectation nor the spread is fitted on them. The largest
+    moment parts are capped against everyone's (`capped`)."""
+    found = np.zeros(len(groups), dtype=bool)
     for _ in range(MAX_REFITS):
+        tail, excess, scale = fit(~found)
+        excess = np.minimum(excess, capped(excess, scale))
         dispersion = leave_one_out(excess, scale, groups, upper, ~found)
         p = tail(dispersion)
         now = stats.false_discovery_control(p, method="bh") <= fdr
@@ -246,22 +262,25 @@ def calibrate(tested: pa.Table, kind: str, fdr: float, prior: float) -> Calibrat
     groups = np.asarray(tested.column("peer_group").to_pylist(), dtype=object)
     if kind == "counts":
         expected = recalibrated(observed, np.maximum(_numbers(tested, "expected"), 1e-12))
-        p, dispersion = robust_tails(
-            lambda phi: count_tail(observed, expected, phi),
-            *_count_moments(observed, expected),
-            groups,
-            math.inf,
-            fdr,
-        )
+
+        def counts(kept: np.ndarray) -> Fit:
+            return (
+                lambda phi: count_tail(observed, expected, phi),
+                *_count_moments(observed, expected),
+            )
+
+        p, dispersion = robust_tails(counts, groups, math.inf, fdr)
     else:
-        trials, share = _numbers(tested, "trials"), _numbers(tested, "expected_share")
-        p, dispersion = robust_tails(
-            lambda rho: share_tail(observed, trials, share, rho),
-            *_share_moments(observed, trials, share),
-            groups,
-            MAX_RHO,
-            fdr,
-        )
+        trials, stated_share = _numbers(tested, "trials"), _numbers(tested, "expected_share")
+
+        def shares(kept: np.ndarray) -> Fit:
+            share = rescaled(observed, trials, stated_share, kept)
+            return (
+                lambda rho: share_tail(observed, trials, share, rho),
+                *_share_moments(observed, trials, share),
+            )
+
+        p, dispersion = robust_tails(shares, groups, MAX_RHO, fdr)
     q = stats.false_discovery_control(p, method="bh")
     keep = q <= fdr
     table = pa.table(

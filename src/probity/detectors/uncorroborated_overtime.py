@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from probity.detectors.base import Detector, Params, Threshold, date_range_sql
+from probity.detectors.base import Detector, Params, Threshold, calibrated, date_range_sql
 from probity.detectors.carry import Assumption, DayLocal, record_days, rows_from
-from probity.detectors.peers import poisson_tail_sql
+from probity.detectors.null_model import NullModel
+from probity.detectors.peers import binomial_tail_sql
+
+# A person's claims for one reason whose uncorroborated count is this improbable at the share over
+# all reasons are left out of that reason's share: a few people claiming whole days with nothing
+# would otherwise make it look ordinary, in a small force above all.
+ORDINARY = 0.001
 
 
 def _margin(p: Params) -> str:
@@ -43,7 +49,7 @@ def _evidence(p: Params, since: date | None = None) -> str:
         SELECT r.person_key, o.claim_id, o._source_file, o._source_row, o.work_date, o.hours,
                o.reason_code, o.start_time - {margin} AS from_time, o.end_time + {margin} AS to_time
         FROM {claimed} o JOIN person_refs r ON r.ref = o.person_id
-        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL
+        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL AND o.hours >= {p["long_hours"]}
     ),
     claim_days AS (
         SELECT person_key, claim_id, from_time, to_time, CAST(from_time AS DATE) AS day FROM claims
@@ -82,57 +88,80 @@ def _evidence(p: Params, since: date | None = None) -> str:
     """
 
 
-def _signals(p: Params) -> str:
-    # Some claims lack a record for innocent reasons (a forgotten card, a site without
-    # readers, a short extension to a shift whose swipe came before it). The force-wide share
-    # of such claims sets what is expected of each person; a person is raised when their
-    # count is improbable under it. Claims of `long_hours` or more (a shift's worth, often on a
-    # rest day) are tested apart at their own force-wide share: a whole day claimed with
-    # nothing to show for it is rarer than a missing swipe on an hour's extension, and hides
-    # among them when the two are counted together.
-    long = f"hours >= {p['long_hours']}"
-    tail = p["max_tail_probability"]
+def _mix(p: Params) -> str:
+    """SQL (person_key, bare, claims, hours, expected_bare) over claims of `long_hours` or more:
+    each person's uncorroborated ones, and what their claims would bring at everyone else's
+    share for each reason (shrunk toward the share over all reasons by one claim's weight,
+    claims far beyond that share left out: `ORDINARY`)."""
+    # Some claims lack a record for innocent reasons, and how often depends on the reason: an
+    # event at an outside venue has no badge reader, a day's cover claimed with nothing to show
+    # is rare. Holding every claim to one share lends that mix's spread to the null, where a
+    # few whole days with nothing hide.
     return f"""
-    WITH totals AS (
-        SELECT r.person_key, count(*) AS claims, count(*) FILTER (WHERE o.{long}) AS long_claims
-        FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id GROUP BY 1
+    WITH bare AS (SELECT DISTINCT source_file, source_row FROM _evidence),
+    claims AS (
+        SELECT r.person_key, o.hours, coalesce(o.reason_code, '?') AS kind,
+               b.source_row IS NOT NULL AS bare
+        FROM overtime_claims o JOIN person_refs r ON r.ref = o.person_id
+        LEFT JOIN bare b ON b.source_file = o._source_file AND b.source_row = o._source_row
+        WHERE o.start_time IS NOT NULL AND o.end_time IS NOT NULL AND o.hours >= {p["long_hours"]}
     ),
-    mine AS (
-        SELECT person_key, count(*) AS bare, count(*) FILTER (WHERE {long}) AS bare_long,
-               sum(hours) AS hours, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+    own AS (
+        SELECT person_key, kind, count(*) AS n, count(*) FILTER (WHERE bare) AS b,
+               sum(hours) FILTER (WHERE bare) AS h
+        FROM claims GROUP BY 1, 2
+    ),
+    overall AS (SELECT sum(b) / sum(n) AS share FROM own),
+    judged AS (  -- claims far beyond the force's share do not set what is ordinary for a reason
+        SELECT o.*, {binomial_tail_sql("o.b", "o.n", "f.share", upper=True)} >= {ORDINARY} AS ordinary
+        FROM own o, overall f
+    ),
+    kinds AS (SELECT kind, sum(n) AS n, sum(b) AS b FROM judged WHERE ordinary GROUP BY 1)
+    SELECT o.person_key, sum(o.b) AS bare, sum(o.n) AS claims, sum(o.h) AS hours,
+           sum(o.n * (coalesce(k.b, 0) - CASE WHEN o.ordinary THEN o.b ELSE 0 END + f.share)
+                   / (coalesce(k.n, 0) - CASE WHEN o.ordinary THEN o.n ELSE 0 END + 1)) AS expected_bare
+    FROM judged o LEFT JOIN kinds k USING (kind), overall f GROUP BY 1
+    """
+
+
+def _tested(p: Params) -> str:
+    # The share of a person's claims with nothing to show, against what their reasons bring at
+    # everyone else's share, at the rest of the peer group's ratio to it (shrunk toward 1 with
+    # `prior_claims` claims' weight): a role that works away from badge readers is held to its
+    # own. Anyone may claim overtime, so people in groups too small to compare are held to the
+    # others in such groups, not left untested.
+    prior = p["prior_claims"]
+    return f"""
+    WITH persons AS (
+        SELECT m.*, CASE WHEN g.peer_group_size - 1 >= {int(p["min_peers"])} THEN g.peer_group
+                         ELSE 'smaller groups' END AS peer_group
+        FROM peer_groups g JOIN ({_mix(p)}) m USING (person_key)
+    ),
+    groups AS (SELECT peer_group, sum(bare) AS bare, sum(expected_bare) AS expected,
+                      count(*) AS size FROM persons GROUP BY 1)
+    SELECT x.person_key, x.peer_group, x.bare AS observed, x.claims AS trials,
+           least(0.999, greatest(0.0001, x.expected_bare / x.claims
+                 * (g.bare - x.bare + {prior}) / (g.expected - x.expected_bare + {prior})))
+             AS expected_share
+    FROM persons x JOIN groups g USING (peer_group)
+    WHERE g.size - 1 >= {int(p["min_peers"])}
+    """
+
+
+def _signals(p: Params) -> str:
+    return f"""
+    WITH spans AS (
+        SELECT person_key, min(occurred_at) AS first_at, max(occurred_at) AS last_at
         FROM _evidence GROUP BY 1
-    ),
-    force_wide AS (
-        SELECT (SELECT count(*) FROM _evidence) / nullif(sum(claims), 0) AS share,
-               (SELECT count(*) FROM _evidence WHERE {long}) AS bare_long, sum(long_claims) AS long_claims
-        FROM totals
-    ),
-    scored AS (  -- long claims at everyone else's share: few people claim them
-        SELECT m.*, t.claims, t.claims * f.share AS expected,
-               t.long_claims * coalesce((f.bare_long - m.bare_long)
-                                        / nullif(f.long_claims - t.long_claims, 0), 0) AS expected_long
-        FROM mine m JOIN totals t USING (person_key), force_wide f
-    ),
-    tested AS (
-        SELECT *,
-               bare >= {int(p["min_claims"])}
-                 AND {poisson_tail_sql("bare", "expected")} < {tail} AS many,
-               bare_long >= {int(p["min_claims"])}
-                 AND {poisson_tail_sql("bare_long", "expected_long")} < {tail} AS many_long
-        FROM scored
     )
     SELECT person_key,
-           least(1.0, 0.45 + 0.05 * bare + CASE WHEN many_long THEN 0.2 ELSE 0 END) AS strength,
-           bare || ' of ' || claims || ' overtime claims (' || round(hours, 1) || ' hours) '
-             || {date_range_sql("first_at", "last_at")}
-             || ' have no badge swipe, look-up or incident in the hours claimed'
-             || CASE WHEN many_long
-                     THEN ', ' || bare_long || ' of them for {p["long_hours"]:g} hours or more; about '
-                          || round(expected_long, 1) || ' such would be expected at the force-wide rate.'
-                     ELSE '; about ' || round(expected, 1) || ' would be expected at the force-wide rate.'
-                END AS reason,
+           CAST(NULL AS DOUBLE) AS strength,
+           bare || ' of ' || claims || ' overtime claims of {p["long_hours"]:g} hours or more ('
+             || round(hours, 1) || ' hours) ' || {date_range_sql("first_at", "last_at")}
+             || ' have no badge swipe, look-up or incident in the hours claimed.' AS reason,
            first_at AS period_start, last_at AS period_end
-    FROM tested WHERE many OR many_long
+    FROM ({_mix(p)}) JOIN spans USING (person_key)
+    WHERE bare >= {int(p["min_claims"])}
     """
 
 
@@ -142,10 +171,12 @@ DETECTOR = Detector(
     purpose="professional_standards",
     title="Overtime with nothing to show the person was at work",
     looks_for=(
-        "Overtime claims for hours with no badge swipe, no look-up in police systems and no "
-        "incident attended (allowing a margin either side); raised when a person has more such "
-        "claims than the force-wide share makes plausible (Poisson tail), or more such claims "
-        "of `long_hours` or more than the force-wide share of those makes plausible."
+        "Overtime claims of `long_hours` or more for hours with no badge swipe, no look-up in "
+        "police systems and no incident attended (allowing a margin either side); raised when a "
+        "person has more such claims than is probable for the reasons they claimed for, at the "
+        "force's share for each reason and the ratio of peers in the same role to it (null "
+        "model: beta-binomial, false-discovery rate `fdr`). A shorter claim is mostly an extension to a shift, which "
+        "the shift itself shows the person at work for."
     ),
     why=(
         "Claiming for hours not worked is one of the commonest forms of fraud by police staff; "
@@ -158,14 +189,15 @@ DETECTOR = Detector(
     ),
     thresholds=(
         Threshold("min_claims", 4, "uncorroborated claims before a signal is raised"),
-        Threshold("long_hours", 4, "hours from which a claim is tested with the long claims"),
-        Threshold(
-            "max_tail_probability", 0.0001, "Poisson tail probability at the force-wide share"
-        ),
+        Threshold("long_hours", 4, "hours from which a claim is tested: most of a shift"),
         Threshold("margin_minutes", 30, "minutes either side of the claimed hours that count"),
+        Threshold("prior_claims", 2, "weight of the force's share in a peer ratio, in claims"),
+        Threshold("min_peers", 5, "others in the peer group needed for a comparison"),
+        *calibrated(prior=0.005),
     ),
     evidence_sql=_evidence,
     signal_sql=_signals,
+    null_model=NullModel(_tested, kind="shares"),
     day_local=DayLocal(
         evidence_since=_evidence,
         dated=record_days(

@@ -37,7 +37,7 @@ def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: P
     assert page.locator("section.signal table tbody tr").count() >= 1
 
     page.fill("#reason", "referral PSD/2026/77")
-    page.click("button[type=submit]")
+    page.click("#identity button[type=submit]")
     revealed = page.locator("#revealed strong").inner_text()
     page.screenshot(path=str(ARTIFACTS / "person-revealed.png"), full_page=True)
     assert revealed.startswith("E")
@@ -54,5 +54,5 @@ def test_queue_to_person_to_audited_reveal(server: str, page: Page, small_run: P
 def test_reveal_form_will_not_submit_without_a_reason(server: str, page: Page) -> None:
     page.goto(f"{server}/queue")
     page.locator("#queue tbody tr td:nth-child(2) a").first.click()
-    page.click("button[type=submit]")
+    page.click("#identity button[type=submit]")
     assert page.locator("#revealed").count() == 0

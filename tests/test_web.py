@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from probity.casework.store import OUTCOMES_FOR
 from probity.governance.audit import AuditLog
 from probity.web.app import create_app
 from tests.webforms import form_token
@@ -109,3 +111,38 @@ def test_a_decision_is_recorded_from_the_person_page_with_its_reason(
     assert "spoke to line manager" in client.get(f"/person/{subject}").text
     event = AuditLog(ws).entries()[-2]  # the page view after it is the last
     assert (event["action"], event["reason"]) == ("decision", "spoke to line manager")
+
+
+def test_the_person_page_gives_the_evidence_before_the_decision_and_suggests_no_outcome(
+    small_run: Path,
+) -> None:
+    client = TestClient(create_app(small_run))
+    subject = client.get("/api/queue?purpose=professional_standards&limit=1").json()[0]["subject"]
+    page = client.get(f"/person/{subject}").text
+    why, timeline = page.index('id="why"'), page.index('id="timeline"')
+    decide, reveal = (
+        page.index('class="decide"'),
+        page.index('action="/person/' + subject + '/reveal"'),
+    )
+    assert why < timeline < decide < reveal
+    form = page[decide : page.index("</form>", decide)]
+    # Nothing chosen for the reviewer, and a reason written out, not a word.
+    assert '<option value="" selected disabled>' in form
+    assert "selected" not in form.replace('<option value="" selected disabled>', "")
+    assert "<textarea" in form and 'minlength="10"' in form
+    offered = re.findall(r'<option value="([a-z_]+)">', form)
+    assert offered == list(OUTCOMES_FOR["professional_standards"])
+    assert "occupational_health_referral" not in offered
+
+
+def test_a_reason_of_a_word_is_refused(small_run: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(small_run, ws)
+    client = TestClient(create_app(ws))
+    subject = client.get("/api/queue?purpose=professional_standards&limit=1").json()[0]["subject"]
+    token = form_token(client, f"/person/{subject}")
+    form = {"purpose": "professional_standards", "outcome": "no_further_action", "csrf": token}
+    assert (
+        client.post(f"/person/{subject}/decide", data={**form, "reason": "ok"}).status_code == 422
+    )
+    assert not [e for e in AuditLog(ws).entries() if e["action"] == "decision"]

@@ -62,7 +62,12 @@ def test_no_json_answer_names_a_person(workspace: Path, small_force: Path) -> No
     )
     decided = client.post(
         f"/person/{first}/decide",
-        data={"purpose": purpose, "outcome": "no_further_action", "reason": "seen", "csrf": token},
+        data={
+            "purpose": purpose,
+            "outcome": "no_further_action",
+            "reason": "seen and explained",
+            "csrf": token,
+        },
     )
     assert decided.status_code == 200
     answers: dict[str, Any] = {"/api/queue": queue}
@@ -102,7 +107,12 @@ def test_the_audit_explorer_finds_everything_about_a_person_by_pseudonym(
     token = form_token(client, f"/person/{subject}")
     client.post(
         f"/person/{subject}/decide",
-        data={"purpose": purpose, "outcome": "no_further_action", "reason": "seen", "csrf": token},
+        data={
+            "purpose": purpose,
+            "outcome": "no_further_action",
+            "reason": "seen and explained",
+            "csrf": token,
+        },
     )
     found = client.get(f"/api/audit?subject={subject}").json()
     assert {"view_person", "decision"} <= {e["action"] for e in found}

@@ -89,7 +89,12 @@ def test_a_welfare_decision_on_a_professional_standards_subject_is_refused(ws: P
     )
     decided = welfare.post(
         f"/person/{subject}/decide",
-        data={"purpose": WF, "outcome": "refer_welfare", "reason": "offer support", "csrf": token},
+        data={
+            "purpose": WF,
+            "outcome": "wellbeing_conversation",
+            "reason": "offer support",
+            "csrf": token,
+        },
     )
     assert decided.status_code == 403
     assert not [e for e in AuditLog(ws).entries() if e["action"] == "decision"]
@@ -97,7 +102,7 @@ def test_a_welfare_decision_on_a_professional_standards_subject_is_refused(ws: P
 
 def test_the_command_line_records_no_decision_outside_the_purpose_s_queue(ws: Path) -> None:
     subject = only_in(ws, PS)
-    args = ["decide", subject, "--purpose", WF, "--outcome", "refer_welfare"]
+    args = ["decide", subject, "--purpose", WF, "--outcome", "wellbeing_conversation"]
     args += ["--reason", "offer support", "--workspace", str(ws)]
     assert CliRunner().invoke(cli, args).exit_code == 3
     entries = AuditLog(ws).entries()

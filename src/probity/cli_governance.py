@@ -223,10 +223,12 @@ def decide(
     outcome: Annotated[
         str,
         typer.Option(
-            help="no_further_action, management_advice, refer_professional_standards or refer_welfare"
+            help="professional standards: no_further_action, management_advice, "
+            "refer_professional_standards or refer_welfare; welfare: no_further_action, "
+            "wellbeing_conversation, occupational_health_referral or refer_professional_standards"
         ),
     ],
-    reason: Annotated[str, typer.Option(help="why (kept, and audited)")],
+    reason: Annotated[str, typer.Option(help="why, in a sentence (kept, and audited)")],
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     actor: ActorOpt = None,
 ) -> None:

@@ -47,7 +47,13 @@ def test_reviewed_evidence_is_not_queued_again(
         if r.period_end is not None
     ]
     store.record(
-        seen_earlier["person_key"], PS, "no_further_action", "explained", "inv", run.run_id, earlier
+        seen_earlier["person_key"],
+        PS,
+        "no_further_action",
+        "explained by duties",
+        "inv",
+        run.run_id,
+        earlier,
     )
 
     report = run_pipeline(small_force, ws)

@@ -33,11 +33,11 @@ def test_a_decision_keeps_what_was_reviewed(tmp_path: Path, database: str | None
     made = store.record(
         "p1", PS, "management_advice", " words with the sergeant ", "inv", "r1", seen
     )
-    store.record("p2", WELFARE, "refer_welfare", "long hours", "wo")
+    store.record("p2", WELFARE, "wellbeing_conversation", "long hours", "wo")
     kept = store.all()
     assert [(d.person_key, d.outcome, d.reason) for d in kept] == [
         ("p1", "management_advice", "words with the sergeant"),
-        ("p2", "refer_welfare", "long hours"),
+        ("p2", "wellbeing_conversation", "long hours"),
     ]
     assert kept[0] == made
     assert kept[0].reviewed == tuple(sorted(seen, key=lambda r: r.detector))
@@ -56,13 +56,22 @@ def test_a_decision_keeps_what_was_reviewed(tmp_path: Path, database: str | None
     )
 
 
-@pytest.mark.parametrize("outcome,reason", [("dismissed", "a reason"), ("no_further_action", "  ")])
-def test_a_decision_needs_a_known_outcome_and_a_reason(
-    tmp_path: Path, database: str | None, outcome: str, reason: str
+@pytest.mark.parametrize(
+    "purpose,outcome,reason",
+    [
+        (PS, "dismissed", "a reason given in full"),
+        (PS, "no_further_action", "  "),
+        (PS, "no_further_action", "ok, fine"),  # a word or two is not a reason
+        (PS, "occupational_health_referral", "a reason given in full"),  # a welfare outcome
+        (WELFARE, "management_advice", "a reason given in full"),  # a conduct outcome
+    ],
+)
+def test_a_decision_needs_an_outcome_of_its_purpose_and_a_reason(
+    tmp_path: Path, database: str | None, purpose: str, outcome: str, reason: str
 ) -> None:
     store = CaseStore(tmp_path, database)
     with pytest.raises(ValueError):
-        store.record("p1", PS, outcome, reason, "inv")
+        store.record("p1", purpose, outcome, reason, "inv")
     assert store.all() == [] and AuditLog(tmp_path).entries() == []
 
 
@@ -82,7 +91,7 @@ def test_claims_exclude_other_reviewers(tmp_path: Path, database: str | None) ->
     store.release("p1", PS, "alice")
     assert store.claim("p1", PS, "bob").actor == "bob"
     # Deciding ends the claim.
-    store.record("p1", PS, "no_further_action", "explained", "bob")
+    store.record("p1", PS, "no_further_action", "explained by duties", "bob")
     assert set(store.claims()) == {("p1", WELFARE)}
     actions = [e["action"] for e in AuditLog(tmp_path).entries()]
     assert actions == ["claim", "claim", "claim", "release", "claim", "decision"]

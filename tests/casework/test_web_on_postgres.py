@@ -32,7 +32,12 @@ def test_casework_through_the_pages_is_kept_in_postgresql(
     client.post(f"/person/{subject}/note", data={"purpose": PS, "text": "seen", "csrf": token})
     decided = client.post(
         f"/person/{subject}/decide",
-        data={"purpose": PS, "outcome": "management_advice", "reason": "words", "csrf": token},
+        data={
+            "purpose": PS,
+            "outcome": "management_advice",
+            "reason": "words with the sergeant",
+            "csrf": token,
+        },
     )
     assert decided.status_code == 200
     db = create_engine(postgres_url)

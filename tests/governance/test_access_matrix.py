@@ -95,7 +95,7 @@ def test_decisions_and_retention(governed: Path) -> None:
             "--outcome",
             "no_further_action",
             "--reason",
-            "explained",
+            "explained by duties",
         ),
         WF: (
             "decide",
@@ -103,7 +103,7 @@ def test_decisions_and_retention(governed: Path) -> None:
             "--purpose",
             WF,
             "--outcome",
-            "refer_welfare",
+            "wellbeing_conversation",
             "--reason",
             "offer support",
         ),
@@ -119,7 +119,7 @@ def test_decisions_and_retention(governed: Path) -> None:
     decisions = [e for e in AuditLog(governed).entries() if e["action"] == "decision"]
     assert [(e["actor"], e["purpose"], e["details"]["outcome"]) for e in decisions] == [
         ("u_psd_investigator", PS, "no_further_action"),
-        ("u_welfare_officer", WF, "refer_welfare"),
+        ("u_welfare_officer", WF, "wellbeing_conversation"),
     ]
     assert all(e["subject"] and e["reason"] for e in decisions)
 

@@ -86,21 +86,22 @@ def test_cutoffs_start_where_the_exports_start_not_at_the_oldest_event() -> None
 
 def test_reviewers_findings_are_outcomes_dated_by_the_evidence(tmp_path: Path) -> None:
     """Management advice or a referral for professional standards is a 1 in the window holding
-    the end of the evidence reviewed; no further action, welfare referrals and findings outside
+    the end of the evidence reviewed; no further action, welfare support and findings outside
     the window are not."""
     store = CaseStore(tmp_path)
     ps, wf = "professional_standards", "welfare"
+    why = "reviewed the evidence"
 
     def seen(day: str) -> list[Reviewed]:
         return [Reviewed("lookups_while_absent", datetime.fromisoformat(day), 3)]
 
-    store.record("advised", ps, "management_advice", "r", "inv", reviewed=seen("2025-04-01"))
+    store.record("advised", ps, "management_advice", why, "inv", reviewed=seen("2025-04-01"))
     store.record(
-        "referred", ps, "refer_professional_standards", "r", "inv", reviewed=seen("2025-11-30")
+        "referred", ps, "refer_professional_standards", why, "inv", reviewed=seen("2025-11-30")
     )
-    store.record("cleared", ps, "no_further_action", "r", "inv", reviewed=seen("2025-04-01"))
-    store.record("supported", wf, "refer_welfare", "r", "wo", reviewed=seen("2025-04-01"))
-    store.record("found_earlier", ps, "management_advice", "r", "inv", reviewed=seen("2024-06-01"))
+    store.record("cleared", ps, "no_further_action", why, "inv", reviewed=seen("2025-04-01"))
+    store.record("supported", wf, "wellbeing_conversation", why, "wo", reviewed=seen("2025-04-01"))
+    store.record("found_earlier", ps, "management_advice", why, "inv", reviewed=seen("2024-06-01"))
     labels = _labels(
         [("proved", "2024-11-01", "2025-06-01", "written_warning")], store.reviewed_table()
     )

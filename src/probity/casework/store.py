@@ -29,9 +29,32 @@ from probity.casework.tables import ClaimRow, DecisionRow, NoteRow, ReviewedSign
 from probity.governance.audit import AuditLog
 
 Outcome = Literal[
-    "no_further_action", "management_advice", "refer_professional_standards", "refer_welfare"
+    "no_further_action",
+    "management_advice",
+    "refer_professional_standards",
+    "refer_welfare",
+    "wellbeing_conversation",
+    "occupational_health_referral",
 ]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
+# What a review for each purpose may conclude: a welfare review offers support, and a
+# professional-standards one does not prescribe it.
+OUTCOMES_FOR: dict[str, tuple[Outcome, ...]] = {
+    "professional_standards": (
+        "no_further_action",
+        "management_advice",
+        "refer_professional_standards",
+        "refer_welfare",
+    ),
+    "welfare": (
+        "no_further_action",
+        "wellbeing_conversation",
+        "occupational_health_referral",
+        "refer_professional_standards",
+    ),
+}
+# A decision's reason says why, for whoever reads the case next: "ok" does not.
+MIN_REASON = 10
 # Outcomes that say a reviewer found something to act on: the early-warning model counts them
 # as outcomes beside substantiated conduct cases (see `model/features.py`).
 CONCERN_FOUND = ("management_advice", "refer_professional_standards")
@@ -159,10 +182,14 @@ class CaseStore:
         run_id: str | None = None,
         reviewed: Iterable[Reviewed] = (),
     ) -> Decision:
-        if outcome not in OUTCOMES:
-            raise ValueError(f"a decision is one of {', '.join(OUTCOMES)}, not {outcome!r}")
-        if not reason.strip():
-            raise ValueError("a decision needs a reason")
+        allowed = OUTCOMES_FOR.get(purpose, OUTCOMES)
+        if outcome not in allowed:
+            raise ValueError(
+                f"a {purpose.replace('_', ' ')} decision is one of {', '.join(allowed)}, "
+                f"not {outcome!r}"
+            )
+        if len(reason.strip()) < MIN_REASON:
+            raise ValueError(f"a decision needs a reason of at least {MIN_REASON} characters")
         reviewed = tuple(sorted(reviewed, key=lambda r: r.detector))
         at = _now()
         self.audit.append(

@@ -11,7 +11,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from probity.casework.feedback import under_review
-from probity.casework.store import OUTCOMES, CaseConflict, CaseStore
+from probity.casework.store import MIN_REASON, OUTCOMES_FOR, CaseConflict, CaseStore
 from probity.contract.outputs import Purpose
 from probity.governance.access import Action, Principal
 from probity.publish.results import PURPOSES, RevealRefused, reveal
@@ -130,7 +130,8 @@ def add_routes(app: FastAPI, site: Site) -> None:
             "decidable": [
                 q["purpose"] for q in person["queue"] if user.can(Action.decide, q["purpose"])
             ],
-            "outcomes": OUTCOMES,
+            "outcomes": OUTCOMES_FOR,
+            "min_reason": MIN_REASON,
             "revealed": None,
             "decision": None,
             **notices,

@@ -18,6 +18,7 @@ from rich.table import Table
 from probity import cli_governance
 from probity.cli_common import (
     DEFAULT_WORKSPACE,
+    FLAG,
     ActorOpt,
     PolicyOpt,
     Purpose,
@@ -56,7 +57,11 @@ def private_files(
     _version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="print the version and stop"
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="print the version and stop",
+            metavar=FLAG,
         ),
     ] = False,
 ) -> None:
@@ -155,6 +160,7 @@ def run(
         typer.Option(
             "--full",
             help="read every table again, even those unchanged (or only added to) since the last good run",
+            metavar=FLAG,
         ),
     ] = False,
     engine: Annotated[
@@ -625,7 +631,8 @@ def serve(
         typer.Option(help="serve as this one user, with no log-in (a desktop for one person)"),
     ] = None,
     secure_cookies: Annotated[
-        bool, typer.Option(help="mark the session cookie Secure (when served behind TLS)")
+        bool,
+        typer.Option(help="mark the session cookie Secure (when served behind TLS)", metavar=FLAG),
     ] = False,
     proxy: Annotated[
         list[str] | None,

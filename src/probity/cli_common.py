@@ -26,8 +26,11 @@ ActorOpt = Annotated[
         "users, another name needs a token from `probity users token`)",
     ),
 ]
+# A flag takes no value: without an empty metavar, help lists it as `--reveal <bool>`.
+FLAG = ""
 RevealOpt = Annotated[
-    bool, typer.Option("--reveal", help="show HR person ids (audited; needs --reason)")
+    bool,
+    typer.Option("--reveal", help="show HR person ids (audited; needs --reason)", metavar=FLAG),
 ]
 ReasonOpt = Annotated[str | None, typer.Option(help="why identities are revealed")]
 PolicyOpt = Annotated[

@@ -65,3 +65,23 @@ def test_readme_and_docs_link_nothing_outside_the_repository() -> None:
             path = (page.parent / target.split("#")[0]).resolve()
             assert path.is_relative_to(ROOT), f"{page.name} links outside: {target}"
             assert path.exists(), f"{page.name} links to a missing {target}"
+
+
+def test_flags_are_shown_as_flags_not_as_taking_a_value() -> None:
+    # Every option of ours that takes no value, in every command and subcommand.
+    def commands(group: typer.core.TyperGroup) -> list[typer.core.TyperCommand]:
+        found = []
+        for c in group.commands.values():
+            found += commands(c) if isinstance(c, typer.core.TyperGroup) else [c]
+        return found
+
+    top = typer.main.get_command(app)
+    assert isinstance(top, typer.core.TyperGroup)
+    shown = {
+        (c.name, p.opts[0]): p.display_type_rich(typer.Context(c))
+        for c in [top, *commands(top)]
+        for p in c.params
+        if isinstance(p, typer.core.TyperOption) and p.is_flag and p.opts[0] != "--help"
+    }
+    assert ("queue", "--reveal") in shown and ("", "--version") in shown
+    assert not {k: v for k, v in shown.items() if v}, "flags shown as taking a value"

@@ -105,6 +105,18 @@ def test_where_logins_are_numbers_not_fitting_the_name_is_no_evidence_against(
     assert found.get("PN90002") == "E2"
 
 
+# Others who started over twenty years, each with a log-in carrying their person id: the
+# background against which a log-in's name and creation date are weighed.
+STARTERS = [
+    person(f"B{i}", surname=s, forenames=f, start_date=f"{2000 + i % 20}-0{1 + i % 9}-01")
+    for i, (s, f, _, _, _) in enumerate(crowd(400, "SW"))
+]
+STARTERS_LOGINS: list[dict[str, object]] = [
+    {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
+    for i in range(400)
+]
+
+
 def test_of_two_namesakes_the_one_who_started_when_the_log_in_was_made_holds_it(
     tmp_path: Path,
 ) -> None:
@@ -112,18 +124,11 @@ def test_of_two_namesakes_the_one_who_started_when_the_log_in_was_made_holds_it(
         person("H1", surname="Harris", forenames="Matthew", start_date="2016-10-09"),
         person("H2", surname="Harris", forenames="Matthew Kevin", start_date="2024-01-21"),
     ]
-    staff = [
-        person(f"B{i}", surname=s, forenames=f, start_date=f"{2000 + i % 20}-0{1 + i % 9}-01")
-        for i, (s, f, _, _, _) in enumerate(crowd(400, "SW"))
-    ]
     accounts = [
         {"account_id": "mharris", "system": "INTEL", "display_name": "Matthew Harris",
          "created_date": "2016-10-09"},
-    ] + [
-        {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
-        for i in range(400)
     ]  # fmt: skip
-    assert linked(tmp_path, people + staff, accounts).get("mharris") == "H1"
+    assert linked(tmp_path, people + STARTERS, accounts + STARTERS_LOGINS).get("mharris") == "H1"
 
 
 def legacy_links(folder: Path, legacy: list[dict[str, object]]) -> dict[str, str]:
@@ -134,19 +139,12 @@ def legacy_links(folder: Path, legacy: list[dict[str, object]]) -> dict[str, str
         person("C2", surname="Cook", forenames="Abigail", start_date="2020-09-08"),
         person("S1", surname="Smyth", forenames="John", start_date="2009-03-02"),
     ]
-    staff = [
-        person(f"B{i}", surname=s, forenames=f, start_date=f"{2000 + i % 20}-0{1 + i % 9}-01")
-        for i, (s, f, _, _, _) in enumerate(crowd(400, "SW"))
-    ]
     accounts = [
         {"account_id": "acook", "system": "INTEL", "person_id": "C1", "display_name": "Anthony Cook"},
         {"account_id": "SMYTHJ04", "system": "RMS", "person_id": "S1", "display_name": "SMYTH, John"},
         *legacy,
-    ] + [
-        {"account_id": f"B{i:03d}", "system": "RMS", "person_id": f"B{i}", "display_name": "?"}
-        for i in range(400)
     ]  # fmt: skip
-    return linked(folder, people + staff, accounts)
+    return linked(folder, people + STARTERS, accounts + STARTERS_LOGINS)
 
 
 def test_a_legacy_login_wrapping_a_current_one_is_its_owners(tmp_path: Path) -> None:

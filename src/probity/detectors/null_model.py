@@ -99,8 +99,9 @@ def rescaled(
     observed: np.ndarray, trials: np.ndarray, share: np.ndarray, kept: np.ndarray
 ) -> np.ndarray:
     """The stated shares times what the `kept` people's trials bore over what the shares
-    predicted for them: 1 on the first fit, where the stated shares are everyone else's, and
-    less once the people found (whose trials went into everyone else's shares) are left out."""
+    predicted for them: close to 1 on the first fit, where the stated shares are everyone
+    else's, and less once the people found (whose trials went into everyone else's shares) are
+    left out."""
     predicted = float((trials * share)[kept].sum())
     if predicted <= 0:
         return share
@@ -222,7 +223,7 @@ def robust_tails(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tail probabilities, and each person's dispersion, from the null model `fit` on everyone,
     then again without the people found until those found do not change (at most
-    `MAX_REFITS` fits): neither the expectation nor the spread is fitted on them. The largest
+    `MAX_REFITS` fits): the spread, and a share's level, are not fitted on them. The largest
     moment parts are capped against everyone's (`capped`)."""
     found = np.zeros(len(groups), dtype=bool)
     for _ in range(MAX_REFITS):

@@ -58,6 +58,8 @@ def browser() -> Iterator[Browser]:
 LONGEST_FIRST = (
     "tests/test_spark_engine.py",
     "tests/ingest/test_incremental.py",
+    "tests/ingest/test_incremental_evidence.py",
+    "tests/test_cli.py",
     "tests/evaluation/test_worlds.py",
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,8 @@ class TaskOutcome:
     splink_backend: str | None = None  # where Splink ran, when it did
     seconds: float = 0.0
     reason: str | None = None
+    # What the task's further evidence on its pairs weighed (`LinkageTask.weigh_pairs`).
+    weighed: Mapping[str, Any] | None = None
 
     def report(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,6 +60,8 @@ class TaskOutcome:
             out["splink_backend"] = self.splink_backend
         if self.reason:
             out["reason"] = self.reason
+        if self.weighed is not None:
+            out["weighed"] = dict(self.weighed)
         return out
 
 
@@ -183,6 +188,8 @@ def run_task(
         else:
             _normalise(engine, bring_back(engine, predictions, folder))
         linker.table_management.delete_tables_created_by_splink_from_db()
+        if task.weigh_pairs is not None:
+            outcome.weighed = task.weigh_pairs(engine)
     else:
         engine.execute(
             "CREATE OR REPLACE TABLE _lk_pairs (record_id VARCHAR, person_key VARCHAR, probability DOUBLE, match_weight DOUBLE, "

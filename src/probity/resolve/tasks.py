@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from probity.resolve import behaviour
 from probity.resolve import comparisons as cmp
 from probity.resolve.standardise import (
     display_name_words,
@@ -78,10 +79,12 @@ def select(**exprs: str) -> str:
 
 def names(surname_expr: str, forenames_expr: str) -> dict[str, str]:
     first = first_name(forenames_expr)
+    # An initial alone ('K Oduya') is no forename to compare with 'Kemi': only the initial is.
+    written_out = f"(CASE WHEN length({first}) > 1 THEN {first} END)"
     return {
         "surname": norm(surname_expr),
-        "forename": first,
-        "forename_forms": forename_forms(first),
+        "forename": written_out,
+        "forename_forms": forename_forms(written_out),
         "initial": f"substr({first}, 1, 1)",
         "forenames_full": full_forenames(forenames_expr),
     }
@@ -134,6 +137,9 @@ class LinkageTask:
     measured: Callable[[Engine], tuple[dict[str, Any], ...]] | None = field(
         default=None, repr=False
     )
+    # Further evidence on each pair Splink scored, added to its match weight in `_lk_pairs`
+    # before links are decided; returns what it weighed, for the run report.
+    weigh_pairs: Callable[[Engine], Mapping[str, Any]] | None = field(default=None, repr=False)
     # The task's own match threshold where it differs from the policy's general one (the
     # policy file can still set either).
     match_threshold: float | None = None
@@ -338,9 +344,14 @@ FROM people p LEFT JOIN (
         ),
         deterministic=("l.surname = r.surname AND l.forename = r.forename",),
         inputs=("system_accounts",),
-        reads=("system_accounts", "people"),
+        reads=("system_accounts", "people", *behaviour.READS),
         every_record_is_someone=True,
+        weigh_pairs=_weigh_accounts_by_behaviour,
     )
+
+
+def _weigh_accounts_by_behaviour(engine: Engine) -> dict[str, Any]:
+    return {name: fit.report() for name, fit in behaviour.weigh_by_behaviour(engine).items()}
 
 
 # A register row has no id of its own: company number and row number make one.

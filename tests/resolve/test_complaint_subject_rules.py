@@ -24,9 +24,15 @@ PEOPLE = {
     "E8": ("Hart", "Jade", "SERT"),  # a constable
     "E9": ("Yates", "Luca", "SERT"),
     "E10": ("Yates", "Liam", "SERT"),
+    "E11": ("Adeyemi", "Natasha", "SERT"),
 }
 RANKS = {"E7": "PS"}
-WARRANTS = {"E3": "241187"}  # Kelly Newman's shifts are exported under her warrant number
+WARRANTS = {
+    "E3": "241187",  # Kelly Newman's shifts are exported under her warrant number
+    "E2": "275539",
+    "E10": "263426",
+    "E4": "228014",
+}
 BOTH_HARTS_AND_YATES = ("E7", "E8", "E9", "E10")
 
 
@@ -52,11 +58,14 @@ def search(pid: str, when: str, n: int) -> dict[str, str]:
     }
 
 
-def complaint(cid: str, name: str, day: str, unit: str = "South East response") -> dict[str, str]:
+def complaint(
+    cid: str, name: str, day: str, unit: str = "South East response", warrant: str | None = None
+) -> dict[str, str | None]:
     return {
         "complaint_id": cid,
         "received_date": day,
         "incident_date": day,
+        "subject_warrant_number": warrant,
         "subject_name_as_recorded": name,
         "subject_unit_as_recorded": unit,
         "allegation_category": "individual_behaviour",
@@ -133,6 +142,18 @@ def links(folder: Path) -> dict[str, tuple[str, str]]:
             complaint("C11", "Officer Newman", "2026-03-04"),  # one of them searched someone
             complaint("C12", "Officer Newman", "2026-03-06"),  # the small hours of a night shift
             complaint("C13", "Officer Newman", "2026-03-07"),  # both on shift, both searched
+            # As C13, but with Thomas Newman's warrant number, two digits swapped.
+            complaint("C15", "Officer Newman", "2026-03-07", warrant="275593"),
+            # Surname and warrant number each with two letters or digits swapped.
+            complaint("C16", "PC Yaets", "2026-03-03", warrant="263462"),
+            # One keystroke from Adam Quinn's number, but Quinn is not the name recorded.
+            complaint("C17", "Officer Newman", "2026-03-03", warrant="228041"),
+            # The recorded surname, but two keystrokes from Thomas Newman's number.
+            complaint("C18", "Officer Newman", "2026-03-03", warrant="257359"),
+            # Staff known by their first name (or a short form of it) and their post.
+            complaint("C19", "custody Nat", "2026-03-03"),
+            complaint("C20", "control room Luca", "2026-03-03"),  # two Lucas in the unit
+            complaint("C21", "custody Nat", "2026-03-03", unit="Intelligence Hub 1"),  # none there
         ],
     )
     engine = DuckDBEngine()
@@ -170,3 +191,27 @@ def test_namesakes_alike_in_everything_other_units_and_wrong_initials_are_not_li
 ) -> None:
     found = links(tmp_path)
     assert not {"C4", "C5", "C7", "C13"} & set(found)
+
+
+def test_a_warrant_number_one_keystroke_out_ties_the_person_with_the_surname(
+    tmp_path: Path,
+) -> None:
+    found = links(tmp_path)
+    assert found["C15"] == ("E2", "close_warrant_number_and_surname")
+    assert found["C16"] == ("E10", "close_warrant_number_and_surname")
+
+
+def test_a_near_warrant_number_with_another_surname_or_two_keystrokes_out_ties_no_one(
+    tmp_path: Path,
+) -> None:
+    """Both namesakes were on shift that day, so nothing else decides between them."""
+    found = links(tmp_path)
+    assert "C17" not in found and "C18" not in found
+
+
+def test_staff_known_by_a_first_name_only_one_in_the_unit_bears_are_linked(
+    tmp_path: Path,
+) -> None:
+    found = links(tmp_path)
+    assert found["C19"] == ("E11", "first_name_unique_in_recorded_unit")
+    assert "C20" not in found and "C21" not in found

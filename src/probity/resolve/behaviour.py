@@ -3,8 +3,8 @@
 A login with no person id is scored on its display name first (`tasks.system_account`). Two
 people can share a name; only one of them was at work on the days the account was used. For
 each scored pair (account, candidate) this module counts the days the account made look-ups,
-and of those the days the candidate was on duty (a rostered shift that day, a night shift
-ending that day, or a badge swipe) and the days they were away (annual leave or sick on the
+and of those the days the candidate was on duty (a rostered shift that day, or a night shift
+ending that day; for someone the roster does not cover, a badge swipe) and the days they were away (annual leave or sick on the
 roster; sickness, leave, suspension or parental absence on record). The pair falls into one
 level:
 
@@ -70,7 +70,7 @@ def _scored_pairs(engine: Engine) -> None:
         f"""CREATE OR REPLACE TEMP TABLE _bh_sample AS
             SELECT record_id AS account_id, person_key FROM links
             WHERE task = 'system_account' AND method = 'account_person_id'
-            ORDER BY hash(record_id) LIMIT {SAMPLE_ACCOUNTS}"""
+            ORDER BY hash(record_id), record_id LIMIT {SAMPLE_ACCOUNTS}"""
     )
     engine.execute(
         """CREATE OR REPLACE TEMP TABLE _bh_people AS
@@ -85,8 +85,10 @@ def _scored_pairs(engine: Engine) -> None:
             SELECT account_id, person_key, 'holder' FROM _bh_sample
             UNION ALL
             SELECT s.account_id, p.person_id, 'stranger'
-            FROM _bh_sample s CROSS JOIN range({STRANGERS_PER_ACCOUNT}) k(k)
-            JOIN _bh_people p ON p.i = (hash(s.account_id) + k.k * 7919) % {n}
+            FROM (SELECT account_id, person_key,
+                         CAST((hash(account_id) % {n} + k * 7919) % {n} AS BIGINT) AS i
+                  FROM _bh_sample CROSS JOIN range({STRANGERS_PER_ACCOUNT}) k(k)) s
+            JOIN _bh_people p USING (i)
             WHERE p.person_id <> s.person_key"""
     )
 
@@ -99,16 +101,25 @@ def _day_counts(engine: Engine) -> None:
             SELECT DISTINCT account_id, CAST(event_time AS DATE) AS day FROM access_log
             WHERE account_id IN (SELECT account_id FROM _bh_pairs)"""
     )
-    persons = "(SELECT DISTINCT person_key FROM _bh_pairs)"
     engine.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _bh_duty AS
-            SELECT DISTINCT person_id, duty_date AS day FROM roster
-            WHERE shift_start IS NOT NULL AND person_id IN {persons}
-            UNION SELECT DISTINCT person_id, CAST(shift_end AS DATE) FROM roster
-            WHERE shift_start IS NOT NULL AND shift_end IS NOT NULL AND person_id IN {persons}
-            UNION SELECT DISTINCT person_id, CAST(event_time AS DATE) FROM building_access
-            WHERE person_id IN {persons}"""
+        "CREATE OR REPLACE TEMP TABLE _bh_persons AS SELECT DISTINCT person_key FROM _bh_pairs"
     )
+    persons = "(SELECT person_key FROM _bh_persons)"
+    engine.execute(  # a shift covers its date and the date it ends on (nights)
+        f"""CREATE OR REPLACE TEMP TABLE _bh_duty AS
+            SELECT DISTINCT person_id, day FROM (
+                SELECT person_id, unnest([duty_date, CAST(shift_end AS DATE)]) AS day FROM roster
+                WHERE shift_start IS NOT NULL AND person_id IN {persons})
+            WHERE day IS NOT NULL"""
+    )
+    # Badge swipes stand in for the roster of people it does not cover (staff on office
+    # hours in some forces); the largest table but one is read only when there are such.
+    unrostered = f"{persons} EXCEPT (SELECT person_id FROM _bh_duty)"
+    if int(engine.fetch(f"SELECT count(*) FROM ({unrostered})")[0][0]):
+        engine.execute(
+            f"""INSERT INTO _bh_duty SELECT DISTINCT person_id, CAST(event_time AS DATE)
+                FROM building_access WHERE person_id IN ({unrostered})"""
+        )
     engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE _bh_away AS
             SELECT DISTINCT person_id, duty_date AS day FROM roster
@@ -169,8 +180,8 @@ def weigh_by_behaviour(engine: Engine) -> dict[str, LevelFit]:
            FROM _bh_weights w
            WHERE w.record_id = p.record_id AND w.person_key = p.person_key AND w.days > 0"""
     )
-    for t in ("_bh_sample", "_bh_people", "_bh_pairs", "_bh_days", "_bh_duty", "_bh_away"):
+    for t in ("_bh_sample", "_bh_people", "_bh_pairs", "_bh_persons", "_bh_days", "_bh_duty"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
-    for t in ("_bh_counts", "_bh_levels", "_bh_weights"):
+    for t in ("_bh_away", "_bh_counts", "_bh_levels", "_bh_weights"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
     return fits

@@ -89,6 +89,56 @@ def complaint_subjects(engine: Engine) -> None:
     )
 
 
+def complaint_subjects_by_close_warrant(engine: Engine) -> None:
+    """A recorded warrant number one keystroke from a person's (a digit mistyped, two digits
+    swapped, one dropped or doubled: '275593' for 275539), with the recorded surname within
+    one keystroke of theirs too, ties the complaint to them when exactly one person fits both.
+    A stranger fitting both by chance is rare (about 60 numbers lie one keystroke from a
+    six-digit number, and they would need the surname as well); a recorded number is better
+    evidence than being one of several namesakes in the recorded unit, the rule that follows.
+
+    One keystroke leaves the first two or the last two characters as they were, so only
+    numbers sharing either are compared."""
+    surname = recorded_name("c.subject_name_as_recorded")["surname"]
+    warrant = "trim(c.subject_warrant_number)"
+    candidates = " UNION ".join(
+        f"""SELECT c.complaint_id, p.person_id FROM complaints c JOIN people p
+              ON {end}(p.warrant_number, 2) = {end}({warrant}, 2)
+            WHERE c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
+              AND length({warrant}) >= 4
+              AND damerau_levenshtein(p.warrant_number, {warrant}) <= 1
+              AND damerau_levenshtein({norm("p.surname")}, {surname}) <= 1"""
+        for end in ("left", "right")
+    )
+    engine.execute(
+        f"""INSERT INTO links SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
+                  'close_warrant_number_and_surname', NULL
+            FROM ({candidates}) GROUP BY complaint_id HAVING count(DISTINCT person_id) = 1"""
+    )
+
+
+# Common table expressions `served` and `members`: who served where, by their postings (or
+# their current unit where no postings were exported), under both the unit's name and its
+# command's.
+UNIT_MEMBERS = f"""
+            served AS (
+                SELECT person_id, unit_code, start_date, end_date FROM postings
+                UNION ALL
+                SELECT p.person_id, p.unit_code, p.start_date, p.leave_date FROM people p
+                WHERE p.person_id NOT IN (SELECT person_id FROM postings WHERE person_id IS NOT NULL)
+            ),
+            members AS (
+                SELECT p.person_id, s.start_date, s.end_date, {norm("p.surname")} AS surname,
+                       lower(substr(trim(p.forenames), 1, 1)) AS initial,
+                       {first_name("p.forenames")} AS forename, upper(p.rank) AS rank, place
+                FROM served s JOIN person_refs r ON r.ref = s.person_id
+                JOIN people p ON p.person_id = r.person_key
+                JOIN units u ON u.unit_code = s.unit_code,
+                     LATERAL (SELECT unnest([{norm("u.name")}, {norm("u.command")}]) AS place)
+                WHERE place IS NOT NULL
+            )"""
+
+
 def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
     """A complaint with no usable warrant number, tied by the people serving in the recorded
     unit or command on the incident date (by their postings, or their current unit if no
@@ -113,22 +163,7 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                 WHERE c.incident_date IS NOT NULL
                   AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
             ),
-            served AS (
-                SELECT person_id, unit_code, start_date, end_date FROM postings
-                UNION ALL
-                SELECT p.person_id, p.unit_code, p.start_date, p.leave_date FROM people p
-                WHERE p.person_id NOT IN (SELECT person_id FROM postings WHERE person_id IS NOT NULL)
-            ),
-            members AS (  -- who was where, under both the unit's name and its command's
-                SELECT p.person_id, s.start_date, s.end_date, {norm("p.surname")} AS surname,
-                       lower(substr(trim(p.forenames), 1, 1)) AS initial,
-                       {first_name("p.forenames")} AS forename, upper(p.rank) AS rank, place
-                FROM served s JOIN person_refs r ON r.ref = s.person_id
-                JOIN people p ON p.person_id = r.person_key
-                JOIN units u ON u.unit_code = s.unit_code,
-                     LATERAL (SELECT unnest([{norm("u.name")}, {norm("u.command")}]) AS place)
-                WHERE place IS NOT NULL
-            ),
+            {UNIT_MEMBERS},
             fits AS (
                 SELECT DISTINCT r.complaint_id, r.incident_date, m.person_id,
                        m.surname = r.surname AS exact,
@@ -195,6 +230,38 @@ def complaint_subjects_in_recorded_unit(engine: Engine) -> None:
                                   || CASE WHEN in_contact THEN '_public_contact' ELSE '' END END,
                    NULL
             FROM ranked"""
+    )
+
+
+def complaint_subjects_by_first_name_in_recorded_unit(engine: Engine) -> None:
+    """Staff are often known by their first name ('custody Ngozi', 'control room Nat'). A
+    complaint still unlinked whose last recorded word is nobody's surname in the recorded unit
+    or command on the incident date (not within one keystroke of one), but the first name (or
+    a short form of it) of exactly one person there, is tied to that person."""
+    word = norm("regexp_extract(trim(c.subject_name_as_recorded), '(\\S+)$', 1)")
+    engine.execute(
+        f"""INSERT INTO links
+            WITH recorded AS (
+                SELECT c.complaint_id, c.incident_date, {word} AS word, {RECORDED_UNIT} AS place
+                FROM complaints c {RECORDED_UNIT_JOIN}
+                WHERE c.incident_date IS NOT NULL
+                  AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
+            ),
+            {UNIT_MEMBERS},
+            present AS (
+                SELECT r.complaint_id, r.word, m.person_id, m.surname, m.forename
+                FROM recorded r JOIN members m ON m.place = r.place
+                 AND r.incident_date BETWEEN coalesce(m.start_date, DATE '1900-01-01')
+                                         AND coalesce(m.end_date, DATE '9999-12-31')
+                WHERE length(r.word) > 1
+            )
+            SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
+                   'first_name_unique_in_recorded_unit', NULL
+            FROM present
+            WHERE forename = word OR {same_forename("forename", "word")}
+            GROUP BY complaint_id HAVING count(DISTINCT person_id) = 1
+               AND complaint_id NOT IN (SELECT complaint_id FROM present
+                                        WHERE damerau_levenshtein(surname, word) <= 1)"""
     )
 
 
@@ -267,7 +334,9 @@ RULES: tuple[tuple[str, Callable[[Engine], None]], ...] = (
     ("system_account", system_accounts),
     ("system_account", legacy_logins),
     ("complaint_subject", complaint_subjects),
+    ("complaint_subject", complaint_subjects_by_close_warrant),
     ("complaint_subject", complaint_subjects_in_recorded_unit),
+    ("complaint_subject", complaint_subjects_by_first_name_in_recorded_unit),
     ("record_subject_relative", relatives_on_record),
     ("company_officer", company_officers),
     ("company_officer", company_officers_declared),

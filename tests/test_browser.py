@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from probity.governance.audit import AuditLog
+from probity.publish.workspace import Workspace
 from tests.webserver import ARTIFACTS, serving
 
 
@@ -56,3 +57,24 @@ def test_reveal_form_will_not_submit_without_a_reason(server: str, page: Page) -
     page.locator("#queue tbody tr td:nth-child(2) a").first.click()
     page.click("#identity button[type=submit]")
     assert page.locator("#revealed").count() == 0
+
+
+def test_run_page_charts_what_each_linkage_model_weighed(
+    server: str, browser: Browser, small_run: Path
+) -> None:
+    """One chart per linkage task that trained a model or weighed the days accounts were
+    used, drawn with no error in the page."""
+    ws = Workspace(small_run)
+    identities = ws.read_report(ws.require_current())["identities"]
+    weighed = [t for t, c in identities.items() if c.get("parameters") or c.get("weighed")]
+    assert weighed
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/report")
+    page.wait_for_selector("#model-weights svg")
+    assert page.locator("#model-weights svg").count() == len(weighed)
+    page.locator("#model-weights").screenshot(path=str(ARTIFACTS / "run-model-weights.png"))
+    page.close()
+    assert errors == []

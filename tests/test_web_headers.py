@@ -58,3 +58,12 @@ def test_api_docs_are_behind_log_in_and_load_nothing_from_elsewhere(workspace: P
         sources = re.findall(r'(?:src|href)="([^"]+)"', page)
         assert sources and all(s.startswith(("/", "#")) for s in sources), sources
         assert any(s.startswith("/static/vendor/") for s in sources)
+
+
+def test_every_page_names_its_own_icon_and_the_icon_is_served(workspace: Path) -> None:
+    """Without one a browser asks for /favicon.ico, which is not served, on every page."""
+    client = TestClient(create_app(workspace))
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', client.get("/login").text)
+    assert icons == ["/static/favicon.svg"]
+    icon = client.get(icons[0])
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from splink import Linker
 
 from probity.resolve.on_spark import bring_back, spark_linker
+from probity.resolve.parameters import model_weights
 from probity.resolve.tasks import LinkageTask
 from probity.warehouse.engine import Engine
 
@@ -46,6 +47,8 @@ class TaskOutcome:
     reason: str | None = None
     # What the task's further evidence on its pairs weighed (`LinkageTask.weigh_pairs`).
     weighed: Mapping[str, Any] | None = None
+    # The trained model's prior and each comparison level's m, u and weight (`parameters`).
+    parameters: Mapping[str, Any] | None = None
 
     def report(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,6 +65,8 @@ class TaskOutcome:
             out["reason"] = self.reason
         if self.weighed is not None:
             out["weighed"] = dict(self.weighed)
+        if self.parameters is not None:
+            out["parameters"] = dict(self.parameters)
         return out
 
 
@@ -182,6 +187,7 @@ def run_task(
             linker = spark_linker(engine, on_spark.spark, settings, folder)
         outcome.splink_backend = "duckdb" if on_spark is None else "spark"
         outcome.trained = _train(linker, task, n_records, n_people, prior)
+        outcome.parameters = model_weights(linker.misc.save_model_to_json())
         predictions = linker.inference.predict(threshold_match_probability=review)
         if on_spark is None:
             _normalise(engine, predictions.physical_name)

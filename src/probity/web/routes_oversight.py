@@ -73,7 +73,10 @@ def add_routes(app: FastAPI, site: Site) -> None:
     @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
     def report_page(request: Request, user: User) -> HTMLResponse:
         site.allow(user, Action.view_report)
-        return site.page(request, user, "report.html", {"report": site.published().report()})
+        report = site.published().report()
+        return site.page(
+            request, user, "report.html", {"report": report, "weighed": _model_weights(report)}
+        )
 
     @app.get("/api/fairness")
     def api_fairness(user: User) -> dict[str, Any]:
@@ -87,3 +90,13 @@ def add_routes(app: FastAPI, site: Site) -> None:
         site.allow(user, Action.view_report)
         report = site.published().report()
         return site.page(request, user, "fairness.html", {"report": report})
+
+
+def _model_weights(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per linkage task that trained or weighed anything: its model's levels and weights, and
+    what the days an account was used weighed (`resolve/parameters.py`, `resolve/behaviour.py`)."""
+    return {
+        task: {"parameters": c.get("parameters"), "weighed": c.get("weighed")}
+        for task, c in report.get("identities", {}).items()
+        if c.get("parameters") or c.get("weighed")
+    }

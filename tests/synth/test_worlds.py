@@ -78,6 +78,51 @@ def test_the_register_writes_names_with_the_world_s_habits() -> None:
     assert abs(forename_first - habits.name_habits.forename_first_share) < 0.05
 
 
+def _recorded_warrants(world: WorldSettings) -> list[tuple[str, str]]:
+    """(recorded, true) warrant numbers of the complaints that record one."""
+    force = force_tables(build_force(SynthSpec(1000, 1, 8, world)))
+    people = force.tables["people"]
+    warrant = dict(
+        zip(people["person_id"].to_pylist(), people["warrant_number"].to_pylist(), strict=True)
+    )
+    subject = {
+        r["record_id"]: r["person_id"]
+        for r in force.truth["identity_links"].to_pylist()
+        if r["task"] == "complaint_subject"
+    }
+    complaints = force.tables["complaints"]
+    return [
+        (recorded, warrant[subject[cid]])
+        for cid, recorded in zip(
+            complaints["complaint_id"].to_pylist(),
+            complaints["subject_warrant_number"].to_pylist(),
+            strict=True,
+        )
+        if recorded is not None and warrant[subject[cid]] is not None
+    ]
+
+
+def test_complainants_slip_a_digit_of_warrant_numbers_as_often_as_the_world_says() -> None:
+    usual = _recorded_warrants(WorldSettings())
+    slipping = _recorded_warrants(
+        WorldSettings(name="slips", name_habits={"warrant_slip_share": 0.5})
+    )
+    # Without slips, a recorded number is the subject's or (1 in 20) a stranger's.
+    assert sum(r != w for r, w in usual) / len(usual) < 0.1
+    near = [r for r, w in slipping if r != w and one_keystroke(r, w)]
+    assert 0.35 < len(near) / len(slipping) < 0.6
+
+
+def one_keystroke(a: str, b: str) -> bool:
+    """One digit doubled, dropped, or two neighbours swapped."""
+    if abs(len(a) - len(b)) == 1:
+        short, long = sorted((a, b), key=len)
+        return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    return len(a) == len(b) and any(
+        a[:i] + a[i + 1] + a[i] + a[i + 2 :] == b for i in range(len(a) - 1)
+    )
+
+
 def test_a_world_file_with_an_unknown_key_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nlookup_volumne: 2\n", encoding="utf-8")

@@ -133,6 +133,10 @@ def complaint_row(
         recorded_warrant = None
     elif roll < 0.95:
         recorded_warrant = warrant
+        # (Drawn only where the world asks, so that other worlds' draws stay as they were.)
+        slips = world.settings.name_habits.warrant_slip_share
+        if slips and rng.random() < slips:
+            recorded_warrant = typo(rng, warrant)  # a digit doubled, dropped or swapped
     else:
         recorded_warrant = str(int(rng.integers(100000, 999999)))  # misheard or mistyped
     unit = world.units

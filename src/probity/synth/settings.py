@@ -19,9 +19,17 @@ Shares = dict[str, float]
 
 class NameHabits(BaseModel):
     """How systems other than HR write a member of the workforce's name: the company register
-    and accounts without a person id (`synth/names.py:written_name`)."""
+    and accounts without a person id (`synth/names.py:written_name`), and complainants
+    (`synth/conduct.py`)."""
 
     model_config = ConfigDict(extra="forbid")
+    warrant_slip_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="of warrant numbers a complaint records, one keystroke out ('275593')",
+    )
+
     nickname_share: float = Field(
         default=0.0, ge=0, le=1, description="a short form for the forename, where one exists"
     )

@@ -100,19 +100,27 @@ def complaint_subjects_by_close_warrant(engine: Engine) -> None:
     One keystroke leaves the first two or the last two characters as they were, so only
     numbers sharing either are compared."""
     surname = recorded_name("c.subject_name_as_recorded")["surname"]
-    warrant = "trim(c.subject_warrant_number)"
     candidates = " UNION ".join(
-        f"""SELECT c.complaint_id, p.person_id FROM complaints c JOIN people p
-              ON {end}(p.warrant_number, 2) = {end}({warrant}, 2)
-            WHERE c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
-              AND length({warrant}) >= 4
-              AND damerau_levenshtein(p.warrant_number, {warrant}) <= 1
-              AND damerau_levenshtein({norm("p.surname")}, {surname}) <= 1"""
+        f"""SELECT c.complaint_id, p.person_id FROM recorded c JOIN staff p
+              ON {end}(p.warrant, 2) = {end}(c.warrant, 2)
+            WHERE damerau_levenshtein(p.warrant, c.warrant) <= 1
+              AND damerau_levenshtein(p.surname, c.surname) <= 1"""
         for end in ("left", "right")
     )
     engine.execute(
-        f"""INSERT INTO links SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
-                  'close_warrant_number_and_surname', NULL
+        f"""INSERT INTO links
+            WITH recorded AS (  -- names and numbers cleaned once, not once per pair
+                SELECT c.complaint_id, trim(c.subject_warrant_number) AS warrant, {surname} AS surname
+                FROM complaints c
+                WHERE length(trim(c.subject_warrant_number)) >= 4
+                  AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
+            ),
+            staff AS (
+                SELECT person_id, warrant_number AS warrant, {norm("surname")} AS surname
+                FROM people WHERE warrant_number IS NOT NULL
+            )
+            SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
+                   'close_warrant_number_and_surname', NULL
             FROM ({candidates}) GROUP BY complaint_id HAVING count(DISTINCT person_id) = 1"""
     )
 

@@ -96,6 +96,8 @@ LEGACY = {  # account -> (display name, days used, who holds it: None for nobody
     "X3": ("K Oduya", _weekdays(5, 6), None),
     # Used every day the one K Oduya worked, weeks 0 to 4: hers.
     "X5": ("K Oduya", _weekdays(0, 1, 2, 3, 4), "E3"),
+    # Used in weeks 1 and 3, when Rhys Penhale worked and Rachel Penhale was rostered off.
+    "X6": ("R Penhale", _weekdays(1, 3), "E4"),
     # Used on three days only: too few to say anything (two Helen Walshes remain).
     "X4": ("Helen Walsh", _weekdays(2)[:3], None),
 }

@@ -4,16 +4,16 @@ A login with no person id is scored on its display name first (`tasks.system_acc
 people can share a name; only one of them was at work on the days the account was used. For
 each scored pair (account, candidate) this module counts the days the account made look-ups,
 and of those the days the candidate was on duty (a rostered shift that day, or a night shift
-ending that day; for someone the roster does not cover, a badge swipe) and the days they were away (annual leave or sick on the
-roster; sickness, leave, suspension or parental absence on record). The pair falls into one
-level:
+ending that day; for someone the roster does not cover, a badge swipe) and the days they were
+away (annual leave or sick on the roster; sickness, leave, suspension or parental absence on
+record). The pair falls into one level:
 
 - `away`: used on at least two days the candidate was away, and on 5% of its days or more;
 - `on duty every day used`: the candidate was on duty on 95% of its days or more;
 - `on duty most days used`: on 70% or more;
 - `seldom on duty`: anything else;
-- no evidence when the account was used on fewer than `MIN_DAYS` days, or the candidate has
-  no duty recorded on any of them.
+- no evidence when the account was used on fewer than `MIN_DAYS` days, or nothing records
+  when the candidate is on duty (no shift, no badge swipe at all).
 
 How much each level says is measured on every run, from the accounts whose holder is on
 record (their person id): m is how often an account and its holder fall in the level, u how
@@ -53,9 +53,9 @@ class LevelFit:
         return {"holders": self.holders, "strangers": self.strangers, "weight": self.weight}
 
 
-def _level_sql(days: str, on_duty: str, away: str) -> str:
+def _level_sql(days: str, on_duty: str, away: str, covered: str) -> str:
     return f"""CASE
-        WHEN {days} < {MIN_DAYS} OR {on_duty} + {away} = 0 THEN NULL
+        WHEN {days} < {MIN_DAYS} OR NOT {covered} THEN NULL
         WHEN {away} >= greatest(2, 0.05 * {days}) THEN '{LEVELS[0]}'
         WHEN {on_duty} >= 0.95 * {days} THEN '{LEVELS[1]}'
         WHEN {on_duty} >= 0.7 * {days} THEN '{LEVELS[2]}'
@@ -134,8 +134,11 @@ def _day_counts(engine: Engine) -> None:
                            WHERE a.person_id = p.person_key AND a.day = d.day)
                        OR EXISTS (SELECT 1 FROM absences b
                            WHERE b.person_id = p.person_key AND b.absence_type IN {_AWAY_ABSENCES}
-                             AND d.day BETWEEN b.start_date AND coalesce(b.end_date, d.day))) AS away
+                             AND d.day BETWEEN b.start_date AND coalesce(b.end_date, d.day))) AS away,
+                   -- whether anything records when the person is on duty at all
+                   c.person_id IS NOT NULL AS covered
             FROM _bh_pairs p JOIN _bh_days d USING (account_id)
+            LEFT JOIN (SELECT DISTINCT person_id FROM _bh_duty) c ON c.person_id = p.person_key
             GROUP BY ALL"""
     )
 
@@ -145,7 +148,7 @@ def weigh_by_behaviour(engine: Engine) -> dict[str, LevelFit]:
     (record_id an account, person_key a candidate), and say what each level weighed."""
     _scored_pairs(engine)
     _day_counts(engine)
-    level = _level_sql("days", "on_duty", "away")
+    level = _level_sql("days", "on_duty", "away", "covered")
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE _bh_levels AS SELECT *, {level} AS level FROM _bh_counts"
     )

@@ -154,6 +154,8 @@ def links(folder: Path) -> dict[str, tuple[str, str]]:
             complaint("C19", "custody Nat", "2026-03-03"),
             complaint("C20", "control room Luca", "2026-03-03"),  # two Lucas in the unit
             complaint("C21", "custody Nat", "2026-03-03", unit="Intelligence Hub 1"),  # none there
+            # Surname first: "Natasha" here is the forename of a Newman nobody can single out.
+            complaint("C22", "Newman Natasha", "2026-03-03"),
         ],
     )
     engine = DuckDBEngine()
@@ -214,4 +216,4 @@ def test_staff_known_by_a_first_name_only_one_in_the_unit_bears_are_linked(
 ) -> None:
     found = links(tmp_path)
     assert found["C19"] == ("E11", "first_name_unique_in_recorded_unit")
-    assert "C20" not in found and "C21" not in found
+    assert "C20" not in found and "C21" not in found and "C22" not in found

@@ -6,7 +6,8 @@ each scored pair (account, candidate) this module counts the days the account ma
 and of those the days the candidate was on duty (a rostered shift that day, or a night shift
 ending that day; for someone the roster does not cover, a badge swipe) and the days they were
 away (annual leave or sick on the roster; sickness, leave, suspension or parental absence on
-record). The pair falls into one level:
+record; `person_refs` maps a warrant number given in place of a person id). The pair falls
+into one level:
 
 - `away`: used on at least two days the candidate was away, and on 5% of its days or more;
 - `on duty every day used`: the candidate was on duty on 95% of its days or more;
@@ -18,7 +19,8 @@ record). The pair falls into one level:
 How much each level says is measured on every run, from the accounts whose holder is on
 record (their person id): m is how often an account and its holder fall in the level, u how
 often an account and a person drawn at random do. The level's Bayes factor m/u (counts
-smoothed by one, so a level seen in neither never decides) is added to the pair's match
+smoothed by one observation per level in proportion to each side's size, so that a level
+seen in neither weighs nothing) is added to the pair's match
 weight as log2(m/u), after Splink scores the name, so that the threshold and the ambiguity
 margin decide on both together. Sex and ethnicity are not read.
 """
@@ -105,11 +107,19 @@ def _day_counts(engine: Engine) -> None:
         "CREATE OR REPLACE TEMP TABLE _bh_persons AS SELECT DISTINCT person_key FROM _bh_pairs"
     )
     persons = "(SELECT person_key FROM _bh_persons)"
+    # The roster, badges and absences may name a person by warrant number: `person_refs`
+    # maps each reference to the person (`_bh_refs`, for the people in question only).
+    engine.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _bh_refs AS
+            SELECT ref, person_key FROM person_refs WHERE person_key IN {persons}"""
+    )
     engine.execute(  # a shift covers its date and the date it ends on (nights)
-        f"""CREATE OR REPLACE TEMP TABLE _bh_duty AS
+        """CREATE OR REPLACE TEMP TABLE _bh_duty AS
             SELECT DISTINCT person_id, day FROM (
-                SELECT person_id, unnest([duty_date, CAST(shift_end AS DATE)]) AS day FROM roster
-                WHERE shift_start IS NOT NULL AND person_id IN {persons})
+                SELECT r.person_key AS person_id,
+                       unnest([d.duty_date, CAST(d.shift_end AS DATE)]) AS day
+                FROM roster d JOIN _bh_refs r ON r.ref = d.person_id
+                WHERE d.shift_start IS NOT NULL)
             WHERE day IS NOT NULL"""
     )
     # Badge swipes stand in for the roster of people it does not cover (staff on office
@@ -117,24 +127,31 @@ def _day_counts(engine: Engine) -> None:
     unrostered = f"{persons} EXCEPT (SELECT person_id FROM _bh_duty)"
     if int(engine.fetch(f"SELECT count(*) FROM ({unrostered})")[0][0]):
         engine.execute(
-            f"""INSERT INTO _bh_duty SELECT DISTINCT person_id, CAST(event_time AS DATE)
-                FROM building_access WHERE person_id IN ({unrostered})"""
+            f"""INSERT INTO _bh_duty SELECT DISTINCT r.person_key, CAST(b.event_time AS DATE)
+                FROM building_access b JOIN _bh_refs r ON r.ref = b.person_id
+                WHERE r.person_key IN ({unrostered})"""
         )
+    # Away: leave or sickness on the roster, or an absence on record (one with no end date
+    # counts its first day only, as the warehouse's `absence_days` does).
     engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE _bh_away AS
-            SELECT DISTINCT person_id, duty_date AS day FROM roster
-            WHERE duty_type IN ('annual_leave', 'sick') AND person_id IN {persons}"""
+            SELECT DISTINCT r.person_key AS person_id, d.duty_date AS day
+            FROM roster d JOIN _bh_refs r ON r.ref = d.person_id
+            WHERE d.duty_type IN ('annual_leave', 'sick')
+            UNION
+            SELECT DISTINCT r.person_key, CAST(g.day AS DATE)
+            FROM absences a JOIN _bh_refs r ON r.ref = a.person_id,
+                 LATERAL (SELECT unnest(generate_series(a.start_date,
+                          coalesce(a.end_date, a.start_date), INTERVAL 1 DAY)) AS day) g
+            WHERE a.absence_type IN {_AWAY_ABSENCES}"""
     )
     engine.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _bh_counts AS
+        """CREATE OR REPLACE TEMP TABLE _bh_counts AS
             SELECT p.account_id, p.person_key, p.kind, count(*) AS days,
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM _bh_duty w
                        WHERE w.person_id = p.person_key AND w.day = d.day)) AS on_duty,
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM _bh_away a
-                           WHERE a.person_id = p.person_key AND a.day = d.day)
-                       OR EXISTS (SELECT 1 FROM absences b
-                           WHERE b.person_id = p.person_key AND b.absence_type IN {_AWAY_ABSENCES}
-                             AND d.day BETWEEN b.start_date AND coalesce(b.end_date, d.day))) AS away,
+                           WHERE a.person_id = p.person_key AND a.day = d.day)) AS away,
                    -- whether anything records when the person is on duty at all
                    c.person_id IS NOT NULL AS covered
             FROM _bh_pairs p JOIN _bh_days d USING (account_id)
@@ -161,11 +178,14 @@ def weigh_by_behaviour(engine: Engine) -> dict[str, LevelFit]:
     }
     holders = sum(n for (kind, _), n in counts.items() if kind == "holder")
     strangers = sum(n for (kind, _), n in counts.items() if kind == "stranger")
+    # One pseudo-observation per level on each side, in proportion to that side's size, so a
+    # level seen in neither weighs nothing (log2(m/u) = 0).
+    scale = strangers / holders if holders else 1.0
     fits: dict[str, LevelFit] = {}
     for name in LEVELS:
         h, s = counts.get(("holder", name), 0), counts.get(("stranger", name), 0)
         m = (h + 1) / (holders + len(LEVELS))
-        u = (s + 1) / (strangers + len(LEVELS))
+        u = (s + scale) / (strangers + scale * len(LEVELS))
         fits[name] = LevelFit(name, h, s, round(math.log2(m / u), 4))
     weights = " ".join(f"WHEN '{f.level}' THEN {f.weight}" for f in fits.values())
     engine.execute(
@@ -183,8 +203,8 @@ def weigh_by_behaviour(engine: Engine) -> dict[str, LevelFit]:
            FROM _bh_weights w
            WHERE w.record_id = p.record_id AND w.person_key = p.person_key AND w.days > 0"""
     )
-    for t in ("_bh_sample", "_bh_people", "_bh_pairs", "_bh_persons", "_bh_days", "_bh_duty"):
+    for t in ("_bh_sample", "_bh_people", "_bh_pairs", "_bh_persons", "_bh_refs", "_bh_days"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
-    for t in ("_bh_away", "_bh_counts", "_bh_levels", "_bh_weights"):
+    for t in ("_bh_duty", "_bh_away", "_bh_counts", "_bh_levels", "_bh_weights"):
         engine.execute(f"DROP TABLE IF EXISTS {t}")
     return fits

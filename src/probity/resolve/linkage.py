@@ -196,6 +196,9 @@ def run_task(
         linker.table_management.delete_tables_created_by_splink_from_db()
         if task.weigh_pairs is not None:
             outcome.weighed = task.weigh_pairs(engine)
+            # What the further evidence took below the review band leaves it, as if Splink
+            # had scored it there.
+            engine.execute(f"DELETE FROM _lk_pairs WHERE probability < {review}")
     else:
         engine.execute(
             "CREATE OR REPLACE TABLE _lk_pairs (record_id VARCHAR, person_key VARCHAR, probability DOUBLE, match_weight DOUBLE, "

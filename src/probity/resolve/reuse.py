@@ -103,6 +103,8 @@ def take_previous(engine: Engine, task: LinkageTask, last: LastRun) -> TaskOutco
         trained=before.get("trained", "none"),
         splink_backend=before.get("splink_backend"),
         seconds=time.perf_counter() - started,
+        weighed=before.get("weighed"),
+        parameters=before.get("parameters"),
         reason=f"inputs unchanged, or grown on no day it reads: links taken from run {last.run_id}",
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from probity.resolve.standardise import (
+    display_name_words,
     first_name,
     full_forenames,
     norm,
@@ -97,8 +98,9 @@ def complaint_subjects_by_close_warrant(engine: Engine) -> None:
     six-digit number, and they would need the surname as well); a recorded number is better
     evidence than being one of several namesakes in the recorded unit, the rule that follows.
 
-    One keystroke leaves the first two or the last two characters as they were, so only
-    numbers sharing either are compared."""
+    On five characters or more, one keystroke leaves the first two or the last two as they
+    were ('1234' and '1324' share neither), so only numbers of five or more sharing either
+    are compared."""
     surname = recorded_name("c.subject_name_as_recorded")["surname"]
     candidates = " UNION ".join(
         f"""SELECT c.complaint_id, p.person_id FROM recorded c JOIN staff p
@@ -112,12 +114,12 @@ def complaint_subjects_by_close_warrant(engine: Engine) -> None:
             WITH recorded AS (  -- names and numbers cleaned once, not once per pair
                 SELECT c.complaint_id, trim(c.subject_warrant_number) AS warrant, {surname} AS surname
                 FROM complaints c
-                WHERE length(trim(c.subject_warrant_number)) >= 4
+                WHERE length(trim(c.subject_warrant_number)) >= 5
                   AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
             ),
             staff AS (
                 SELECT person_id, warrant_number AS warrant, {norm("surname")} AS surname
-                FROM people WHERE warrant_number IS NOT NULL
+                FROM people WHERE length(warrant_number) >= 4
             )
             SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
                    'close_warrant_number_and_surname', NULL
@@ -245,16 +247,23 @@ def complaint_subjects_by_first_name_in_recorded_unit(engine: Engine) -> None:
     """Staff are often known by their first name ('custody Ngozi', 'control room Nat'). A
     complaint still unlinked whose last recorded word is nobody's surname in the recorded unit
     or command on the incident date (not within one keystroke of one), but the first name (or
-    a short form of it) of exactly one person there, is tied to that person."""
-    word = norm("regexp_extract(trim(c.subject_name_as_recorded), '(\\S+)$', 1)")
+    a short form of it) of exactly one person there, is tied to that person. Not where the
+    name may be written surname first ('JOHNSON, Grace', 'Smith John'): with a comma, or with
+    an earlier word that is anyone's surname in HR."""
+    words = display_name_words("c.subject_name_as_recorded")
+    word = norm(f"{words}[-1]")
+    earlier = f"list_transform({words}[1:-1], lambda w: {norm('w')})"
     engine.execute(
         f"""INSERT INTO links
             WITH recorded AS (
-                SELECT c.complaint_id, c.incident_date, {word} AS word, {RECORDED_UNIT} AS place
+                SELECT c.complaint_id, c.incident_date, {word} AS word, {RECORDED_UNIT} AS place,
+                       {earlier} AS earlier
                 FROM complaints c {RECORDED_UNIT_JOIN}
                 WHERE c.incident_date IS NOT NULL
+                  AND NOT contains(c.subject_name_as_recorded, ',')
                   AND c.complaint_id NOT IN (SELECT record_id FROM links WHERE task = 'complaint_subject')
             ),
+            hr_surnames AS (SELECT list(DISTINCT {norm("surname")}) AS names FROM people),
             {UNIT_MEMBERS},
             present AS (
                 SELECT r.complaint_id, r.word, m.person_id, m.surname, m.forename
@@ -262,6 +271,7 @@ def complaint_subjects_by_first_name_in_recorded_unit(engine: Engine) -> None:
                  AND r.incident_date BETWEEN coalesce(m.start_date, DATE '1900-01-01')
                                          AND coalesce(m.end_date, DATE '9999-12-31')
                 WHERE length(r.word) > 1
+                  AND NOT list_has_any(r.earlier, (SELECT names FROM hr_surnames))
             )
             SELECT 'complaint_subject', complaint_id, any_value(person_id), 1.0,
                    'first_name_unique_in_recorded_unit', NULL

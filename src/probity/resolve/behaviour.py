@@ -55,12 +55,12 @@ class LevelFit:
         return {"holders": self.holders, "strangers": self.strangers, "weight": self.weight}
 
 
-def _level_sql(days: str, on_duty: str, away: str, covered: str) -> str:
-    return f"""CASE
-        WHEN {days} < {MIN_DAYS} OR NOT {covered} THEN NULL
-        WHEN {away} >= greatest(2, 0.05 * {days}) THEN '{LEVELS[0]}'
-        WHEN {on_duty} >= 0.95 * {days} THEN '{LEVELS[1]}'
-        WHEN {on_duty} >= 0.7 * {days} THEN '{LEVELS[2]}'
+# The level of a pair in `_bh_counts` (NULL: no evidence).
+LEVEL_SQL = f"""CASE
+        WHEN days < {MIN_DAYS} OR NOT covered THEN NULL
+        WHEN away >= greatest(2, 0.05 * days) THEN '{LEVELS[0]}'
+        WHEN on_duty >= 0.95 * days THEN '{LEVELS[1]}'
+        WHEN on_duty >= 0.7 * days THEN '{LEVELS[2]}'
         ELSE '{LEVELS[3]}' END"""
 
 
@@ -165,9 +165,8 @@ def weigh_by_behaviour(engine: Engine) -> dict[str, LevelFit]:
     (record_id an account, person_key a candidate), and say what each level weighed."""
     _scored_pairs(engine)
     _day_counts(engine)
-    level = _level_sql("days", "on_duty", "away", "covered")
     engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE _bh_levels AS SELECT *, {level} AS level FROM _bh_counts"
+        f"CREATE OR REPLACE TEMP TABLE _bh_levels AS SELECT *, {LEVEL_SQL} AS level FROM _bh_counts"
     )
     counts = {
         (str(kind), str(lvl)): int(n)
